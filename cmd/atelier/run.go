@@ -1,0 +1,334 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	catalogdata "github.com/atelier-ch/atelier/catalog"
+	"github.com/atelier-ch/atelier/internal/auth"
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/config"
+	"github.com/atelier-ch/atelier/internal/demo"
+	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/web"
+)
+
+const usage = `Atelier: the training campaign of a commune.
+
+Usage:
+  atelier [serve] [--demo] [--addr HOST:PORT]   migrate, then serve (default)
+  atelier migrate                               bring the database schema up to date
+  atelier demo                                  create the demo commune and print its logins
+  atelier catalog validate [DIR]                check a catalogue folder (default: the embedded one)
+  atelier user add --email E --role R --org SLUG [--name N]
+                                                create an account; the password is read from stdin
+
+Environment: DATABASE_URL, ATELIER_ADDR, ATELIER_BASE_URL, ATELIER_ADMIN_EMAIL,
+ATELIER_ADMIN_PASSWORD, ATELIER_SMTP_URL, ATELIER_MAIL_FROM, LOG_LEVEL, LOG_FORMAT.
+`
+
+// env carries what a command needs from the outside world.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run executes the command line and returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = e.serve(ctx, args, false)
+	case "demo":
+		err = e.demo(ctx, args)
+	case "migrate":
+		err = e.migrate(ctx, args)
+	case "catalog":
+		if len(args) == 0 || args[0] != "validate" {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		return e.validateCatalog(args[1:])
+	case "user":
+		if len(args) == 0 || args[0] != "add" {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		err = e.userAdd(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "atelier:", err)
+		return 1
+	}
+	return 0
+}
+
+func (e env) logger(cfg config.Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, opts))
+}
+
+// open reads the config, opens the database and migrates it.
+func (e env) open(ctx context.Context) (config.Config, *store.Store, *slog.Logger, error) {
+	cfg, err := config.FromEnv(e.getenv)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	log := e.logger(cfg)
+	s, err := openWithRetry(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return cfg, nil, nil, fmt.Errorf("migrate: %w", err)
+	}
+	return cfg, s, log, nil
+}
+
+// openWithRetry waits up to a minute for PostgreSQL to accept connections
+// (docker compose starts the app and the database together).
+func openWithRetry(ctx context.Context, url string, log *slog.Logger) (*store.Store, error) {
+	dialect, _, err := store.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		s, err := store.Open(ctx, url, store.Options{Logger: log})
+		if err == nil || dialect != store.Postgres || time.Now().After(deadline) {
+			return s, err
+		}
+		log.Info("waiting for the database", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	withDemo := fs.Bool("demo", forceDemo, "create the demo commune on an empty database and print its logins")
+	addr := fs.String("addr", "", "listen address (default ATELIER_ADDR or 127.0.0.1:8080)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	cat, err := catalog.Load(catalogdata.FS)
+	if err != nil {
+		return fmt.Errorf("embedded catalogue invalid:\n%w", err)
+	}
+	cfg, s, log, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if *addr != "" {
+		if err := cfg.SetAddr(*addr, e.getenv("ATELIER_BASE_URL") != ""); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(web.Deps{Store: s, Catalog: cat, Log: log, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return err
+	}
+	if err := e.bootstrapAdmin(ctx, cfg, srv.Auth(), log); err != nil {
+		return err
+	}
+	if *withDemo {
+		if err := e.seedDemo(ctx, s, srv.Auth(), cfg.BaseURL); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("atelier listening", "addr", ln.Addr().String(), "url", cfg.BaseURL, "database", string(s.Dialect()), "formats", len(cat.Formats()))
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (e env) bootstrapAdmin(ctx context.Context, cfg config.Config, a *auth.Service, log *slog.Logger) error {
+	if cfg.AdminEmail == "" || cfg.AdminPassword == "" {
+		return nil
+	}
+	created, err := a.BootstrapAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("ATELIER_ADMIN_EMAIL/ATELIER_ADMIN_PASSWORD: %w", err)
+	}
+	if created {
+		log.Info("admin account created", "email", cfg.AdminEmail)
+	}
+	return nil
+}
+
+func (e env) seedDemo(ctx context.Context, s *store.Store, a *auth.Service, baseURL string) error {
+	res, err := demo.Seed(ctx, s, a)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if res.Created {
+		fmt.Fprintln(e.stdout, "Demo commune created: « Commune de Démo ».")
+	}
+	fmt.Fprintf(e.stdout, "Open %s and sign in (passwords are new at every start):\n", baseURL)
+	for _, l := range res.Logins {
+		fmt.Fprintf(e.stdout, "  %-8s %s  password: %s\n", l.Role, l.Email, l.Password)
+	}
+	return nil
+}
+
+func (e env) demo(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q", args[0])
+	}
+	cfg, s, _, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return e.seedDemo(ctx, s, auth.New(s, time.Now, 0), cfg.BaseURL)
+}
+
+func (e env) migrate(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q", args[0])
+	}
+	_, s, _, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ids, err := s.MigrationsApplied(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "database up to date (%s, %d migrations, last %s)\n", s.Dialect(), len(ids), ids[len(ids)-1])
+	return nil
+}
+
+func (e env) validateCatalog(args []string) int {
+	if len(args) > 1 {
+		fmt.Fprint(e.stderr, usage)
+		return 2
+	}
+	var (
+		cat *catalog.Catalog
+		err error
+	)
+	if len(args) == 1 {
+		if st, serr := os.Stat(args[0]); serr != nil || !st.IsDir() {
+			fmt.Fprintf(e.stdout, "%s:0: not a folder\n", args[0])
+			return 1
+		}
+		cat, err = catalog.Load(os.DirFS(args[0]))
+	} else {
+		cat, err = catalog.Load(catalogdata.FS)
+	}
+	var problems catalog.Problems
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			if len(args) == 1 {
+				p.File = args[0] + "/" + p.File
+			}
+			fmt.Fprintln(e.stdout, p)
+		}
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "atelier:", err)
+		return 1
+	}
+	fmt.Fprintf(e.stdout, "catalogue valid: %d formats, %d exercises\n", len(cat.Formats()), cat.ExerciseCount())
+	return 0
+}
+
+func (e env) userAdd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	email := fs.String("email", "", "email (the login)")
+	role := fs.String("role", "", "admin, hr or trainer")
+	org := fs.String("org", "", "slug of the commune (not needed for admin)")
+	name := fs.String("name", "", "full name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pw, err := readPassword(e.stdin)
+	if err != nil {
+		return err
+	}
+	_, s, _, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, err := auth.New(s, time.Now, 0).CreateUser(ctx, nil, auth.NewUser{Email: *email, Password: pw, Role: *role, Org: *org, Name: *name})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(e.stdout, "user %s created (%s)\n", u.Email, u.Role)
+	return nil
+}
+
+// readPassword reads the first line of stdin.
+func readPassword(r io.Reader) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 4096))
+	if err != nil {
+		return "", err
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	return strings.TrimRight(line, "\r"), nil
+}

@@ -1,0 +1,156 @@
+// Package db holds the versioned schema migrations, shared by SQLite and
+// PostgreSQL. Each migration's structs are frozen copies: never edit a
+// migration that has shipped, add a new one.
+package db
+
+import (
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// TableName is the table recording which migrations ran.
+const TableName = "atelier_schema_migrations"
+
+// Migrations returns the ordered list of migrations.
+func Migrations() []*gormigrate.Migration {
+	return []*gormigrate.Migration{
+		m0001Foundation(),
+	}
+}
+
+type m0001Org struct {
+	ID            int64  `gorm:"primaryKey"`
+	Slug          string `gorm:"size:64;not null;uniqueIndex"`
+	Name          string `gorm:"size:200;not null"`
+	HRSenderName  string `gorm:"size:200;not null;default:''"`
+	HRSenderEmail string `gorm:"size:254;not null;default:''"`
+	CreatedAt     time.Time
+}
+
+func (m0001Org) TableName() string { return "orgs" }
+
+type m0001Department struct {
+	ID        int64  `gorm:"primaryKey"`
+	OrgID     int64  `gorm:"not null;uniqueIndex:ux_departments_org_name,priority:1"`
+	Name      string `gorm:"size:200;not null;uniqueIndex:ux_departments_org_name,priority:2"`
+	CreatedAt time.Time
+}
+
+func (m0001Department) TableName() string { return "departments" }
+
+type m0001Person struct {
+	ID           int64   `gorm:"primaryKey"`
+	OrgID        int64   `gorm:"not null;uniqueIndex:ux_people_org_email,priority:1"`
+	DepartmentID *int64  `gorm:"index"`
+	Name         string  `gorm:"size:200;not null"`
+	Email        *string `gorm:"size:254;uniqueIndex:ux_people_org_email,priority:2"`
+	Role         string  `gorm:"size:32;not null"`
+	Language     string  `gorm:"size:2;not null;default:'fr'"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (m0001Person) TableName() string { return "people" }
+
+type m0001User struct {
+	ID           int64  `gorm:"primaryKey"`
+	OrgID        *int64 `gorm:"index"`
+	Email        string `gorm:"size:254;not null;uniqueIndex"`
+	Name         string `gorm:"size:200;not null;default:''"`
+	PasswordHash string `gorm:"size:100;not null"`
+	Role         string `gorm:"size:16;not null"`
+	Language     string `gorm:"size:2;not null;default:'fr'"`
+	CreatedAt    time.Time
+}
+
+func (m0001User) TableName() string { return "users" }
+
+type m0001AuthToken struct {
+	ID        int64     `gorm:"primaryKey"`
+	UserID    int64     `gorm:"not null;index"`
+	Hash      string    `gorm:"size:64;not null;uniqueIndex"`
+	Kind      string    `gorm:"size:8;not null"`
+	ExpiresAt time.Time `gorm:"not null;index"`
+	CreatedAt time.Time
+}
+
+func (m0001AuthToken) TableName() string { return "auth_tokens" }
+
+type m0001Session struct {
+	ID                   int64     `gorm:"primaryKey"`
+	UID                  string    `gorm:"size:128;not null;uniqueIndex"`
+	OrgID                int64     `gorm:"not null;index"`
+	FormatSlug           string    `gorm:"size:64;not null"`
+	Title                string    `gorm:"size:200;not null"`
+	StartsAt             time.Time `gorm:"not null;index"`
+	EndsAt               time.Time `gorm:"not null"`
+	LocationName         string    `gorm:"size:200;not null;default:''"`
+	LocationAddress      string    `gorm:"size:300;not null;default:''"`
+	LocationRoom         string    `gorm:"size:100;not null;default:''"`
+	Capacity             int       `gorm:"not null"`
+	RegistrationDeadline *time.Time
+	Language             string `gorm:"size:2;not null;default:'fr'"`
+	OpenToOtherCommunes  bool   `gorm:"not null;default:false"`
+	Status               string `gorm:"size:16;not null;default:'scheduled'"`
+	Sequence             int    `gorm:"not null;default:0"`
+	CreatedBy            *int64
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+}
+
+func (m0001Session) TableName() string { return "sessions" }
+
+type m0001SessionTrainer struct {
+	SessionID int64 `gorm:"primaryKey;autoIncrement:false"`
+	UserID    int64 `gorm:"primaryKey;autoIncrement:false;index"`
+}
+
+func (m0001SessionTrainer) TableName() string { return "session_trainers" }
+
+type m0001Registration struct {
+	ID               int64  `gorm:"primaryKey"`
+	SessionID        int64  `gorm:"not null;uniqueIndex:ux_registrations_session_person,priority:1;index:ix_registrations_session_status,priority:1"`
+	PersonID         *int64 `gorm:"uniqueIndex:ux_registrations_session_person,priority:2;index"`
+	OrgID            int64  `gorm:"not null;index"`
+	Status           string `gorm:"size:16;not null;index:ix_registrations_session_status,priority:2"`
+	WaitlistPosition *int
+	Attendance       string `gorm:"size:16;not null;default:'unknown'"`
+	AttendanceAt     *time.Time
+	AttendanceBy     *int64
+	Token            string `gorm:"size:64;not null;uniqueIndex"`
+	WalkIn           bool   `gorm:"not null;default:false"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	CancelledAt      *time.Time
+}
+
+func (m0001Registration) TableName() string { return "registrations" }
+
+type m0001AuditEntry struct {
+	ID          int64  `gorm:"primaryKey"`
+	OrgID       int64  `gorm:"not null;index"`
+	SessionID   *int64 `gorm:"index"`
+	ActorUserID *int64
+	Actor       string    `gorm:"size:254;not null"`
+	Action      string    `gorm:"size:64;not null"`
+	Detail      string    `gorm:"size:2000;not null;default:''"`
+	CreatedAt   time.Time `gorm:"not null"`
+}
+
+func (m0001AuditEntry) TableName() string { return "audit_entries" }
+
+func m0001Foundation() *gormigrate.Migration {
+	tables := []any{&m0001Org{}, &m0001Department{}, &m0001Person{}, &m0001User{}, &m0001AuthToken{},
+		&m0001Session{}, &m0001SessionTrainer{}, &m0001Registration{}, &m0001AuditEntry{}}
+	return &gormigrate.Migration{
+		ID: "0001_foundation",
+		Migrate: func(tx *gorm.DB) error {
+			return tx.Migrator().CreateTable(tables...)
+		},
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Migrator().DropTable(tables...)
+		},
+	}
+}

@@ -1,0 +1,227 @@
+// Package auth signs users in: bcrypt passwords, bearer tokens and browser
+// sessions stored as hashes, and the principal every request acts as.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/clean"
+	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// Lifetimes of the credentials handed out.
+const (
+	APITokenTTL = 7 * 24 * time.Hour
+	WebTTL      = 12 * time.Hour
+	minPassword = 10
+	maxPassword = 72 // bcrypt ignores what is beyond 72 bytes
+)
+
+// Principal is the signed-in user a request acts as.
+type Principal struct {
+	User *store.User
+}
+
+// Role returns the user's role.
+func (p *Principal) Role() string { return p.User.Role }
+
+// OrgID returns the user's commune, 0 for an admin without one.
+func (p *Principal) OrgID() int64 {
+	if p.User.OrgID == nil {
+		return 0
+	}
+	return *p.User.OrgID
+}
+
+// Is reports whether the user has one of roles.
+func (p *Principal) Is(roles ...string) bool { return slices.Contains(roles, p.User.Role) }
+
+// Service issues and checks credentials.
+type Service struct {
+	store *store.Store
+	now   func() time.Time
+	cost  int
+	dummy []byte
+}
+
+// New returns a Service; now is the clock (time.Now in production).
+func New(s *store.Store, now func() time.Time, bcryptCost int) *Service {
+	if bcryptCost == 0 {
+		bcryptCost = bcrypt.DefaultCost
+	}
+	dummy, _ := bcrypt.GenerateFromPassword([]byte("not a real password"), bcryptCost)
+	return &Service{store: s, now: now, cost: bcryptCost, dummy: dummy}
+}
+
+// HashPassword checks a new password's length and hashes it with bcrypt.
+func (a *Service) HashPassword(field, password string) (string, error) {
+	if utf8.RuneCountInString(password) < minPassword {
+		return "", apperr.Invalid(field, "err.password_short", minPassword)
+	}
+	if len(password) > maxPassword {
+		return "", apperr.Invalid(field, "err.password_long", maxPassword)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), a.cost)
+	return string(h), err
+}
+
+// Login checks an email and password and returns a new token of kind
+// (store.TokenAPI or store.TokenWeb) with its expiry. Wrong credentials are
+// a 401 that does not say which part was wrong.
+func (a *Service) Login(ctx context.Context, email, password, kind string) (string, time.Time, *store.User, error) {
+	u, err := a.store.UserByEmail(ctx, strings.TrimSpace(email))
+	if errors.Is(err, store.ErrNotFound) {
+		// Spend the same time as a real check, so timing does not tell
+		// which emails have accounts.
+		_ = bcrypt.CompareHashAndPassword(a.dummy, []byte(password))
+		return "", time.Time{}, nil, apperr.Unauthorized("err.bad_credentials")
+	}
+	if err != nil {
+		return "", time.Time{}, nil, err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		return "", time.Time{}, nil, apperr.Unauthorized("err.bad_credentials")
+	}
+	ttl := APITokenTTL
+	if kind == store.TokenWeb {
+		ttl = WebTTL
+	}
+	token := rand.Text() + rand.Text() // 260 bits, base32, URL-safe
+	expires := a.now().Add(ttl).UTC().Truncate(time.Second)
+	if err := a.store.CreateAuthToken(ctx, &store.AuthToken{UserID: u.ID, Hash: Hash(token), Kind: kind, ExpiresAt: expires}); err != nil {
+		return "", time.Time{}, nil, err
+	}
+	return token, expires, u, nil
+}
+
+// Authenticate finds the user owning an unexpired token of kind.
+func (a *Service) Authenticate(ctx context.Context, token, kind string) (*Principal, error) {
+	if token == "" || len(token) > 128 {
+		return nil, apperr.Unauthorized("err.unauthenticated")
+	}
+	u, _, err := a.store.UserByTokenHash(ctx, Hash(token), kind, a.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, apperr.Unauthorized("err.unauthenticated")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Principal{User: u}, nil
+}
+
+// Logout revokes a token.
+func (a *Service) Logout(ctx context.Context, token string) error {
+	return a.store.DeleteAuthToken(ctx, Hash(token))
+}
+
+// Hash is the stored form of a token: hex SHA-256. Tokens carry 260 random
+// bits, so a fast hash is enough; the database never holds a usable token.
+func Hash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewUser is what creating an account takes.
+type NewUser struct {
+	Email    string
+	Password string
+	Role     string
+	Org      string
+	Name     string
+	Language string
+}
+
+// CreateUser validates and creates an account. An hr user may only create
+// hr and trainer accounts of their own commune; an admin may create any.
+func (a *Service) CreateUser(ctx context.Context, actor *Principal, in NewUser) (*store.User, error) {
+	var v apperr.Validation
+	email, ok := clean.Email(in.Email)
+	if !ok {
+		v.Add("email", "err.email_invalid")
+	}
+	if !slices.Contains(store.UserRoles, in.Role) {
+		v.Add("role", "err.user_role", strings.Join(store.UserRoles, ", "))
+	}
+	name := clean.Line(in.Name)
+	if utf8.RuneCountInString(name) > 200 {
+		v.Add("name", "err.too_long", 200)
+	}
+	lang := in.Language
+	if lang == "" {
+		lang = "fr"
+	}
+	if !i18n.Valid(lang) {
+		v.Add("language", "err.language")
+	}
+	hash, err := a.HashPassword("password", in.Password)
+	if e, ok := apperr.As(err); ok {
+		for f, m := range e.Fields {
+			v.Add(f, m.Key, m.Args...)
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	var orgID *int64
+	switch {
+	case actor != nil && !actor.Is(store.RoleAdmin):
+		if in.Role == store.RoleAdmin {
+			return nil, apperr.Forbidden("err.forbidden")
+		}
+		if in.Org != "" {
+			o, err := a.store.OrgBySlug(ctx, in.Org)
+			if err != nil || o.ID != actor.OrgID() {
+				v.Add("org", "err.org_unknown")
+			}
+		}
+		id := actor.OrgID()
+		orgID = &id
+	case in.Org != "":
+		o, err := a.store.OrgBySlug(ctx, in.Org)
+		if errors.Is(err, store.ErrNotFound) {
+			v.Add("org", "err.org_unknown")
+		} else if err != nil {
+			return nil, err
+		} else {
+			orgID = &o.ID
+		}
+	case in.Role != store.RoleAdmin:
+		v.Add("org", "err.org_required")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	u := &store.User{OrgID: orgID, Email: email, Name: name, PasswordHash: hash, Role: in.Role, Language: lang}
+	if err := a.store.CreateUser(ctx, u); errors.Is(err, store.ErrDuplicate) {
+		return nil, apperr.Conflict("err.email_taken")
+	} else if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// BootstrapAdmin creates an admin with email and password unless an account
+// with that email exists. It reports whether it created one.
+func (a *Service) BootstrapAdmin(ctx context.Context, email, password string) (bool, error) {
+	if _, err := a.store.UserByEmail(ctx, email); err == nil {
+		return false, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	_, err := a.CreateUser(ctx, nil, NewUser{Email: email, Password: password, Role: store.RoleAdmin, Name: "Administrateur"})
+	if apperr.Is(err, apperr.CodeConflict) {
+		return false, nil // created by another instance meanwhile
+	}
+	return err == nil, err
+}

@@ -1,0 +1,136 @@
+package booking
+
+import (
+	"context"
+
+	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// CancelRegistration cancels a registration as HR: one of the actor's
+// commune's people, or anyone in a session of the actor's commune. The
+// first on the waiting list takes a freed seat in the same transaction.
+// Cancelling a cancelled registration changes nothing and succeeds.
+func (b *Service) CancelRegistration(ctx context.Context, actor Actor, regID int64) (*store.Registration, error) {
+	if !actor.IsStaff() {
+		return nil, apperr.Forbidden("err.forbidden")
+	}
+	return b.cancel(ctx, actor, func(tx *store.Store) (*store.Registration, error) {
+		return tx.Registration(ctx, regID)
+	}, func(sess *store.Session, r *store.Registration) error {
+		if r.OrgID != actor.OrgID && sess.OrgID != actor.OrgID {
+			return store.ErrNotFound
+		}
+		return nil
+	})
+}
+
+// CancelByToken cancels the registration a participant's link opens. Only
+// a voluntary session can be left this way, and only until its
+// registration deadline (or its start, without a deadline).
+func (b *Service) CancelByToken(ctx context.Context, token string) (*store.Registration, error) {
+	return b.cancel(ctx, Participant(), func(tx *store.Store) (*store.Registration, error) {
+		return tx.RegistrationByToken(ctx, token)
+	}, func(sess *store.Session, r *store.Registration) error {
+		if r.Status == store.RegCancelled {
+			return nil
+		}
+		return b.SelfCancelRefusal(sess, r)
+	})
+}
+
+// SelfCancelRefusal says why a participant may not cancel their own
+// registration now, or nil when they may.
+func (b *Service) SelfCancelRefusal(sess *store.Session, r *store.Registration) error {
+	if r.Status == store.RegCancelled {
+		return apperr.Conflict("err.already_cancelled")
+	}
+	if f, ok := b.catalog.Format(sess.FormatSlug); ok && f.Participation == catalog.Mandatory {
+		return apperr.Forbidden("err.cancel_mandatory")
+	}
+	if sess.Status == store.SessionCancelled {
+		return apperr.Conflict("err.session_cancelled")
+	}
+	now := b.now()
+	if d := sess.RegistrationDeadline; d != nil && now.After(*d) {
+		return apperr.Conflict("err.deadline_passed")
+	}
+	if !now.Before(sess.StartsAt) {
+		return apperr.Conflict("err.session_started")
+	}
+	return nil
+}
+
+// cancel runs the cancellation common to HR and participants: find the
+// registration, lock its session, check, cancel, fill the seat.
+func (b *Service) cancel(ctx context.Context, actor Actor, find func(*store.Store) (*store.Registration, error), check func(*store.Session, *store.Registration) error) (*store.Registration, error) {
+	var out *store.Registration
+	now := b.now()
+	err := b.store.Tx(ctx, func(tx *store.Store) error {
+		r, err := find(tx)
+		if err != nil {
+			return err
+		}
+		sess, err := tx.LockSession(ctx, r.SessionID)
+		if err != nil {
+			return err
+		}
+		// Re-read under the lock: a concurrent change may have moved it.
+		if r, err = tx.Registration(ctx, r.ID); err != nil {
+			return err
+		}
+		if err := check(sess, r); err != nil {
+			return err
+		}
+		out = r
+		if r.Status == store.RegCancelled {
+			return nil
+		}
+		wasBooked, oldPos := r.Status == store.RegBooked, r.WaitlistPosition
+		r.Status, r.WaitlistPosition, r.CancelledAt, r.UpdatedAt = store.RegCancelled, nil, &now, now
+		if err := tx.SaveRegistration(ctx, r); err != nil {
+			return err
+		}
+		var log audit
+		detail := map[string]any{"registration_id": r.ID, "person_id": r.PersonID}
+		if oldPos != nil {
+			detail["position"] = *oldPos
+		}
+		log.add(actor, sess.OrgID, sess.ID, "cancelled", detail, now)
+		events := []Event{{Kind: EventCancelled, SessionID: sess.ID, RegistrationID: r.ID}}
+		if wasBooked && sess.Status == store.SessionScheduled {
+			promoted, err := promote(ctx, tx, sess, 1, actor, &log, now)
+			if err != nil {
+				return err
+			}
+			for _, p := range promoted {
+				events = append(events, Event{Kind: EventPromoted, SessionID: sess.ID, RegistrationID: p.ID})
+			}
+		} else if oldPos != nil {
+			if err := tx.ShiftWaitlist(ctx, sess.ID, *oldPos, 1); err != nil {
+				return err
+			}
+		}
+		if err := log.save(ctx, tx); err != nil {
+			return err
+		}
+		return b.notify(ctx, tx, events)
+	})
+	return out, err
+}
+
+// Registrations lists a session's registrations the actor may see: all of
+// them in the actor's own session, only their commune's people in a session
+// of another commune.
+func (b *Service) Registrations(ctx context.Context, actor Actor, sessionID int64) ([]store.RegistrationRow, error) {
+	sess, err := b.Session(ctx, actor, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	f := store.RegistrationFilter{SessionID: sessionID}
+	if sess.OrgID != actor.OrgID {
+		f.OrgID = actor.OrgID
+	}
+	return b.store.RegistrationRows(ctx, f)
+}

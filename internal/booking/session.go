@@ -1,0 +1,408 @@
+package booking
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/clean"
+	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/tz"
+)
+
+// Location is where a session takes place.
+type Location struct {
+	Name    string
+	Address string
+	Room    string
+}
+
+// SessionInput is a session to create, or the fields of an edit: nil
+// fields are left as they are.
+type SessionInput struct {
+	Format   *string
+	StartsAt *string
+	EndsAt   *string
+	Location *Location
+	Capacity *int
+	Title    *string
+	// RegistrationDeadline set to "" removes the deadline.
+	RegistrationDeadline *string
+	Language             *string
+	Trainers             *[]int64
+	OpenToOtherCommunes  *bool
+}
+
+// parseTime reads an RFC 3339 time, or a local Europe/Zurich time without
+// offset (what a browser's datetime-local field sends).
+func parseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, tz.Zurich); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// CreateSession schedules a session of a catalogue format for the actor's
+// commune. Sessions in the past are allowed, to record trainings held.
+func (b *Service) CreateSession(ctx context.Context, actor Actor, in SessionInput) (*store.Session, error) {
+	if !actor.IsStaff() {
+		return nil, apperr.Forbidden("err.forbidden")
+	}
+	sess := &store.Session{OrgID: actor.OrgID, Status: store.SessionScheduled, Language: "fr", CreatedBy: actor.UserID}
+	var v apperr.Validation
+	if in.Format == nil || *in.Format == "" {
+		v.Add("format", "err.required")
+	}
+	if in.StartsAt == nil || *in.StartsAt == "" {
+		v.Add("starts_at", "err.required")
+	}
+	if in.Capacity == nil {
+		v.Add("capacity", "err.required")
+	}
+	if in.Location == nil {
+		v.Add("location.name", "err.required")
+	}
+	trainers, err := b.apply(ctx, b.store, &v, sess, in, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	sess.UID = newUID(b.host)
+	now := b.now()
+	err = b.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateSession(ctx, sess, trainers); err != nil {
+			return err
+		}
+		var log audit
+		log.add(actor, sess.OrgID, sess.ID, "session_created", map[string]any{
+			"format": sess.FormatSlug, "starts_at": tz.In(sess.StartsAt), "capacity": sess.Capacity,
+		}, now)
+		return log.save(ctx, tx)
+	})
+	return sess, err
+}
+
+// apply validates in and copies it onto sess, reading through st (the
+// transaction, when there is one). creating says whether absent
+// fields get defaults (ends_at, title). It returns the trainer ids when
+// they were given.
+func (b *Service) apply(ctx context.Context, st *store.Store, v *apperr.Validation, sess *store.Session, in SessionInput, creating bool) ([]int64, error) {
+	var format *catalog.Format
+	if in.Format != nil && *in.Format != "" {
+		f, ok := b.catalog.Format(*in.Format)
+		if !ok {
+			v.Add("format", "err.format_unknown")
+		} else {
+			format = f
+			sess.FormatSlug = f.Slug
+		}
+	} else if !creating {
+		format, _ = b.catalog.Format(sess.FormatSlug)
+	}
+	oldStart, oldEnd := sess.StartsAt, sess.EndsAt
+	if in.StartsAt != nil && *in.StartsAt != "" {
+		if t, ok := parseTime(*in.StartsAt); ok {
+			sess.StartsAt = t
+		} else {
+			v.Add("starts_at", "err.time_format")
+		}
+	}
+	switch {
+	case in.EndsAt != nil && *in.EndsAt != "":
+		if t, ok := parseTime(*in.EndsAt); ok {
+			sess.EndsAt = t
+		} else {
+			v.Add("ends_at", "err.time_format")
+		}
+	case creating && format != nil:
+		sess.EndsAt = sess.StartsAt.Add(time.Duration(format.DurationMinutes) * time.Minute)
+	case !creating && !sess.StartsAt.Equal(oldStart):
+		// Moving the start alone moves the whole session.
+		sess.EndsAt = sess.StartsAt.Add(oldEnd.Sub(oldStart))
+	}
+	if !v.Has("starts_at") && !v.Has("ends_at") && !sess.StartsAt.IsZero() && !sess.EndsAt.IsZero() {
+		switch d := sess.EndsAt.Sub(sess.StartsAt); {
+		case d <= 0:
+			v.Add("ends_at", "err.end_before_start")
+		case d > MaxSessionLength:
+			v.Add("ends_at", "err.session_too_long", int(MaxSessionLength.Hours()/24))
+		}
+	}
+	if in.Location != nil {
+		sess.LocationName = line(v, "location.name", in.Location.Name, 200, true)
+		sess.LocationAddress = line(v, "location.address", in.Location.Address, 300, false)
+		sess.LocationRoom = line(v, "location.room", in.Location.Room, 100, false)
+	}
+	if in.Capacity != nil {
+		if *in.Capacity < 1 || *in.Capacity > MaxCapacity {
+			v.Add("capacity", "err.capacity_range", MaxCapacity)
+		} else {
+			sess.Capacity = *in.Capacity
+		}
+	}
+	if in.Title != nil && strings.TrimSpace(*in.Title) != "" {
+		sess.Title = line(v, "title", *in.Title, maxTitle, true)
+	} else if creating && format != nil {
+		sess.Title = format.Localized(sess.Language).Title
+	}
+	if in.Language != nil {
+		if i18n.Valid(*in.Language) {
+			sess.Language = *in.Language
+			if creating && (in.Title == nil || strings.TrimSpace(*in.Title) == "") && format != nil {
+				sess.Title = format.Localized(sess.Language).Title
+			}
+		} else {
+			v.Add("language", "err.language")
+		}
+	}
+	if in.RegistrationDeadline != nil {
+		if *in.RegistrationDeadline == "" {
+			sess.RegistrationDeadline = nil
+		} else if t, ok := parseTime(*in.RegistrationDeadline); ok {
+			sess.RegistrationDeadline = &t
+		} else {
+			v.Add("registration_deadline", "err.time_format")
+		}
+	}
+	if d := sess.RegistrationDeadline; d != nil && !v.Has("registration_deadline") && !sess.StartsAt.IsZero() && d.After(sess.StartsAt) {
+		v.Add("registration_deadline", "err.deadline_after_start")
+	}
+	if in.OpenToOtherCommunes != nil {
+		sess.OpenToOtherCommunes = *in.OpenToOtherCommunes
+	}
+	var trainers []int64
+	if in.Trainers != nil {
+		trainers = slices.Compact(slices.Sorted(slices.Values(*in.Trainers)))
+		users, err := st.UsersByID(ctx, sess.OrgID, trainers)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range trainers {
+			if u, ok := users[id]; !ok || u.Role == store.RoleAdmin {
+				v.Add("trainers", "err.trainer_unknown", id)
+				break
+			}
+		}
+		if trainers == nil {
+			trainers = []int64{}
+		}
+	}
+	return trainers, nil
+}
+
+// line cleans a one-line field and records a problem if it is missing or too long.
+func line(v *apperr.Validation, field, s string, max int, required bool) string {
+	s = clean.Line(s)
+	switch {
+	case required && s == "":
+		v.Add(field, "err.required")
+	case utf8.RuneCountInString(s) > max:
+		v.Add(field, "err.too_long", max)
+	}
+	return s
+}
+
+// UpdateSession edits a session of the actor's commune. A change of time or
+// place (or title) raises the sequence, so calendars apply it. Raising the
+// capacity promotes from the waiting list; lowering it under the number of
+// booked people is refused.
+func (b *Service) UpdateSession(ctx context.Context, actor Actor, id int64, in SessionInput) (*store.Session, error) {
+	if !actor.IsStaff() {
+		return nil, apperr.Forbidden("err.forbidden")
+	}
+	var out *store.Session
+	now := b.now()
+	err := b.store.Tx(ctx, func(tx *store.Store) error {
+		sess, err := tx.LockSession(ctx, id)
+		if err != nil {
+			return err
+		}
+		if sess.OrgID != actor.OrgID {
+			return store.ErrNotFound
+		}
+		before := *sess
+		var v apperr.Validation
+		trainers, err := b.apply(ctx, tx, &v, sess, in, false)
+		if err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if sess.Status == store.SessionCancelled {
+			return apperr.Conflict("err.session_cancelled")
+		}
+		var log audit
+		var events []Event
+		counts, err := tx.SessionCounts(ctx, id)
+		if err != nil {
+			return err
+		}
+		if sess.Capacity != before.Capacity {
+			if sess.Capacity < counts.Booked {
+				return apperr.Conflict("err.capacity_below_booked", counts.Booked)
+			}
+			log.add(actor, sess.OrgID, id, "capacity_changed", map[string]any{"from": before.Capacity, "to": sess.Capacity}, now)
+			promoted, err := promote(ctx, tx, sess, sess.Capacity-counts.Booked, actor, &log, now)
+			if err != nil {
+				return err
+			}
+			for _, r := range promoted {
+				events = append(events, Event{Kind: EventPromoted, SessionID: id, RegistrationID: r.ID})
+			}
+		}
+		moved := !sess.StartsAt.Equal(before.StartsAt) || !sess.EndsAt.Equal(before.EndsAt) ||
+			sess.LocationName != before.LocationName || sess.LocationAddress != before.LocationAddress || sess.LocationRoom != before.LocationRoom
+		if moved || sess.Title != before.Title {
+			sess.Sequence++
+		}
+		if moved {
+			log.add(actor, sess.OrgID, id, "rescheduled", map[string]any{
+				"from": map[string]any{"starts_at": tz.In(before.StartsAt), "ends_at": tz.In(before.EndsAt), "location": locationText(&before)},
+				"to":   map[string]any{"starts_at": tz.In(sess.StartsAt), "ends_at": tz.In(sess.EndsAt), "location": locationText(sess)},
+			}, now)
+			events = append(events, Event{Kind: EventRescheduled, SessionID: id, Before: &before})
+		}
+		if changed := otherChanges(&before, sess, trainers != nil); len(changed) > 0 {
+			log.add(actor, sess.OrgID, id, "session_updated", map[string]any{"fields": changed}, now)
+		}
+		if err := tx.SaveSession(ctx, sess); err != nil {
+			return err
+		}
+		if trainers != nil {
+			if err := tx.SetSessionTrainers(ctx, id, trainers); err != nil {
+				return err
+			}
+		}
+		if err := log.save(ctx, tx); err != nil {
+			return err
+		}
+		out = sess
+		return b.notify(ctx, tx, events)
+	})
+	return out, err
+}
+
+func otherChanges(before, after *store.Session, trainers bool) []string {
+	var out []string
+	if before.Title != after.Title {
+		out = append(out, "title")
+	}
+	if before.FormatSlug != after.FormatSlug {
+		out = append(out, "format")
+	}
+	if !equalTimePtr(before.RegistrationDeadline, after.RegistrationDeadline) {
+		out = append(out, "registration_deadline")
+	}
+	if before.Language != after.Language {
+		out = append(out, "language")
+	}
+	if before.OpenToOtherCommunes != after.OpenToOtherCommunes {
+		out = append(out, "open_to_other_communes")
+	}
+	if trainers {
+		out = append(out, "trainers")
+	}
+	return out
+}
+
+func equalTimePtr(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+func locationText(s *store.Session) string {
+	parts := []string{}
+	for _, p := range []string{s.LocationName, s.LocationRoom, s.LocationAddress} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CancelSession cancels a session of the actor's commune and every
+// registration in it. Cancelling a cancelled session changes nothing.
+func (b *Service) CancelSession(ctx context.Context, actor Actor, id int64) (*store.Session, error) {
+	if !actor.IsStaff() {
+		return nil, apperr.Forbidden("err.forbidden")
+	}
+	var out *store.Session
+	now := b.now()
+	err := b.store.Tx(ctx, func(tx *store.Store) error {
+		sess, err := tx.LockSession(ctx, id)
+		if err != nil {
+			return err
+		}
+		if sess.OrgID != actor.OrgID {
+			return store.ErrNotFound
+		}
+		out = sess
+		if sess.Status == store.SessionCancelled {
+			return nil
+		}
+		sess.Status = store.SessionCancelled
+		sess.Sequence++
+		if err := tx.SaveSession(ctx, sess); err != nil {
+			return err
+		}
+		n, err := tx.CancelAllRegistrations(ctx, id, now)
+		if err != nil {
+			return err
+		}
+		var log audit
+		log.add(actor, sess.OrgID, id, "session_cancelled", map[string]any{"registrations_cancelled": n}, now)
+		if err := log.save(ctx, tx); err != nil {
+			return err
+		}
+		return b.notify(ctx, tx, []Event{{Kind: EventSessionCancelled, SessionID: id}})
+	})
+	return out, err
+}
+
+// Session returns a session the actor may see: their commune's, or another
+// commune's session open to all.
+func (b *Service) Session(ctx context.Context, actor Actor, id int64) (*store.Session, error) {
+	sess, err := b.store.Session(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(actor, sess) {
+		return nil, store.ErrNotFound
+	}
+	return sess, nil
+}
+
+func canSee(actor Actor, sess *store.Session) bool {
+	return actor.OrgID != 0 && (sess.OrgID == actor.OrgID || sess.OpenToOtherCommunes)
+}
+
+// History returns the audit log of a session of the actor's commune.
+func (b *Service) History(ctx context.Context, actor Actor, id int64) ([]store.AuditEntry, error) {
+	if !actor.IsStaff() {
+		return nil, apperr.Forbidden("err.forbidden")
+	}
+	sess, err := b.store.Session(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if sess.OrgID != actor.OrgID {
+		return nil, store.ErrNotFound
+	}
+	return b.store.SessionHistory(ctx, id)
+}

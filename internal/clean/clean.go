@@ -1,0 +1,86 @@
+// Package clean normalises user text before it is stored or written into
+// line-based formats (iCalendar, mail headers, CSV).
+package clean
+
+import (
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// isBreaking reports characters that end a line somewhere: the C0 and C1
+// controls, DEL, and the Unicode line and paragraph separators.
+func isBreaking(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == '\u2028' || r == '\u2029'
+}
+
+// Line makes a one-line value: control characters become spaces, runs of
+// spaces collapse, invalid UTF-8 is dropped, and the ends are trimmed.
+func Line(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if isBreaking(r) || unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f' {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Text makes a multi-line value: CRLF and CR become LF, other control
+// characters are dropped, trailing spaces and blank lines at the ends go.
+func Text(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	s = strings.ReplaceAll(s, "\u2028", "\n")
+	s = strings.ReplaceAll(s, "\u2029", "\n")
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r == '\n' || r == '\t' || !isBreaking(r) {
+			b.WriteRune(r)
+		}
+	}
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRightFunc(l, unicode.IsSpace)
+	}
+	return strings.Trim(strings.Join(lines, "\n"), "\n")
+}
+
+// Truncate cuts s to at most n runes, on a rune boundary.
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n])
+}
+
+// Email checks a bare address (no display name, no control or space
+// characters) and returns it lower-cased. It reports false when invalid.
+func Email(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 254 || strings.ContainsFunc(s, func(r rune) bool { return isBreaking(r) || unicode.IsSpace(r) }) {
+		return "", false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
+		return "", false
+	}
+	return strings.ToLower(s), true
+}

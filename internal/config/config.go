@@ -1,0 +1,79 @@
+// Package config reads Atelier's settings from the environment, with
+// defaults that run with zero set-up.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+)
+
+// Config is every setting of a running Atelier.
+type Config struct {
+	DatabaseURL   string
+	Addr          string
+	BaseURL       string
+	AdminEmail    string
+	AdminPassword string
+	SMTPURL       string
+	MailFrom      string
+	LogLevel      slog.Level
+	LogFormat     string
+}
+
+// FromEnv reads the settings through getenv (os.Getenv in production).
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		DatabaseURL:   getenv("DATABASE_URL"),
+		Addr:          getenv("ATELIER_ADDR"),
+		BaseURL:       getenv("ATELIER_BASE_URL"),
+		AdminEmail:    getenv("ATELIER_ADMIN_EMAIL"),
+		AdminPassword: getenv("ATELIER_ADMIN_PASSWORD"),
+		SMTPURL:       getenv("ATELIER_SMTP_URL"),
+		MailFrom:      getenv("ATELIER_MAIL_FROM"),
+		LogFormat:     strings.ToLower(getenv("LOG_FORMAT")),
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = "atelier.db"
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "text"
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("LOG_FORMAT must be text or json, not %q", c.LogFormat)
+	}
+	if lvl := getenv("LOG_LEVEL"); lvl != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
+			return c, fmt.Errorf("LOG_LEVEL: %w", err)
+		}
+	}
+	if err := c.SetAddr(c.Addr, getenv("ATELIER_BASE_URL") != ""); err != nil {
+		return c, err
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return c, fmt.Errorf("ATELIER_SMTP_URL must look like smtp://user:pass@host:port")
+		}
+	}
+	return c, nil
+}
+
+// SetAddr changes the listen address; unless the base URL was given
+// explicitly it follows the address.
+func (c *Config) SetAddr(addr string, baseURLExplicit bool) error {
+	c.Addr = addr
+	if !baseURLExplicit {
+		c.BaseURL = "http://" + addr
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("ATELIER_BASE_URL must be an absolute http(s) URL, not %q", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return nil
+}

@@ -1,0 +1,43 @@
+package config
+
+import "testing"
+
+func TestFromEnv(t *testing.T) {
+	cases := map[string]struct {
+		env     map[string]string
+		wantErr bool
+		check   func(t *testing.T, c Config)
+	}{
+		"zero config": {env: nil, check: func(t *testing.T, c Config) {
+			if c.DatabaseURL != "atelier.db" || c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://127.0.0.1:8080" {
+				t.Errorf("defaults: %+v", c)
+			}
+		}},
+		"base url follows addr": {env: map[string]string{"ATELIER_ADDR": "0.0.0.0:9000"}, check: func(t *testing.T, c Config) {
+			if c.BaseURL != "http://0.0.0.0:9000" {
+				t.Errorf("base url %q", c.BaseURL)
+			}
+		}},
+		"explicit base url": {env: map[string]string{"ATELIER_BASE_URL": "https://atelier.commune.ch/"}, check: func(t *testing.T, c Config) {
+			if c.BaseURL != "https://atelier.commune.ch" {
+				t.Errorf("base url %q", c.BaseURL)
+			}
+		}},
+		"bad base url":  {env: map[string]string{"ATELIER_BASE_URL": "ftp://x"}, wantErr: true},
+		"bad smtp":      {env: map[string]string{"ATELIER_SMTP_URL": "mail.example.com"}, wantErr: true},
+		"good smtp":     {env: map[string]string{"ATELIER_SMTP_URL": "smtp://u:p@localhost:1025"}},
+		"bad log level": {env: map[string]string{"LOG_LEVEL": "loud"}, wantErr: true},
+		"bad format":    {env: map[string]string{"LOG_FORMAT": "xml"}, wantErr: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c, err := FromEnv(func(k string) string { return tc.env[k] })
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
+			}
+			if tc.check != nil && err == nil {
+				tc.check(t, c)
+			}
+		})
+	}
+}

@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+)
+
+// CreateOrg inserts a commune; a taken slug is ErrDuplicate.
+func (s *Store) CreateOrg(ctx context.Context, o *Org) error {
+	return translate(s.with(ctx).Create(o).Error)
+}
+
+// Orgs lists every commune by name.
+func (s *Store) Orgs(ctx context.Context) ([]Org, error) {
+	var out []Org
+	return out, translate(s.with(ctx).Order("name").Find(&out).Error)
+}
+
+// OrgBySlug finds a commune by its slug.
+func (s *Store) OrgBySlug(ctx context.Context, slug string) (*Org, error) {
+	var o Org
+	return &o, translate(s.with(ctx).Where("slug = ?", slug).Take(&o).Error)
+}
+
+// Org finds a commune by id.
+func (s *Store) Org(ctx context.Context, id int64) (*Org, error) {
+	var o Org
+	return &o, translate(s.with(ctx).Take(&o, id).Error)
+}
+
+// CreateDepartment inserts a department; a name already used in the commune
+// is ErrDuplicate.
+func (s *Store) CreateDepartment(ctx context.Context, d *Department) error {
+	return translate(s.with(ctx).Create(d).Error)
+}
+
+// Departments lists a commune's departments by name.
+func (s *Store) Departments(ctx context.Context, orgID int64) ([]Department, error) {
+	var out []Department
+	return out, translate(s.with(ctx).Where("org_id = ?", orgID).Order("name").Find(&out).Error)
+}
+
+// Department finds a department of a commune.
+func (s *Store) Department(ctx context.Context, orgID, id int64) (*Department, error) {
+	var d Department
+	return &d, translate(s.with(ctx).Where("org_id = ? AND id = ?", orgID, id).Take(&d).Error)
+}
+
+// CreatePerson inserts a person; an email already used in the commune is
+// ErrDuplicate.
+func (s *Store) CreatePerson(ctx context.Context, p *Person) error {
+	return translate(s.with(ctx).Create(p).Error)
+}
+
+// SavePerson updates every field of a person.
+func (s *Store) SavePerson(ctx context.Context, p *Person) error {
+	return translate(s.with(ctx).Save(p).Error)
+}
+
+// Person finds a person of a commune.
+func (s *Store) Person(ctx context.Context, orgID, id int64) (*Person, error) {
+	var p Person
+	return &p, translate(s.with(ctx).Where("org_id = ? AND id = ?", orgID, id).Take(&p).Error)
+}
+
+// PeopleByID returns the people of a commune among ids, keyed by id; ids of
+// other communes are simply absent.
+func (s *Store) PeopleByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*Person, error) {
+	out := make(map[int64]*Person, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		var ps []Person
+		if err := s.with(ctx).Where("org_id = ? AND id IN ?", orgID, chunk).Find(&ps).Error; err != nil {
+			return nil, translate(err)
+		}
+		for i := range ps {
+			out[ps[i].ID] = &ps[i]
+		}
+	}
+	return out, nil
+}
+
+// PeopleFilter selects people of one commune.
+type PeopleFilter struct {
+	OrgID        int64
+	Role         string
+	DepartmentID int64
+	Query        string
+	Limit        int
+	Offset       int
+}
+
+// People lists a commune's people by name, with the total before paging.
+func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Person, int64, error) {
+	q := s.with(ctx).Model(&Person{}).Where("org_id = ?", f.OrgID)
+	if f.Role != "" {
+		q = q.Where("role = ?", f.Role)
+	}
+	if f.DepartmentID != 0 {
+		q = q.Where("department_id = ?", f.DepartmentID)
+	}
+	if f.Query != "" {
+		like := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
+		q = q.Where("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE ? ESCAPE '\\')", like, like)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	q = q.Order("name").Order("id")
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit).Offset(f.Offset)
+	}
+	var out []Person
+	return out, total, translate(q.Find(&out).Error)
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// CreateUser inserts an account; a taken email is ErrDuplicate.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	u.Email = strings.ToLower(u.Email)
+	return translate(s.with(ctx).Create(u).Error)
+}
+
+// UserByEmail finds an account by email, case-insensitively.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	return &u, translate(s.with(ctx).Where("email = ?", strings.ToLower(email)).Take(&u).Error)
+}
+
+// User finds an account by id.
+func (s *Store) User(ctx context.Context, id int64) (*User, error) {
+	var u User
+	return &u, translate(s.with(ctx).Take(&u, id).Error)
+}
+
+// Users lists accounts, of one commune when orgID is not zero.
+func (s *Store) Users(ctx context.Context, orgID int64) ([]User, error) {
+	q := s.with(ctx).Order("email")
+	if orgID != 0 {
+		q = q.Where("org_id = ?", orgID)
+	}
+	var out []User
+	return out, translate(q.Find(&out).Error)
+}
+
+// UsersByID returns the accounts among ids that belong to orgID.
+func (s *Store) UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*User, error) {
+	var us []User
+	if err := s.with(ctx).Where("org_id = ? AND id IN ?", orgID, ids).Find(&us).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]*User, len(us))
+	for i := range us {
+		out[us[i].ID] = &us[i]
+	}
+	return out, nil
+}
+
+// CountUsers counts every account.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	return n, translate(s.with(ctx).Model(&User{}).Count(&n).Error)
+}
+
+// CreateAuthToken stores a token hash.
+func (s *Store) CreateAuthToken(ctx context.Context, t *AuthToken) error {
+	return translate(s.with(ctx).Create(t).Error)
+}
+
+// UserByTokenHash finds the account owning an unexpired token of that kind.
+func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time.Time) (*User, *AuthToken, error) {
+	var t AuthToken
+	err := s.with(ctx).Where("hash = ? AND kind = ? AND expires_at > ?", hash, kind, now).Take(&t).Error
+	if err != nil {
+		return nil, nil, translate(err)
+	}
+	u, err := s.User(ctx, t.UserID)
+	return u, &t, err
+}
+
+// DeleteAuthToken revokes a token.
+func (s *Store) DeleteAuthToken(ctx context.Context, hash string) error {
+	return translate(s.with(ctx).Where("hash = ?", hash).Delete(&AuthToken{}).Error)
+}
+
+// DeleteExpiredTokens removes tokens that expired before now.
+func (s *Store) DeleteExpiredTokens(ctx context.Context, now time.Time) (int64, error) {
+	res := s.with(ctx).Where("expires_at <= ?", now).Delete(&AuthToken{})
+	return res.RowsAffected, translate(res.Error)
+}
+
+// SetPassword replaces the password hash of the account with that email.
+func (s *Store) SetPassword(ctx context.Context, email, hash string) error {
+	res := s.with(ctx).Model(&User{}).Where("email = ?", strings.ToLower(email)).Update("password_hash", hash)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return translate(res.Error)
+}

@@ -1,0 +1,80 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/atelier-ch/atelier/db"
+	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/store/storetest"
+)
+
+func TestMigrate(t *testing.T) {
+	ctx := context.Background()
+	for _, d := range storetest.Databases(t) {
+		t.Run(d.Name, func(t *testing.T) {
+			s := storetest.Open(t, d)
+			// Running again does nothing and does not fail.
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatalf("second migrate: %v", err)
+			}
+			ids, err := s.MigrationsApplied(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) != len(db.Migrations()) {
+				t.Fatalf("applied %v, want %d migrations", ids, len(db.Migrations()))
+			}
+			// Unique indexes the booking rules rely on must exist.
+			sqlDB, _ := s.SQL()
+			for _, idx := range []string{"ux_registrations_session_person", "ux_people_org_email", "ux_departments_org_name"} {
+				var n int
+				q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = $1"
+				if s.Dialect() == store.Postgres {
+					q = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1"
+				}
+				if err := sqlDB.QueryRowContext(ctx, q, idx).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if n != 1 {
+					t.Errorf("index %s missing", idx)
+				}
+			}
+			// A database migrated by a newer binary is refused.
+			if _, err := sqlDB.ExecContext(ctx, "INSERT INTO "+db.TableName+" (id) VALUES ('9999_from_the_future')"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(ctx); !errors.Is(err, store.ErrSchemaTooNew) {
+				t.Fatalf("migrate on a newer schema: got %v, want ErrSchemaTooNew", err)
+			}
+		})
+	}
+}
+
+// TestMigrateConcurrently starts two "processes" migrating one fresh
+// database at once: both must succeed.
+func TestMigrateConcurrently(t *testing.T) {
+	ctx := context.Background()
+	for _, d := range storetest.Databases(t) {
+		t.Run(d.Name, func(t *testing.T) {
+			errs := make(chan error, 2)
+			for range 2 {
+				go func() {
+					s, err := store.Open(ctx, d.URL, store.Options{})
+					if err != nil {
+						errs <- err
+						return
+					}
+					defer s.Close()
+					errs <- s.Migrate(ctx)
+				}()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Errorf("concurrent migrate: %v", err)
+				}
+			}
+		})
+	}
+}

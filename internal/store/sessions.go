@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// CreateSession inserts a session and its trainers.
+func (s *Store) CreateSession(ctx context.Context, sess *Session, trainerIDs []int64) error {
+	if err := s.with(ctx).Create(sess).Error; err != nil {
+		return translate(err)
+	}
+	return s.SetSessionTrainers(ctx, sess.ID, trainerIDs)
+}
+
+// SaveSession updates every field of a session.
+func (s *Store) SaveSession(ctx context.Context, sess *Session) error {
+	return translate(s.with(ctx).Save(sess).Error)
+}
+
+// SetSessionTrainers replaces the trainers of a session.
+func (s *Store) SetSessionTrainers(ctx context.Context, sessionID int64, userIDs []int64) error {
+	if err := s.with(ctx).Where("session_id = ?", sessionID).Delete(&SessionTrainer{}).Error; err != nil {
+		return translate(err)
+	}
+	if len(userIDs) == 0 {
+		return nil
+	}
+	rows := make([]SessionTrainer, len(userIDs))
+	for i, id := range userIDs {
+		rows[i] = SessionTrainer{SessionID: sessionID, UserID: id}
+	}
+	return translate(s.with(ctx).Create(&rows).Error)
+}
+
+// SessionTrainers returns the trainer ids of each session among ids.
+func (s *Store) SessionTrainers(ctx context.Context, sessionIDs []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(sessionIDs) == 0 {
+		return out, nil
+	}
+	var rows []SessionTrainer
+	if err := s.with(ctx).Where("session_id IN ?", sessionIDs).Order("user_id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, r := range rows {
+		out[r.SessionID] = append(out[r.SessionID], r.UserID)
+	}
+	return out, nil
+}
+
+// Session finds a session by id, whatever its commune: callers check access.
+func (s *Store) Session(ctx context.Context, id int64) (*Session, error) {
+	var sess Session
+	return &sess, translate(s.with(ctx).Take(&sess, id).Error)
+}
+
+// LockSession reads a session and locks its row until the transaction ends,
+// so that bookings into it are serialised. Only call it inside Tx. On
+// SQLite the transaction already holds the database's write lock
+// (BEGIN IMMEDIATE); on PostgreSQL this is SELECT … FOR UPDATE, without
+// which concurrent bookings overbook silently.
+func (s *Store) LockSession(ctx context.Context, id int64) (*Session, error) {
+	q := s.with(ctx)
+	if s.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var sess Session
+	return &sess, translate(q.Take(&sess, id).Error)
+}
+
+// SessionFilter selects the sessions a commune can see.
+type SessionFilter struct {
+	// OrgID sees its own sessions and, with IncludeOpen, other communes'
+	// sessions open to everyone.
+	OrgID       int64
+	IncludeOpen bool
+	// TrainerID keeps only the sessions this user runs.
+	TrainerID int64
+	From, To  *time.Time
+	Status    string
+	Limit     int
+	Offset    int
+}
+
+// Sessions lists sessions by start time, with the total before paging.
+func (s *Store) Sessions(ctx context.Context, f SessionFilter) ([]Session, int64, error) {
+	q := s.with(ctx).Model(&Session{})
+	if f.IncludeOpen {
+		q = q.Where("(org_id = ? OR open_to_other_communes = ?)", f.OrgID, true)
+	} else {
+		q = q.Where("org_id = ?", f.OrgID)
+	}
+	if f.TrainerID != 0 {
+		q = q.Where("id IN (?)", s.with(ctx).Model(&SessionTrainer{}).Select("session_id").Where("user_id = ?", f.TrainerID))
+	}
+	if f.From != nil {
+		q = q.Where("ends_at >= ?", f.From.UTC())
+	}
+	if f.To != nil {
+		q = q.Where("starts_at < ?", f.To.UTC())
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	q = q.Order("starts_at").Order("id")
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit).Offset(f.Offset)
+	}
+	var out []Session
+	return out, total, translate(q.Find(&out).Error)
+}
+
+// Counts is how many registrations of a session are booked and waitlisted.
+type Counts struct {
+	Booked      int
+	Waitlisted  int
+	MaxPosition int
+}
+
+// SessionCounts counts one session's booked and waitlisted registrations.
+func (s *Store) SessionCounts(ctx context.Context, sessionID int64) (Counts, error) {
+	m, err := s.CountsBySession(ctx, []int64{sessionID})
+	return m[sessionID], err
+}
+
+// CountsBySession counts the registrations of several sessions at once.
+func (s *Store) CountsBySession(ctx context.Context, ids []int64) (map[int64]Counts, error) {
+	out := make(map[int64]Counts, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		SessionID   int64
+		Booked      int
+		Waitlisted  int
+		MaxPosition *int
+	}
+	err := s.with(ctx).Model(&Registration{}).
+		Select("session_id, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS booked, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS waitlisted, MAX(waitlist_position) AS max_position", RegBooked, RegWaitlisted).
+		Where("session_id IN ? AND status IN ?", ids, []string{RegBooked, RegWaitlisted}).
+		Group("session_id").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, r := range rows {
+		c := Counts{Booked: r.Booked, Waitlisted: r.Waitlisted}
+		if r.MaxPosition != nil {
+			c.MaxPosition = *r.MaxPosition
+		}
+		out[r.SessionID] = c
+	}
+	return out, nil
+}
+
+// RegistrationsOf returns a session's registrations of the given people,
+// keyed by person id.
+func (s *Store) RegistrationsOf(ctx context.Context, sessionID int64, personIDs []int64) (map[int64]*Registration, error) {
+	out := make(map[int64]*Registration, len(personIDs))
+	for chunk := range slices.Chunk(personIDs, 500) {
+		var regs []Registration
+		if err := s.with(ctx).Where("session_id = ? AND person_id IN ?", sessionID, chunk).Find(&regs).Error; err != nil {
+			return nil, translate(err)
+		}
+		for i := range regs {
+			out[*regs[i].PersonID] = &regs[i]
+		}
+	}
+	return out, nil
+}
+
+// InsertRegistrations inserts registrations in batches.
+func (s *Store) InsertRegistrations(ctx context.Context, regs []*Registration) error {
+	if len(regs) == 0 {
+		return nil
+	}
+	return translate(s.with(ctx).CreateInBatches(regs, 200).Error)
+}
+
+// SaveRegistration updates every field of a registration.
+func (s *Store) SaveRegistration(ctx context.Context, r *Registration) error {
+	return translate(s.with(ctx).Save(r).Error)
+}
+
+// Registration finds a registration by id.
+func (s *Store) Registration(ctx context.Context, id int64) (*Registration, error) {
+	var r Registration
+	return &r, translate(s.with(ctx).Take(&r, id).Error)
+}
+
+// RegistrationByToken finds the registration a participant's token opens.
+func (s *Store) RegistrationByToken(ctx context.Context, token string) (*Registration, error) {
+	var r Registration
+	return &r, translate(s.with(ctx).Where("token = ?", token).Take(&r).Error)
+}
+
+// FirstWaitlisted returns up to n waitlisted registrations of a session,
+// in waiting-list order.
+func (s *Store) FirstWaitlisted(ctx context.Context, sessionID int64, n int) ([]Registration, error) {
+	var out []Registration
+	err := s.with(ctx).Where("session_id = ? AND status = ?", sessionID, RegWaitlisted).
+		Order("waitlist_position").Order("id").Limit(n).Find(&out).Error
+	return out, translate(err)
+}
+
+// ShiftWaitlist moves every waitlisted registration of a session behind
+// position after forward by n places.
+func (s *Store) ShiftWaitlist(ctx context.Context, sessionID int64, after, n int) error {
+	return translate(s.with(ctx).Model(&Registration{}).
+		Where("session_id = ? AND status = ? AND waitlist_position > ?", sessionID, RegWaitlisted, after).
+		Update("waitlist_position", gorm.Expr("waitlist_position - ?", n)).Error)
+}
+
+// RegistrationRow is a registration with its person's name and department,
+// for lists.
+type RegistrationRow struct {
+	Registration
+	PersonName     string
+	PersonEmail    *string
+	PersonRole     string
+	PersonLanguage string
+	DepartmentID   *int64
+	DepartmentName *string
+}
+
+// RegistrationFilter selects a session's registrations.
+type RegistrationFilter struct {
+	SessionID int64
+	// OrgID, when not zero, keeps the registrations of that commune's people.
+	OrgID  int64
+	Status []string
+}
+
+// RegistrationRows lists a session's registrations: booked first by name,
+// then the waiting list in order, then cancellations.
+func (s *Store) RegistrationRows(ctx context.Context, f RegistrationFilter) ([]RegistrationRow, error) {
+	q := s.with(ctx).Table("registrations AS r").
+		Select("r.*, COALESCE(p.name, '') AS person_name, p.email AS person_email, COALESCE(p.role, '') AS person_role, COALESCE(p.language, 'fr') AS person_language, p.department_id AS department_id, d.name AS department_name").
+		Joins("LEFT JOIN people p ON p.id = r.person_id").
+		Joins("LEFT JOIN departments d ON d.id = p.department_id").
+		Where("r.session_id = ?", f.SessionID)
+	if f.OrgID != 0 {
+		q = q.Where("r.org_id = ?", f.OrgID)
+	}
+	if len(f.Status) > 0 {
+		q = q.Where("r.status IN ?", f.Status)
+	}
+	q = q.Order("CASE r.status WHEN 'booked' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END").
+		Order("r.waitlist_position").Order("person_name").Order("r.id")
+	var out []RegistrationRow
+	return out, translate(q.Scan(&out).Error)
+}
+
+// InsertAudit records audit entries.
+func (s *Store) InsertAudit(ctx context.Context, entries []AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	return translate(s.with(ctx).CreateInBatches(entries, 200).Error)
+}
+
+// SessionHistory returns a session's audit log, oldest first.
+func (s *Store) SessionHistory(ctx context.Context, sessionID int64) ([]AuditEntry, error) {
+	var out []AuditEntry
+	return out, translate(s.with(ctx).Where("session_id = ?", sessionID).Order("created_at").Order("id").Find(&out).Error)
+}
+
+// CancelAllRegistrations cancels every booked or waitlisted registration of
+// a session and returns how many there were.
+func (s *Store) CancelAllRegistrations(ctx context.Context, sessionID int64, now time.Time) (int64, error) {
+	res := s.with(ctx).Model(&Registration{}).
+		Where("session_id = ? AND status IN ?", sessionID, []string{RegBooked, RegWaitlisted}).
+		Updates(map[string]any{"status": RegCancelled, "waitlist_position": nil, "cancelled_at": now, "updated_at": now})
+	return res.RowsAffected, translate(res.Error)
+}

@@ -1,0 +1,256 @@
+// Package store keeps Atelier's data in SQLite or PostgreSQL through gorm.
+// It knows nothing of HTTP; every method takes the caller's context.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/atelier-ch/atelier/db"
+)
+
+// ErrNotFound is returned when a row does not exist or is outside the
+// caller's commune.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrDuplicate is returned when a unique constraint refuses a write.
+var ErrDuplicate = errors.New("store: duplicate")
+
+// ErrSchemaTooNew is returned when the database holds migrations this binary
+// does not know: it was migrated by a newer version of Atelier.
+var ErrSchemaTooNew = errors.New("the database schema is newer than this version of Atelier knows; upgrade atelier (or point it at another database)")
+
+// Dialect is the database engine in use.
+type Dialect string
+
+// Supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the data layer. The zero value is not usable; call Open.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+}
+
+// Options tune Open.
+type Options struct {
+	// Logger receives gorm's logs; nil discards them.
+	Logger *slog.Logger
+	// MaxOpenConns caps the PostgreSQL pool (SQLite always uses one connection).
+	MaxOpenConns int
+}
+
+// ParseURL tells which dialect a DATABASE_URL selects and the DSN to give its
+// driver: postgres:// or postgresql:// for PostgreSQL, sqlite:PATH or a plain
+// path for SQLite.
+func ParseURL(url string) (Dialect, string, error) {
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return Postgres, url, nil
+	case strings.HasPrefix(url, "sqlite:"):
+		url = strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
+	}
+	if url == "" {
+		return "", "", errors.New("empty database path")
+	}
+	if strings.Contains(url, "?") {
+		return "", "", errors.New("SQLite path must not carry options: Atelier sets them")
+	}
+	// Verified options for this driver (see DATABASE.md): WAL, a busy timeout,
+	// and BEGIN IMMEDIATE so that writers queue instead of failing.
+	// Never add _time_format: it silently disables _txlock.
+	return SQLite, url + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate", nil
+}
+
+// Open connects to the database named by url.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	dialect, dsn, err := ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &gorm.Config{
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+		Logger:         gormLogger(opts.Logger),
+	}
+	var gdb *gorm.DB
+	switch dialect {
+	case Postgres:
+		gdb, err = gorm.Open(postgres.Open(dsn), cfg)
+	case SQLite:
+		// Two processes opening a new file at once can race switching to
+		// WAL: retry a few times before giving up.
+		for attempt := range 5 {
+			gdb, err = gorm.Open(sqlite.Open(dsn), cfg)
+			if err == nil || !strings.Contains(err.Error(), "locked") {
+				break
+			}
+			time.Sleep(time.Duration(50*(attempt+1)) * time.Millisecond)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// One connection: SQLite has one writer anyway, and a larger pool
+		// starves waiters into "database is locked" (DATABASE.md).
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		n := opts.MaxOpenConns
+		if n <= 0 {
+			n = 16
+		}
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: gdb, dialect: dialect}
+	if err := s.Ping(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect returns the engine in use.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return sqlDB.PingContext(ctx)
+}
+
+// SQL returns the underlying database handle, for tests and health checks.
+func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
+
+// Migrate brings the schema up to date. It runs every pending migration in
+// one transaction, serialised across processes (an advisory lock on
+// PostgreSQL, BEGIN IMMEDIATE on SQLite), and refuses a database migrated
+// by a newer binary.
+func (s *Store) Migrate(ctx context.Context) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockKey()).Error; err != nil {
+				return err
+			}
+		}
+		// The transaction is ours, so gormigrate must not open its own.
+		m := gormigrate.New(tx, &gormigrate.Options{
+			TableName:                 db.TableName,
+			IDColumnName:              "id",
+			IDColumnSize:              255,
+			UseTransaction:            false,
+			ValidateUnknownMigrations: true,
+		}, db.Migrations())
+		return m.Migrate()
+	})
+	if errors.Is(err, gormigrate.ErrUnknownPastMigration) {
+		return ErrSchemaTooNew
+	}
+	return err
+}
+
+// MigrationsApplied lists the IDs of the migrations recorded in the database.
+func (s *Store) MigrationsApplied(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Table(db.TableName).Order("id").Pluck("id", &ids).Error
+	return ids, err
+}
+
+func migrationLockKey() int64 {
+	h := fnv.New64a()
+	h.Write([]byte("atelier-migrations"))
+	return int64(h.Sum64() >> 1)
+}
+
+// Tx runs fn in one transaction; fn gets a Store bound to it. Never use the
+// outer Store inside fn: with SQLite's single connection that deadlocks.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, dialect: s.dialect})
+	})
+}
+
+func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// translate maps gorm's errors to the store's.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ErrNotFound
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("%w: %v", ErrDuplicate, err)
+	}
+	return err
+}
+
+func gormLogger(l *slog.Logger) logger.Interface {
+	if l == nil {
+		return logger.Discard
+	}
+	return &slogGorm{l: l}
+}
+
+// slogGorm sends gorm's messages through slog; slow queries are warnings.
+type slogGorm struct{ l *slog.Logger }
+
+func (g *slogGorm) LogMode(logger.LogLevel) logger.Interface { return g }
+func (g *slogGorm) Info(ctx context.Context, msg string, args ...any) {
+	g.l.InfoContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (g *slogGorm) Warn(ctx context.Context, msg string, args ...any) {
+	g.l.WarnContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (g *slogGorm) Error(ctx context.Context, msg string, args ...any) {
+	g.l.ErrorContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (g *slogGorm) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	elapsed := time.Since(begin)
+	switch {
+	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, gorm.ErrDuplicatedKey):
+		sql, rows := fc()
+		g.l.ErrorContext(ctx, "sql", "err", err, "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
+	case elapsed > 500*time.Millisecond:
+		sql, rows := fc()
+		g.l.WarnContext(ctx, "slow sql", "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
+	case g.l.Enabled(ctx, slog.LevelDebug-4):
+		sql, rows := fc()
+		g.l.Log(ctx, slog.LevelDebug-4, "sql", "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
+	}
+}

@@ -1,0 +1,102 @@
+// Package web serves Atelier over HTTP: the JSON API, the participant pages
+// and the HTML UI, all from one gin router.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/atelier-ch/atelier/internal/auth"
+	"github.com/atelier-ch/atelier/internal/booking"
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// Deps is everything the server needs; New builds the rest.
+type Deps struct {
+	Store   *store.Store
+	Catalog *catalog.Catalog
+	Log     *slog.Logger
+	// BaseURL is the absolute URL of the site, without a trailing slash.
+	BaseURL string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Notifier hears about booking changes (the mail outbox); may be nil.
+	Notifier booking.Notifier
+	// BcryptCost lowers the password hashing cost in tests; 0 is bcrypt's default.
+	BcryptCost int
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	store   *store.Store
+	catalog *catalog.Catalog
+	tr      *i18n.Translator
+	auth    *auth.Service
+	dir     *directory.Service
+	booking *booking.Service
+	views   *views
+	log     *slog.Logger
+	baseURL string
+	now     func() time.Time
+	router  *gin.Engine
+}
+
+// New builds the server and its routes.
+func New(d Deps) (*Server, error) {
+	tr, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	v, err := loadViews()
+	if err != nil {
+		return nil, err
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		store:   d.Store,
+		catalog: d.Catalog,
+		tr:      tr,
+		auth:    auth.New(d.Store, d.Now, d.BcryptCost),
+		dir:     directory.New(d.Store),
+		booking: booking.New(d.Store, d.Catalog, d.Now, hostOf(d.BaseURL), d.Notifier),
+		views:   v,
+		log:     d.Log,
+		baseURL: d.BaseURL,
+		now:     d.Now,
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s.router = gin.New()
+	s.router.HandleMethodNotAllowed = true
+	if err := s.router.SetTrustedProxies(nil); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+// hostOf returns the host name of a base URL, used in session UIDs.
+func hostOf(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() == "" {
+		return "atelier.invalid"
+	}
+	return u.Hostname()
+}
+
+// Handler returns the root HTTP handler.
+func (s *Server) Handler() http.Handler { return s.router }
+
+// Auth returns the credential service (the CLI bootstraps accounts with it).
+func (s *Server) Auth() *auth.Service { return s.auth }

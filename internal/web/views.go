@@ -1,0 +1,132 @@
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/tz"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// views holds every page, each parsed with its own copy of the layout so
+// that pages cannot overwrite each other's blocks.
+type views struct {
+	pages map[string]*template.Template
+}
+
+var templateFuncs = template.FuncMap{
+	"zurich": func(t time.Time) time.Time { return tz.In(t) },
+	"deref": func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+}
+
+// loadViews parses every page; a template that does not parse fails the start.
+func loadViews() (*views, error) {
+	entries, err := fs.ReadDir(templateFS, "templates")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, e := range entries {
+		name := e.Name()
+		if name == "layout.html" || !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/"+name)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		v.pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	return v, nil
+}
+
+// page is what every template receives.
+type page struct {
+	Lang  string
+	Title string
+	// Path is the current path, for the language switch.
+	Path  string
+	Error string
+	Info  string
+	Data  any
+	tr    *i18n.Translator
+}
+
+// T translates key in the page's language.
+func (p *page) T(key string, args ...any) string { return p.tr.T(p.Lang, key, args...) }
+
+// DateRange writes a time range in the page's language.
+func (p *page) DateRange(start, end time.Time) string {
+	return i18n.DateRange(p.Lang, tz.In(start), tz.In(end))
+}
+
+// Date writes a day in the page's language.
+func (p *page) Date(t time.Time) string { return i18n.Date(p.Lang, tz.In(t)) }
+
+// Clock writes a time of day in the page's language.
+func (p *page) Clock(t time.Time) string { return i18n.Clock(p.Lang, tz.In(t)) }
+
+// OtherLang is the language the switch offers.
+func (p *page) OtherLang() string {
+	if p.Lang == "de" {
+		return "fr"
+	}
+	return "de"
+}
+
+// newPage starts a page in the language chosen for this request; setting
+// is the person's or user's own language, if any.
+func (s *Server) newPage(c *gin.Context, setting string) *page {
+	return &page{Lang: s.pageLang(c, setting), Path: c.Request.URL.Path, tr: s.tr}
+}
+
+// render writes a page. A failure to render is logged and becomes a plain 500.
+func (s *Server) render(c *gin.Context, status int, name string, p *page) {
+	t, ok := s.views.pages[name]
+	if !ok {
+		panic("web: no template " + name)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
+		s.log.ErrorContext(c.Request.Context(), "render", "page", name, "err", err)
+		c.String(http.StatusInternalServerError, "Erreur interne / Interner Fehler")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+}
+
+// pageLang picks the language of a page: an explicit ?lang= switch (kept in
+// a cookie), then the person's or user's setting, then Accept-Language.
+func (s *Server) pageLang(c *gin.Context, setting string) string {
+	if l := c.Query("lang"); i18n.Valid(l) {
+		c.SetSameSite(http.SameSiteLaxMode)
+		c.SetCookie("lang", l, 365*24*3600, "/", "", s.secureCookies(), true)
+		return l
+	}
+	if l, err := c.Cookie("lang"); err == nil && i18n.Valid(l) {
+		return l
+	}
+	if i18n.Valid(setting) {
+		return setting
+	}
+	return i18n.FromAcceptLanguage(c.GetHeader("Accept-Language"))
+}
+
+// secureCookies reports whether cookies must be Secure: when served over https.
+func (s *Server) secureCookies() bool { return strings.HasPrefix(s.baseURL, "https://") }

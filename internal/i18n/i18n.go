@@ -6,10 +6,11 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
-//go:embed locales/*.json
+//go:embed locales
 var files embed.FS
 
 // Languages the product speaks; the first is the default.
@@ -34,14 +35,29 @@ type Translator struct {
 // same keys: a key missing in one of them is an error at start.
 func Load() (*Translator, error) {
 	t := &Translator{texts: map[string]map[string]string{}}
+	// Each language is a folder of JSON files (one per area of the
+	// product), merged; a key defined twice is an error.
 	for _, lang := range Languages {
-		data, err := files.ReadFile("locales/" + lang + ".json")
+		names, err := fs.Glob(files, "locales/"+lang+"/*.json")
 		if err != nil {
 			return nil, err
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s.json: %w", lang, err)
+		for _, name := range names {
+			data, err := files.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(data, &part); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q defined twice", name, k)
+				}
+				m[k] = v
+			}
 		}
 		t.texts[lang] = m
 	}

@@ -32,11 +32,29 @@ type DB struct {
 // is set and unreachable the test fails rather than skips.
 func Databases(t testing.TB) []DB {
 	t.Helper()
-	dbs := []DB{{Name: "sqlite", URL: "sqlite:" + filepath.Join(t.TempDir(), "atelier.db")}}
-	if base := os.Getenv(EnvURL); base != "" {
-		dbs = append(dbs, DB{Name: "postgres", URL: NewPostgresSchema(t, base)})
+	var dbs []DB
+	for _, kind := range Kinds() {
+		dbs = append(dbs, Fresh(t, kind))
 	}
 	return dbs
+}
+
+// Kinds lists the database kinds tests run on: "sqlite", and "postgres"
+// when ATELIER_TEST_DATABASE_URL is set.
+func Kinds() []string {
+	if os.Getenv(EnvURL) != "" {
+		return []string{"sqlite", "postgres"}
+	}
+	return []string{"sqlite"}
+}
+
+// Fresh returns a new, empty database of kind for tb, dropped at its end.
+func Fresh(tb testing.TB, kind string) DB {
+	tb.Helper()
+	if kind == "postgres" {
+		return DB{Name: kind, URL: NewPostgresSchema(tb, os.Getenv(EnvURL))}
+	}
+	return DB{Name: "sqlite", URL: "sqlite:" + filepath.Join(tb.TempDir(), "atelier.db")}
 }
 
 // NewPostgresSchema creates a uniquely named schema on the server at base and

@@ -17,6 +17,7 @@ const TableName = "atelier_schema_migrations"
 func Migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		m0001Foundation(),
+		m0002CalendarMail(),
 	}
 }
 
@@ -151,6 +152,85 @@ func m0001Foundation() *gormigrate.Migration {
 		},
 		Rollback: func(tx *gorm.DB) error {
 			return tx.Migrator().DropTable(tables...)
+		},
+	}
+}
+
+type m0002Registration struct {
+	// Sequence counts this registration's own changes (cancelled, booked
+	// again, promoted); a participant's SEQUENCE is the session's plus this.
+	Sequence int `gorm:"not null;default:0"`
+}
+
+func (m0002Registration) TableName() string { return "registrations" }
+
+type m0002User struct {
+	// FeedToken opens the user's calendar feed; NULL until asked for.
+	FeedToken *string `gorm:"size:64;index:ux_users_feed_token,unique"`
+}
+
+func (m0002User) TableName() string { return "users" }
+
+type m0002OutboxMessage struct {
+	ID             int64     `gorm:"primaryKey"`
+	OrgID          int64     `gorm:"not null;index"`
+	SessionID      int64     `gorm:"not null;index"`
+	RegistrationID *int64    `gorm:"index"`
+	Kind           string    `gorm:"size:32;not null"`
+	ToEmail        string    `gorm:"size:254;not null"`
+	ToName         string    `gorm:"size:200;not null;default:''"`
+	FromEmail      string    `gorm:"size:254;not null"`
+	FromName       string    `gorm:"size:200;not null;default:''"`
+	Subject        string    `gorm:"size:300;not null"`
+	TextBody       string    `gorm:"type:text;not null"`
+	HTMLBody       string    `gorm:"type:text;not null"`
+	ICS            string    `gorm:"type:text;not null"`
+	ICSMethod      string    `gorm:"size:16;not null"`
+	MessageID      string    `gorm:"size:200;not null;uniqueIndex"`
+	Status         string    `gorm:"size:16;not null;index:ix_outbox_due,priority:1"`
+	Attempts       int       `gorm:"not null;default:0"`
+	NextAttemptAt  time.Time `gorm:"not null;index:ix_outbox_due,priority:2"`
+	ClaimedUntil   *time.Time
+	ClaimedBy      string `gorm:"size:64;not null;default:''"`
+	LastError      string `gorm:"size:1000;not null;default:''"`
+	SentAt         *time.Time
+	CreatedAt      time.Time `gorm:"not null"`
+}
+
+func (m0002OutboxMessage) TableName() string { return "outbox_messages" }
+
+func m0002CalendarMail() *gormigrate.Migration {
+	return &gormigrate.Migration{
+		ID: "0002_calendar_mail",
+		Migrate: func(tx *gorm.DB) error {
+			m := tx.Migrator()
+			if err := m.AddColumn(&m0002Registration{}, "Sequence"); err != nil {
+				return err
+			}
+			// SQLite cannot add a UNIQUE column: add it, then its index.
+			if err := m.AddColumn(&m0002User{}, "FeedToken"); err != nil {
+				return err
+			}
+			if err := m.CreateIndex(&m0002User{}, "ux_users_feed_token"); err != nil {
+				return err
+			}
+			return m.CreateTable(&m0002OutboxMessage{})
+		},
+		// Plain SQL: gorm's SQLite DropColumn rebuilds the table and loses
+		// its unique indexes (DATABASE.md). SQLite ≥ 3.35 and PostgreSQL both
+		// drop a column in place once its index is gone.
+		Rollback: func(tx *gorm.DB) error {
+			for _, stmt := range []string{
+				"DROP TABLE outbox_messages",
+				"DROP INDEX ux_users_feed_token",
+				"ALTER TABLE users DROP COLUMN feed_token",
+				"ALTER TABLE registrations DROP COLUMN sequence",
+			} {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	}
 }

@@ -79,6 +79,7 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 			case ok: // had cancelled: registered again, at the end of the line
 				r.CancelledAt = nil
 				r.UpdatedAt = now
+				r.Sequence++ // their calendar holds a cancellation to supersede
 			default:
 				pid := id
 				r = &store.Registration{SessionID: sessionID, PersonID: &pid, OrgID: actor.OrgID, Attendance: store.AttendUnknown, Token: newToken(), CreatedAt: now, UpdatedAt: now}
@@ -214,6 +215,7 @@ func promote(ctx context.Context, tx *store.Store, sess *store.Session, n int, a
 		lastPos = *r.WaitlistPosition
 		log.add(actor, sess.OrgID, sess.ID, "promoted", map[string]any{"registration_id": r.ID, "person_id": r.PersonID, "from_position": lastPos}, now)
 		r.Status, r.WaitlistPosition, r.UpdatedAt = store.RegBooked, nil, now
+		r.Sequence++ // tentative becomes confirmed in their calendar
 		if err := tx.SaveRegistration(ctx, r); err != nil {
 			return nil, err
 		}

@@ -50,7 +50,7 @@ const (
 	EventSessionCancelled EventKind = "session_cancelled"
 )
 
-// Event is one change a participant should hear about.
+// Event is one change one participant should hear about.
 type Event struct {
 	Kind           EventKind
 	SessionID      int64

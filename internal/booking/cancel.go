@@ -89,6 +89,7 @@ func (b *Service) cancel(ctx context.Context, actor Actor, find func(*store.Stor
 		}
 		wasBooked, oldPos := r.Status == store.RegBooked, r.WaitlistPosition
 		r.Status, r.WaitlistPosition, r.CancelledAt, r.UpdatedAt = store.RegCancelled, nil, &now, now
+		r.Sequence++ // the cancellation must supersede the invitation
 		if err := tx.SaveRegistration(ctx, r); err != nil {
 			return err
 		}

@@ -274,7 +274,13 @@ func (b *Service) UpdateSession(ctx context.Context, actor Actor, id int64, in S
 				"from": map[string]any{"starts_at": tz.In(before.StartsAt), "ends_at": tz.In(before.EndsAt), "location": locationText(&before)},
 				"to":   map[string]any{"starts_at": tz.In(sess.StartsAt), "ends_at": tz.In(sess.EndsAt), "location": locationText(sess)},
 			}, now)
-			events = append(events, Event{Kind: EventRescheduled, SessionID: id, Before: &before})
+			active, err := tx.ActiveRegistrationIDs(ctx, id)
+			if err != nil {
+				return err
+			}
+			for _, rid := range active {
+				events = append(events, Event{Kind: EventRescheduled, SessionID: id, RegistrationID: rid, Before: &before})
+			}
 		}
 		if changed := otherChanges(&before, sess, trainers != nil); len(changed) > 0 {
 			log.add(actor, sess.OrgID, id, "session_updated", map[string]any{"fields": changed}, now)
@@ -356,6 +362,10 @@ func (b *Service) CancelSession(ctx context.Context, actor Actor, id int64) (*st
 		if sess.Status == store.SessionCancelled {
 			return nil
 		}
+		active, err := tx.ActiveRegistrationIDs(ctx, id)
+		if err != nil {
+			return err
+		}
 		sess.Status = store.SessionCancelled
 		sess.Sequence++
 		if err := tx.SaveSession(ctx, sess); err != nil {
@@ -370,7 +380,11 @@ func (b *Service) CancelSession(ctx context.Context, actor Actor, id int64) (*st
 		if err := log.save(ctx, tx); err != nil {
 			return err
 		}
-		return b.notify(ctx, tx, []Event{{Kind: EventSessionCancelled, SessionID: id}})
+		events := make([]Event, len(active))
+		for i, rid := range active {
+			events[i] = Event{Kind: EventSessionCancelled, SessionID: id, RegistrationID: rid}
+		}
+		return b.notify(ctx, tx, events)
 	})
 	return out, err
 }

@@ -75,7 +75,9 @@ func Truncate(s string, n int) string {
 // characters) and returns it lower-cased. It reports false when invalid.
 func Email(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 254 || strings.ContainsFunc(s, func(r rune) bool { return isBreaking(r) || unicode.IsSpace(r) }) {
+	// Quoted local parts ("a,b"@x) are legal but useless here, and their
+	// characters would need escaping in iCalendar and mail headers.
+	if s == "" || len(s) > 254 || strings.ContainsAny(s, `"\,;:<>()[]`) || strings.ContainsFunc(s, func(r rune) bool { return isBreaking(r) || unicode.IsSpace(r) }) {
 		return "", false
 	}
 	a, err := mail.ParseAddress(s)

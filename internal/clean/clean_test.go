@@ -46,6 +46,8 @@ func TestEmail(t *testing.T) {
 		"no dot":       {"anne@localhost", "", false},
 		"space":        {"an ne@demo.ch", "", false},
 		"empty":        {"", "", false},
+		"quoted local": {`"a,b"@demo.ch`, "", false},
+		"semicolon":    {"a;b@demo.ch", "", false},
 	}
 	for name, tc := range cases {
 		got, ok := Email(tc.in)

@@ -202,3 +202,22 @@ func (s *Store) SetPassword(ctx context.Context, email, hash string) error {
 	}
 	return translate(res.Error)
 }
+
+// UserByFeedToken finds the account whose calendar feed the token opens.
+func (s *Store) UserByFeedToken(ctx context.Context, token string) (*User, error) {
+	var u User
+	return &u, translate(s.with(ctx).Where("feed_token = ?", token).Take(&u).Error)
+}
+
+// SetFeedToken gives an account a feed token unless it has one, and
+// returns the account's token.
+func (s *Store) SetFeedToken(ctx context.Context, userID int64, token string) (string, error) {
+	if err := s.with(ctx).Model(&User{}).Where("id = ? AND feed_token IS NULL", userID).Update("feed_token", token).Error; err != nil {
+		return "", translate(err)
+	}
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	return *u.FeedToken, nil
+}

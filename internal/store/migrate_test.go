@@ -26,21 +26,22 @@ func TestMigrate(t *testing.T) {
 			if len(ids) != len(db.Migrations()) {
 				t.Fatalf("applied %v, want %d migrations", ids, len(db.Migrations()))
 			}
-			// Unique indexes the booking rules rely on must exist.
 			sqlDB, _ := s.SQL()
-			for _, idx := range []string{"ux_registrations_session_person", "ux_people_org_email", "ux_departments_org_name"} {
-				var n int
-				q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = $1"
-				if s.Dialect() == store.Postgres {
-					q = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1"
-				}
-				if err := sqlDB.QueryRowContext(ctx, q, idx).Scan(&n); err != nil {
-					t.Fatal(err)
-				}
-				if n != 1 {
-					t.Errorf("index %s missing", idx)
+			checkIndexes(t, s)
+			// Every down step works and keeps the other tables' indexes;
+			// migrating up again restores the schema.
+			for range db.Migrations()[1:] {
+				if err := s.RollbackLast(ctx); err != nil {
+					t.Fatalf("rollback: %v", err)
 				}
 			}
+			if ids, _ := s.MigrationsApplied(ctx); len(ids) != 1 {
+				t.Fatalf("after rollbacks: %v", ids)
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatalf("migrate after rollback: %v", err)
+			}
+			checkIndexes(t, s)
 			// A database migrated by a newer binary is refused.
 			if _, err := sqlDB.ExecContext(ctx, "INSERT INTO "+db.TableName+" (id) VALUES ('9999_from_the_future')"); err != nil {
 				t.Fatal(err)
@@ -76,5 +77,25 @@ func TestMigrateConcurrently(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkIndexes asserts the unique indexes the rules rely on: gorm's SQLite
+// migrator silently drops them when it rebuilds a table.
+func checkIndexes(t *testing.T, s *store.Store) {
+	t.Helper()
+	sqlDB, _ := s.SQL()
+	for _, idx := range []string{"ux_registrations_session_person", "ux_people_org_email", "ux_departments_org_name", "idx_users_email", "idx_registrations_token", "ux_users_feed_token", "idx_outbox_messages_message_id"} {
+		var n int
+		q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = $1"
+		if s.Dialect() == store.Postgres {
+			q = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1"
+		}
+		if err := sqlDB.QueryRowContext(context.Background(), q, idx).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("index %s missing", idx)
+		}
 	}
 }

@@ -45,6 +45,7 @@ type User struct {
 	PasswordHash string
 	Role         string
 	Language     string
+	FeedToken    *string
 	CreatedAt    time.Time
 }
 
@@ -122,9 +123,12 @@ type Registration struct {
 	AttendanceBy     *int64
 	Token            string
 	WalkIn           bool
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	CancelledAt      *time.Time
+	// Sequence counts this registration's own changes; the participant's
+	// calendar SEQUENCE is the session's plus this.
+	Sequence    int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	CancelledAt *time.Time
 }
 
 // Registration statuses.

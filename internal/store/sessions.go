@@ -281,3 +281,31 @@ func (s *Store) CancelAllRegistrations(ctx context.Context, sessionID int64, now
 		Updates(map[string]any{"status": RegCancelled, "waitlist_position": nil, "cancelled_at": now, "updated_at": now})
 	return res.RowsAffected, translate(res.Error)
 }
+
+// ActiveRegistrationIDs lists the booked and waitlisted registrations of a session.
+func (s *Store) ActiveRegistrationIDs(ctx context.Context, sessionID int64) ([]int64, error) {
+	var ids []int64
+	err := s.with(ctx).Model(&Registration{}).Where("session_id = ? AND status IN ?", sessionID, []string{RegBooked, RegWaitlisted}).Order("id").Pluck("id", &ids).Error
+	return ids, translate(err)
+}
+
+// RegistrationsOfPerson lists every registration of a person, any status.
+func (s *Store) RegistrationsOfPerson(ctx context.Context, personID int64) ([]Registration, error) {
+	var out []Registration
+	return out, translate(s.with(ctx).Where("person_id = ?", personID).Order("id").Find(&out).Error)
+}
+
+// SessionsByID returns the sessions among ids, keyed by id.
+func (s *Store) SessionsByID(ctx context.Context, ids []int64) (map[int64]*Session, error) {
+	out := make(map[int64]*Session, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		var rows []Session
+		if err := s.with(ctx).Where("id IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, translate(err)
+		}
+		for i := range rows {
+			out[rows[i].ID] = &rows[i]
+		}
+	}
+	return out, nil
+}

@@ -169,13 +169,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			}
 		}
 		// The transaction is ours, so gormigrate must not open its own.
-		m := gormigrate.New(tx, &gormigrate.Options{
-			TableName:                 db.TableName,
-			IDColumnName:              "id",
-			IDColumnSize:              255,
-			UseTransaction:            false,
-			ValidateUnknownMigrations: true,
-		}, db.Migrations())
+		m := gormigrate.New(tx, s.migrateOptions(), db.Migrations())
 		return m.Migrate()
 	})
 	if errors.Is(err, gormigrate.ErrUnknownPastMigration) {
@@ -184,11 +178,28 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return err
 }
 
+// RollbackLast undoes the last migration (for tests of the down steps).
+func (s *Store) RollbackLast(ctx context.Context) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return gormigrate.New(tx, s.migrateOptions(), db.Migrations()).RollbackLast()
+	})
+}
+
 // MigrationsApplied lists the IDs of the migrations recorded in the database.
 func (s *Store) MigrationsApplied(ctx context.Context) ([]string, error) {
 	var ids []string
 	err := s.db.WithContext(ctx).Table(db.TableName).Order("id").Pluck("id", &ids).Error
 	return ids, err
+}
+
+func (s *Store) migrateOptions() *gormigrate.Options {
+	return &gormigrate.Options{
+		TableName:                 db.TableName,
+		IDColumnName:              "id",
+		IDColumnSize:              255,
+		UseTransaction:            false, // the caller's transaction
+		ValidateUnknownMigrations: true,
+	}
 }
 
 func migrationLockKey() int64 {

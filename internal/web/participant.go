@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,6 +22,8 @@ type participantView struct {
 	Place     string
 	Bring     []string
 	Summary   string
+	FeedURL   string
+	WebcalURL template.URL // built by us: html/template would refuse the webcal scheme
 }
 
 // wantsJSON reports whether a participant's POST came as JSON rather than
@@ -46,6 +49,8 @@ func (s *Server) renderParticipant(c *gin.Context, status int, t *booking.Ticket
 	}
 	p := s.newPage(c, lang)
 	v := &participantView{Ticket: t, Token: c.Param("token"), CanCancel: s.booking.SelfCancelRefusal(t.Session, t.Registration) == nil}
+	v.FeedURL = s.baseURL + "/r/" + v.Token + "/feed.ics"
+	v.WebcalURL = template.URL(webcal(v.FeedURL))
 	v.Place = strings.Join(nonEmpty(t.Session.LocationName, t.Session.LocationRoom, t.Session.LocationAddress), ", ")
 	if addr := strings.TrimSpace(t.Session.LocationAddress); addr != "" {
 		v.MapURL = "https://www.openstreetmap.org/search?query=" + url.QueryEscape(addr)

@@ -21,6 +21,9 @@ func (s *Server) routes() {
 	pages := r.Group("", s.crossOriginProtection())
 	pages.GET("/r/:token", s.participantPage)
 	pages.POST("/r/:token/cancel", limitBody(64<<10), s.participantCancel)
+	r.GET("/r/:token/invite.ics", s.participantInvite)
+	r.GET("/r/:token/feed.ics", s.participantFeed)
+	r.GET("/feeds/:file", s.staffFeed)
 
 	api := r.Group("/api/v1", limitBody(1<<20))
 	api.POST("/auth/token", s.apiLogin)
@@ -49,6 +52,7 @@ func (s *Server) routes() {
 	hr.DELETE("/registrations/:id", s.apiCancelRegistration)
 
 	staff := authed.Group("", s.requireRole(store.RoleAdmin, store.RoleHR, store.RoleTrainer))
+	staff.GET("/feed", s.apiFeed)
 	staff.GET("/sessions", s.apiSessions)
 	staff.GET("/sessions/:id", s.apiSession)
 	staff.GET("/sessions/:id/registrations", s.apiRegistrations)

@@ -4,15 +4,19 @@ package web
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/booking"
+	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/directory"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -27,6 +31,9 @@ type Deps struct {
 	BaseURL string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MailFrom is the sender of last resort (ATELIER_MAIL_FROM), for
+	// communes without an HR sender address.
+	MailFrom string
 	// Notifier hears about booking changes (the mail outbox); may be nil.
 	Notifier booking.Notifier
 	// BcryptCost lowers the password hashing cost in tests; 0 is bcrypt's default.
@@ -35,17 +42,19 @@ type Deps struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	store   *store.Store
-	catalog *catalog.Catalog
-	tr      *i18n.Translator
-	auth    *auth.Service
-	dir     *directory.Service
-	booking *booking.Service
-	views   *views
-	log     *slog.Logger
-	baseURL string
-	now     func() time.Time
-	router  *gin.Engine
+	store    *store.Store
+	catalog  *catalog.Catalog
+	tr       *i18n.Translator
+	auth     *auth.Service
+	dir      *directory.Service
+	booking  *booking.Service
+	calendar *calendar.Service
+	views    *views
+	composer *calendar.Composer
+	log      *slog.Logger
+	baseURL  string
+	now      func() time.Time
+	router   *gin.Engine
 }
 
 // New builds the server and its routes.
@@ -76,6 +85,8 @@ func New(d Deps) (*Server, error) {
 		baseURL: d.BaseURL,
 		now:     d.Now,
 	}
+	s.composer = calendar.NewComposer(tr, d.BaseURL, calendar.Party{Email: fallbackSender(d.MailFrom, d.BaseURL)})
+	s.calendar = calendar.NewService(d.Store, d.Catalog, s.composer, d.Now)
 	gin.SetMode(gin.ReleaseMode)
 	s.router = gin.New()
 	s.router.HandleMethodNotAllowed = true
@@ -93,6 +104,19 @@ func hostOf(base string) string {
 		return "atelier.invalid"
 	}
 	return u.Hostname()
+}
+
+// fallbackSender is the organiser of last resort: ATELIER_MAIL_FROM, else
+// noreply at the site's host when it is a domain name.
+func fallbackSender(mailFrom, base string) string {
+	if e, ok := clean.Email(mailFrom); ok {
+		return e
+	}
+	host := hostOf(base)
+	if e, ok := clean.Email("noreply@" + host); ok && net.ParseIP(host) == nil && strings.Contains(host, ".") {
+		return e
+	}
+	return "noreply@atelier.invalid"
 }
 
 // Handler returns the root HTTP handler.

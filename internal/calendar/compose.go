@@ -1,0 +1,139 @@
+package calendar
+
+import (
+	"strings"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// Entry is one session as seen by one person (with their registration) or
+// by staff (without).
+type Entry struct {
+	Session      *store.Session
+	Registration *store.Registration
+	Person       *store.Person
+	Org          *store.Org
+	Format       *catalog.Format
+}
+
+// Composer turns sessions and registrations into calendar events, in the
+// reader's language.
+type Composer struct {
+	tr      *i18n.Translator
+	baseURL string
+	// fallback organises events of communes without an HR sender address.
+	fallback Party
+}
+
+// NewComposer returns a Composer; fallback is the organiser used when a
+// commune has no HR sender address.
+func NewComposer(tr *i18n.Translator, baseURL string, fallback Party) *Composer {
+	return &Composer{tr: tr, baseURL: strings.TrimRight(baseURL, "/"), fallback: fallback}
+}
+
+// PageURL is the personal page of a registration token.
+func (c *Composer) PageURL(token string) string { return c.baseURL + "/r/" + token }
+
+// Organizer is who sends a commune's invitations.
+func (c *Composer) Organizer(org *store.Org) Party {
+	if org != nil && org.HRSenderEmail != "" {
+		name := org.HRSenderName
+		if name == "" {
+			name = org.Name
+		}
+		return Party{Name: name, Email: org.HRSenderEmail}
+	}
+	p := c.fallback
+	if org != nil && p.Name == "" {
+		p.Name = org.Name
+	}
+	return p
+}
+
+// Cancelled reports whether the entry is off for its reader.
+func (e Entry) Cancelled() bool {
+	return e.Session.Status == store.SessionCancelled || (e.Registration != nil && e.Registration.Status == store.RegCancelled)
+}
+
+// Event composes the calendar event of an entry in lang.
+func (c *Composer) Event(e Entry, lang string) Event {
+	s := e.Session
+	ev := Event{
+		UID:       s.UID,
+		Sequence:  s.Sequence,
+		Start:     s.StartsAt,
+		End:       s.EndsAt,
+		Summary:   s.Title,
+		Location:  Place(s),
+		Organizer: c.Organizer(e.Org),
+		Status:    Confirmed,
+	}
+	var desc []string
+	if e.Format != nil {
+		ft := e.Format.Localized(lang)
+		desc = append(desc, ft.Summary)
+		if len(ft.Bring) > 0 {
+			desc = append(desc, c.tr.T(lang, "cal.bring", strings.Join(ft.Bring, " ; ")))
+		}
+	}
+	if r := e.Registration; r != nil {
+		ev.Sequence += r.Sequence
+		ev.URL = c.PageURL(r.Token)
+		if r.Status == store.RegWaitlisted && r.WaitlistPosition != nil {
+			ev.Status = Tentative
+			ev.Summary = c.tr.T(lang, "cal.waitlisted_summary", s.Title)
+			desc = append([]string{c.tr.T(lang, "cal.waitlisted", *r.WaitlistPosition)}, desc...)
+		}
+		desc = append(desc, c.tr.T(lang, "cal.page", ev.URL))
+		if e.Person != nil && e.Person.Email != nil {
+			ev.Attendee = &Party{Name: e.Person.Name, Email: *e.Person.Email}
+		}
+	}
+	if e.Cancelled() {
+		ev.Status = Cancelled
+	}
+	ev.Description = strings.Join(desc, "\n\n")
+	ev.Alarm = c.tr.T(lang, "cal.alarm", s.Title)
+	return ev
+}
+
+// Place joins a session's place: name, room, address.
+func Place(s *store.Session) string {
+	var parts []string
+	for _, p := range []string{s.LocationName, s.LocationRoom, s.LocationAddress} {
+		if strings.TrimSpace(p) != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// InviteFile is what a participant's invite.ics answers: the invitation,
+// or its cancellation once the registration or the session is cancelled.
+// A person without email gets a plain event to add (PUBLISH), since an
+// invitation must name its attendee.
+func (c *Composer) InviteFile(e Entry, lang string, now time.Time) (Method, []byte, error) {
+	ev := c.Event(e, lang)
+	if ev.Attendee == nil {
+		data, err := Feed(FeedInfo{Name: e.Session.Title}, []Event{ev}, now)
+		return Publish, data, err
+	}
+	method := Request
+	if e.Cancelled() {
+		method = Cancel
+	}
+	data, err := Invite(method, ev, now)
+	return method, data, err
+}
+
+// FeedFile writes a subscription feed of entries named name.
+func (c *Composer) FeedFile(name string, entries []Entry, lang string, now time.Time) ([]byte, error) {
+	events := make([]Event, 0, len(entries))
+	for _, e := range entries {
+		events = append(events, c.Event(e, lang))
+	}
+	return Feed(FeedInfo{Name: name}, events, now)
+}

@@ -1,0 +1,187 @@
+package calendar
+
+import (
+	"context"
+	"crypto/rand"
+	"slices"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// Service reads what the calendar files show.
+type Service struct {
+	store    *store.Store
+	catalog  *catalog.Catalog
+	composer *Composer
+	now      func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(s *store.Store, c *catalog.Catalog, comp *Composer, now func() time.Time) *Service {
+	return &Service{store: s, catalog: c, composer: comp, now: now}
+}
+
+// File is a calendar file to send.
+type File struct {
+	Method Method
+	Data   []byte
+	Name   string
+}
+
+// entry loads what a registration's files show.
+func (s *Service) entry(ctx context.Context, r *store.Registration, sessions map[int64]*store.Session, orgs map[int64]*store.Org, person *store.Person) (Entry, error) {
+	sess, ok := sessions[r.SessionID]
+	if !ok {
+		var err error
+		if sess, err = s.store.Session(ctx, r.SessionID); err != nil {
+			return Entry{}, err
+		}
+	}
+	org, ok := orgs[sess.OrgID]
+	if !ok {
+		var err error
+		if org, err = s.store.Org(ctx, sess.OrgID); err != nil {
+			return Entry{}, err
+		}
+		orgs[sess.OrgID] = org
+	}
+	f, _ := s.catalog.Format(sess.FormatSlug)
+	return Entry{Session: sess, Registration: r, Person: person, Org: org, Format: f}, nil
+}
+
+// lang is the language of a person's files.
+func lang(p *store.Person) string {
+	if p != nil && p.Language == "de" {
+		return "de"
+	}
+	return "fr"
+}
+
+// Invite answers a participant's invite.ics: the invitation, or its
+// cancellation. An unknown token is store.ErrNotFound.
+func (s *Service) Invite(ctx context.Context, token string) (*File, error) {
+	r, p, err := s.byToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.entry(ctx, r, map[int64]*store.Session{}, map[int64]*store.Org{}, p)
+	if err != nil {
+		return nil, err
+	}
+	method, data, err := s.composer.InviteFile(e, lang(p), s.now())
+	if err != nil {
+		return nil, err
+	}
+	return &File{Method: method, Data: data, Name: "invitation.ics"}, nil
+}
+
+func (s *Service) byToken(ctx context.Context, token string) (*store.Registration, *store.Person, error) {
+	if len(token) < 16 || len(token) > 64 {
+		return nil, nil, store.ErrNotFound
+	}
+	r, err := s.store.RegistrationByToken(ctx, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	var p *store.Person
+	if r.PersonID != nil {
+		if p, err = s.store.Person(ctx, r.OrgID, *r.PersonID); err != nil {
+			return nil, nil, err
+		}
+	}
+	return r, p, nil
+}
+
+// PersonFeed answers a participant's feed.ics: every session of that
+// person, cancelled ones marked so.
+func (s *Service) PersonFeed(ctx context.Context, token string) (*File, error) {
+	r, p, err := s.byToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	regs := []store.Registration{*r}
+	if p != nil {
+		if regs, err = s.store.RegistrationsOfPerson(ctx, p.ID); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, len(regs))
+	for i, reg := range regs {
+		ids[i] = reg.SessionID
+	}
+	sessions, err := s.store.SessionsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	orgs := map[int64]*store.Org{}
+	entries := make([]Entry, 0, len(regs))
+	for i := range regs {
+		e, err := s.entry(ctx, &regs[i], sessions, orgs, p)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+	sortEntries(entries)
+	l := lang(p)
+	name := "Atelier"
+	if p != nil {
+		name = p.Name
+	}
+	data, err := s.composer.FeedFile(s.composer.tr.T(l, "cal.feed_person", name), entries, l, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return &File{Method: Publish, Data: data, Name: "formations.ics"}, nil
+}
+
+// StaffFeed answers a user's feed: the sessions a trainer runs, or every
+// session of an HR user's commune. An unknown token is store.ErrNotFound.
+func (s *Service) StaffFeed(ctx context.Context, token string) (*File, error) {
+	if len(token) < 16 || len(token) > 64 {
+		return nil, store.ErrNotFound
+	}
+	u, err := s.store.UserByFeedToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if u.OrgID == nil {
+		return nil, store.ErrNotFound
+	}
+	org, err := s.store.Org(ctx, *u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	f := store.SessionFilter{OrgID: org.ID}
+	nameKey := "cal.feed_commune"
+	if u.Role == store.RoleTrainer {
+		f.TrainerID = u.ID
+		nameKey = "cal.feed_trainer"
+	}
+	sessions, _, err := s.store.Sessions(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, len(sessions))
+	for i := range sessions {
+		fm, _ := s.catalog.Format(sessions[i].FormatSlug)
+		entries[i] = Entry{Session: &sessions[i], Org: org, Format: fm}
+	}
+	l := u.Language
+	data, err := s.composer.FeedFile(s.composer.tr.T(l, nameKey, org.Name), entries, l, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return &File{Method: Publish, Data: data, Name: "formations.ics"}, nil
+}
+
+// FeedToken returns the user's feed token, creating it on first use.
+func (s *Service) FeedToken(ctx context.Context, userID int64) (string, error) {
+	return s.store.SetFeedToken(ctx, userID, rand.Text()+rand.Text())
+}
+
+func sortEntries(es []Entry) {
+	slices.SortFunc(es, func(a, b Entry) int { return a.Session.StartsAt.Compare(b.Session.StartsAt) })
+}

@@ -1,0 +1,95 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/atelier-ch/atelier/internal/calendar"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// sendCalendar writes a calendar file. Invitations carry their iTIP method
+// in the media type, as mail clients expect.
+func (s *Server) sendCalendar(c *gin.Context, f *calendar.File, inline bool) {
+	ct := "text/calendar; charset=utf-8"
+	if f.Method == calendar.Request || f.Method == calendar.Cancel {
+		ct += "; method=" + string(f.Method)
+	}
+	disposition := "attachment"
+	if inline {
+		disposition = "inline"
+	}
+	c.Header("Content-Disposition", disposition+`; filename="`+f.Name+`"`)
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, ct, f.Data)
+}
+
+func (s *Server) calendarError(c *gin.Context, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		c.Data(http.StatusNotFound, "text/plain; charset=utf-8", []byte("Introuvable / Nicht gefunden\n"))
+		return
+	}
+	s.log.ErrorContext(c.Request.Context(), "calendar", "path", c.FullPath(), "err", err)
+	c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Erreur interne / Interner Fehler\n"))
+}
+
+// participantInvite answers /r/{token}/invite.ics.
+func (s *Server) participantInvite(c *gin.Context) {
+	f, err := s.calendar.Invite(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		s.calendarError(c, err)
+		return
+	}
+	s.sendCalendar(c, f, false)
+}
+
+// participantFeed answers /r/{token}/feed.ics, for subscription.
+func (s *Server) participantFeed(c *gin.Context) {
+	f, err := s.calendar.PersonFeed(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		s.calendarError(c, err)
+		return
+	}
+	s.sendCalendar(c, f, true)
+}
+
+// staffFeed answers /feeds/{token}.ics: a trainer's or a commune's sessions.
+func (s *Server) staffFeed(c *gin.Context) {
+	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	if !ok {
+		s.calendarError(c, store.ErrNotFound)
+		return
+	}
+	f, err := s.calendar.StaffFeed(c.Request.Context(), token)
+	if err != nil {
+		s.calendarError(c, err)
+		return
+	}
+	s.sendCalendar(c, f, true)
+}
+
+type feedJSON struct {
+	URL    string `json:"url"`
+	Webcal string `json:"webcal"`
+}
+
+// webcal turns an http(s) URL into its webcal:// form (Apple, Outlook).
+func webcal(u string) string {
+	_, rest, _ := strings.Cut(u, "://")
+	return "webcal://" + rest
+}
+
+// apiFeed gives the signed-in user their feed's address: the sessions they
+// run (trainer) or all of their commune's (hr).
+func (s *Server) apiFeed(c *gin.Context) {
+	token, err := s.calendar.FeedToken(c.Request.Context(), principal(c).User.ID)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	u := s.baseURL + "/feeds/" + token + ".ics"
+	c.JSON(http.StatusOK, feedJSON{URL: u, Webcal: webcal(u)})
+}

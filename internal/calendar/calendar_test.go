@@ -76,7 +76,7 @@ func TestInviteContent(t *testing.T) {
 		wantLocation string
 		wantSummary  string
 	}{
-		"plain": {func(e *Event) {}, "Hélène Favre", "Salle du Conseil, 2e étage, Place du Marché 1, 1400 Yverdon-les-Bains", "Formation IA : chefs de service"},
+		"plain":                      {func(e *Event) {}, "Hélène Favre", "Salle du Conseil, 2e étage, Place du Marché 1, 1400 Yverdon-les-Bains", "Formation IA : chefs de service"},
 		"name with , ; : and quotes": {func(e *Event) { e.Attendee.Name = `Dupont, Jean: "Chef"` }, "Dupont, Jean: Chef", "", ""},
 		"apostrophe":                 {func(e *Event) { e.Attendee.Name = "Lucia D'Amico; RH" }, "Lucia D'Amico; RH", "", ""},
 		"place injecting an attendee": {func(e *Event) { e.Location = "Salle 1\r\nATTENDEE:mailto:x@example.com" },

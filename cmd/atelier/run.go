@@ -18,6 +18,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/config"
 	"github.com/atelier-ch/atelier/internal/demo"
+	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/web"
 )
@@ -161,7 +162,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Deps{Store: s, Catalog: cat, Log: log, BaseURL: cfg.BaseURL})
+	srv, err := web.New(web.Deps{Store: s, Catalog: cat, Log: log, BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom})
 	if err != nil {
 		return err
 	}
@@ -172,6 +173,22 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		if err := e.seedDemo(ctx, s, srv.Auth(), cfg.BaseURL); err != nil {
 			return err
 		}
+	}
+	workerDone := make(chan struct{})
+	if cfg.SMTPURL != "" {
+		sender, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return err
+		}
+		w := mail.NewWorker(s, sender, log, time.Now)
+		go func() {
+			defer close(workerDone)
+			w.Run(ctx)
+		}()
+		log.Info("mail outbox delivered over SMTP")
+	} else {
+		close(workerDone)
+		log.Info("no ATELIER_SMTP_URL: mails stay in the outbox (GET /api/v1/outbox)")
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -199,6 +216,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	if err := hs.Shutdown(shutCtx); err != nil {
 		return err
 	}
+	<-workerDone
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -252,4 +253,21 @@ func FuzzInvite(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkFeed500 writes a subscription feed of 500 sessions.
+func BenchmarkFeed500(b *testing.B) {
+	start := time.Date(2026, 1, 5, 8, 30, 0, 0, tz.Zurich)
+	events := make([]Event, 500)
+	for i := range events {
+		e := baseEvent(start.Add(time.Duration(i)*26*time.Hour), start.Add(time.Duration(i)*26*time.Hour+3*time.Hour))
+		e.UID = fmt.Sprintf("%08d-1d2b-4c3d-9e8f-0a1b2c3d4e5f@atelier.example", i)
+		events[i] = e
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Feed(FeedInfo{Name: "Formations de la commune"}, events, start); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

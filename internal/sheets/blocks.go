@@ -132,10 +132,13 @@ func (d *doc) metaBox(rows []metaRow, maxLines int) {
 	d.y += h
 }
 
+// writingGap is the distance between the lines to write on.
+const writingGap = 8.5
+
 // writingLines fills the rest of the page with ruled lines to write on, at
 // least min of them (on a new page if they do not fit).
 func (d *doc) writingLines(min int) {
-	const gap = 8.5
+	const gap = writingGap
 	if d.room() < float64(min)*gap+2 {
 		d.newPage()
 	}

@@ -81,7 +81,8 @@ func (d *doc) exerciseSheet(f *catalog.Format, e *catalog.Exercise, v Variant, s
 	}
 
 	if len(ex.Prompts) > 0 {
-		d.heading(d.t("pdf.ex.prompts"), colAccent, 20)
+		// Keep the heading with its hint and the start of the first box.
+		d.heading(d.t("pdf.ex.prompts"), colAccent, 42)
 		d.flow(d.wrap(d.t("pdf.ex.prompts_hint"), d.contentW(), stSmall()), d.left, stSmall())
 		for _, p := range ex.Prompts {
 			d.promptBox(d.line(p.Label), d.para(p.Text))
@@ -123,8 +124,8 @@ func (d *doc) exerciseSheet(f *catalog.Format, e *catalog.Exercise, v Variant, s
 		}
 	}
 
-	d.heading(d.t("pdf.ex.notes"), colAccent, 4*8.5)
-	d.writingLines(4)
+	d.heading(d.t("pdf.ex.notes"), colAccent, 3*writingGap)
+	d.writingLines(3)
 }
 
 // sheetHeader opens an exercise sheet: the format, the exercise's title,
@@ -180,11 +181,15 @@ func (d *doc) badge(label string, trainer bool, y float64) float64 {
 	return w
 }
 
-// when writes a session's date and time in Europe/Zurich.
+// when writes a session's date and time in Europe/Zurich; a line may break
+// between the dates but not inside a French clock time ("13 h 30").
 func (d *doc) when(s Session) string {
 	start := tz.In(s.Start)
+	var out string
 	if s.End.IsZero() || s.End.Before(s.Start) {
-		return d.line(i18n.Date(d.lang, start) + ", " + i18n.Clock(d.lang, start))
+		out = i18n.Date(d.lang, start) + ", " + i18n.Clock(d.lang, start)
+	} else {
+		out = i18n.DateRange(d.lang, start, tz.In(s.End))
 	}
-	return d.line(i18n.DateRange(d.lang, start, tz.In(s.End)))
+	return strings.ReplaceAll(d.line(out), " h ", "\u00a0h\u00a0")
 }

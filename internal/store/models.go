@@ -157,3 +157,39 @@ type AuditEntry struct {
 	Detail      string
 	CreatedAt   time.Time
 }
+
+// OutboxMessage is a mail waiting to be sent, or its record once sent. It
+// is written in the same transaction as the change it announces.
+type OutboxMessage struct {
+	ID             int64
+	OrgID          int64
+	SessionID      int64
+	RegistrationID *int64
+	Kind           string
+	ToEmail        string
+	ToName         string
+	FromEmail      string
+	FromName       string
+	Subject        string
+	TextBody       string
+	HTMLBody       string
+	ICS            string
+	ICSMethod      string
+	MessageID      string
+	Status         string
+	Attempts       int
+	NextAttemptAt  time.Time
+	ClaimedUntil   *time.Time
+	ClaimedBy      string
+	LastError      string
+	SentAt         *time.Time
+	CreatedAt      time.Time
+}
+
+// Outbox statuses.
+const (
+	OutboxPending = "pending"
+	OutboxSending = "sending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"
+)

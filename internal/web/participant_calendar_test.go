@@ -194,3 +194,42 @@ func TestFeeds(t *testing.T) {
 		}
 	})
 }
+
+func TestOutboxAPI(t *testing.T) {
+	eachDB(t, func(t *testing.T, a *app) {
+		f := pickFormat(t, a, catalog.Voluntary)
+		s := a.createSession(hrAEmail, sessionBody(f.Slug, time.Date(2026, 3, 10, 13, 30, 0, 0, tz.Zurich), 1))
+		ids := a.addPeople(a.orgA, 2, "staff", nil)
+		a.book(hrAEmail, s.ID, map[string]any{"person_ids": ids})
+		a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/sessions/%d", s.ID), map[string]any{"location": map[string]string{"name": "Aula"}})
+		var out []outboxJSON
+		res := a.as(hrAEmail, "GET", "/api/v1/outbox", nil)
+		mustJSON(t, res, &out)
+		if res.Code != 200 || len(out) != 4 || res.Header().Get("X-Total-Count") != "4" {
+			t.Fatalf("outbox: %d %d %s", res.Code, len(out), res.Body)
+		}
+		kinds := map[string]int{}
+		for _, m := range out {
+			kinds[m.Kind]++
+			if m.Status != "pending" || m.CalendarMethod != "REQUEST" || m.NextAttemptAt == nil {
+				t.Errorf("message %+v", m)
+			}
+		}
+		if kinds["booked"] != 1 || kinds["waitlisted"] != 1 || kinds["rescheduled"] != 2 {
+			t.Errorf("kinds %v", kinds)
+		}
+		if !strings.Contains(out[0].Text, "Lieu changé : Salle du Conseil, 2e étage") {
+			t.Errorf("reschedule text: %s", out[0].Text)
+		}
+		mustJSON(t, a.as(hrAEmail, "GET", "/api/v1/outbox?status=sent", nil), &out)
+		if len(out) != 0 {
+			t.Errorf("sent: %d", len(out))
+		}
+		mustJSON(t, a.as(hrBEmail, "GET", "/api/v1/outbox", nil), &out)
+		if len(out) != 0 {
+			t.Errorf("commune b sees a's mail: %d", len(out))
+		}
+		expectError(t, a.as(hrAEmail, "GET", "/api/v1/outbox?status=lost", nil), 422, "validation", "status")
+		expectError(t, a.as(trainerAEmail, "GET", "/api/v1/outbox", nil), 403, "forbidden")
+	})
+}

@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	hr.POST("/sessions/:id/registrations", s.apiBook)
 	hr.GET("/sessions/:id/history", s.apiSessionHistory)
 	hr.DELETE("/registrations/:id", s.apiCancelRegistration)
+	hr.GET("/outbox", s.apiOutbox)
 
 	staff := authed.Group("", s.requireRole(store.RoleAdmin, store.RoleHR, store.RoleTrainer))
 	staff.GET("/feed", s.apiFeed)

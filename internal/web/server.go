@@ -19,6 +19,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/directory"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -34,8 +35,6 @@ type Deps struct {
 	// MailFrom is the sender of last resort (ATELIER_MAIL_FROM), for
 	// communes without an HR sender address.
 	MailFrom string
-	// Notifier hears about booking changes (the mail outbox); may be nil.
-	Notifier booking.Notifier
 	// BcryptCost lowers the password hashing cost in tests; 0 is bcrypt's default.
 	BcryptCost int
 }
@@ -79,7 +78,6 @@ func New(d Deps) (*Server, error) {
 		tr:      tr,
 		auth:    auth.New(d.Store, d.Now, d.BcryptCost),
 		dir:     directory.New(d.Store),
-		booking: booking.New(d.Store, d.Catalog, d.Now, hostOf(d.BaseURL), d.Notifier),
 		views:   v,
 		log:     d.Log,
 		baseURL: d.BaseURL,
@@ -87,6 +85,10 @@ func New(d Deps) (*Server, error) {
 	}
 	s.composer = calendar.NewComposer(tr, d.BaseURL, calendar.Party{Email: fallbackSender(d.MailFrom, d.BaseURL)})
 	s.calendar = calendar.NewService(d.Store, d.Catalog, s.composer, d.Now)
+	// Every booking change queues its mail in the same transaction; the
+	// outbox is delivered by the worker when SMTP is configured.
+	notifier := mail.NewNotifier(d.Catalog, s.composer, tr, hostOf(d.BaseURL), d.Now)
+	s.booking = booking.New(d.Store, d.Catalog, d.Now, hostOf(d.BaseURL), notifier)
 	gin.SetMode(gin.ReleaseMode)
 	s.router = gin.New()
 	s.router.HandleMethodNotAllowed = true

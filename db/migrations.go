@@ -18,6 +18,7 @@ func Migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		m0001Foundation(),
 		m0002CalendarMail(),
+		m0003Attendance(),
 	}
 }
 
@@ -225,6 +226,73 @@ func m0002CalendarMail() *gormigrate.Migration {
 				"DROP INDEX ux_users_feed_token",
 				"ALTER TABLE users DROP COLUMN feed_token",
 				"ALTER TABLE registrations DROP COLUMN sequence",
+			} {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
+
+type m0003Registration struct {
+	// Kept when the person is erased, so that reports keep their totals.
+	AnonDepartmentID *int64
+	AnonRole         string `gorm:"size:32;not null;default:''"`
+}
+
+func (m0003Registration) TableName() string { return "registrations" }
+
+type m0003AuditEntry struct {
+	// PersonID is the person an entry is about, so erasure can find it.
+	PersonID *int64 `gorm:"index"`
+}
+
+func (m0003AuditEntry) TableName() string { return "audit_entries" }
+
+type m0003Feedback struct {
+	ID               int64  `gorm:"primaryKey"`
+	RegistrationID   int64  `gorm:"not null;uniqueIndex"`
+	SessionID        int64  `gorm:"not null;index"`
+	OrgID            int64  `gorm:"not null;index"`
+	Overall          int    `gorm:"not null"`
+	WillUse          int    `gorm:"not null"`
+	ConfidenceBefore int    `gorm:"not null"`
+	ConfidenceAfter  int    `gorm:"not null"`
+	UseCases         string `gorm:"size:2000;not null;default:''"`
+	Worries          string `gorm:"size:2000;not null;default:''"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (m0003Feedback) TableName() string { return "feedback" }
+
+func m0003Attendance() *gormigrate.Migration {
+	return &gormigrate.Migration{
+		ID: "0003_attendance_feedback",
+		Migrate: func(tx *gorm.DB) error {
+			m := tx.Migrator()
+			for _, col := range []string{"AnonDepartmentID", "AnonRole"} {
+				if err := m.AddColumn(&m0003Registration{}, col); err != nil {
+					return err
+				}
+			}
+			if err := m.AddColumn(&m0003AuditEntry{}, "PersonID"); err != nil {
+				return err
+			}
+			if err := m.CreateIndex(&m0003AuditEntry{}, "PersonID"); err != nil {
+				return err
+			}
+			return m.CreateTable(&m0003Feedback{})
+		},
+		Rollback: func(tx *gorm.DB) error {
+			for _, stmt := range []string{
+				"DROP TABLE feedback",
+				"DROP INDEX idx_audit_entries_person_id",
+				"ALTER TABLE audit_entries DROP COLUMN person_id",
+				"ALTER TABLE registrations DROP COLUMN anon_role",
+				"ALTER TABLE registrations DROP COLUMN anon_department_id",
 			} {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return err

@@ -82,7 +82,7 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 				r.Sequence++ // their calendar holds a cancellation to supersede
 			default:
 				pid := id
-				r = &store.Registration{SessionID: sessionID, PersonID: &pid, OrgID: actor.OrgID, Attendance: store.AttendUnknown, Token: newToken(), CreatedAt: now, UpdatedAt: now}
+				r = &store.Registration{SessionID: sessionID, PersonID: &pid, OrgID: actor.OrgID, Attendance: store.AttendUnknown, Token: NewToken(), CreatedAt: now, UpdatedAt: now}
 				fresh = append(fresh, r)
 			}
 			if booked < sess.Capacity {

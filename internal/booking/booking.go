@@ -95,18 +95,33 @@ type audit struct {
 func (a *audit) add(actor Actor, orgID, sessionID int64, action string, detail map[string]any, now time.Time) {
 	data, _ := json.Marshal(detail)
 	sid := sessionID
-	a.entries = append(a.entries, store.AuditEntry{
+	e := store.AuditEntry{
 		OrgID: orgID, SessionID: &sid, ActorUserID: actor.UserID, Actor: actor.Label,
 		Action: action, Detail: string(data), CreatedAt: now,
-	})
+	}
+	// Entries about a person are found by erasure through this column.
+	switch id := detail["person_id"].(type) {
+	case int64:
+		e.PersonID = &id
+	case *int64:
+		e.PersonID = id
+	}
+	a.entries = append(a.entries, e)
+}
+
+// Audit records one entry outside the booking rules (attendance, check-in).
+func Audit(ctx context.Context, tx *store.Store, actor Actor, orgID, sessionID int64, action string, detail map[string]any, now time.Time) error {
+	var a audit
+	a.add(actor, orgID, sessionID, action, detail, now)
+	return a.save(ctx, tx)
 }
 
 func (a *audit) save(ctx context.Context, tx *store.Store) error {
 	return tx.InsertAudit(ctx, a.entries)
 }
 
-// newToken returns a participant token: 130 random bits, base32, URL-safe.
-func newToken() string { return rand.Text() }
+// NewToken returns a participant token: 130 random bits, base32, URL-safe.
+func NewToken() string { return rand.Text() }
 
 // newUID returns a session UID that never changes: a random UUID at host.
 func newUID(host string) string {

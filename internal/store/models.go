@@ -125,10 +125,14 @@ type Registration struct {
 	WalkIn           bool
 	// Sequence counts this registration's own changes; the participant's
 	// calendar SEQUENCE is the session's plus this.
-	Sequence    int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	CancelledAt *time.Time
+	Sequence int
+	// AnonDepartmentID and AnonRole keep an erased person's department and
+	// role, so that reports keep their totals.
+	AnonDepartmentID *int64
+	AnonRole         string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	CancelledAt      *time.Time
 }
 
 // Registration statuses.
@@ -151,6 +155,7 @@ type AuditEntry struct {
 	ID          int64
 	OrgID       int64
 	SessionID   *int64
+	PersonID    *int64
 	ActorUserID *int64
 	Actor       string
 	Action      string
@@ -193,3 +198,22 @@ const (
 	OutboxSent    = "sent"
 	OutboxFailed  = "failed"
 )
+
+// Feedback is a participant's answer to the questionnaire after a session.
+type Feedback struct {
+	ID               int64
+	RegistrationID   int64
+	SessionID        int64
+	OrgID            int64
+	Overall          int
+	WillUse          int
+	ConfidenceBefore int
+	ConfidenceAfter  int
+	UseCases         string
+	Worries          string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// TableName maps Feedback to its table.
+func (Feedback) TableName() string { return "feedback" }

@@ -60,6 +60,7 @@ func TestAuth(t *testing.T) {
 		}
 		// Expired after its lifetime.
 		a.setNow(a.clock().Add(8 * 24 * time.Hour))
+		a.tokens[hrAEmail] = tok
 		expectError(t, a.do("GET", "/api/v1/departments", tok, nil), http.StatusUnauthorized, "unauthorized")
 		// Logout revokes.
 		delete(a.tokens, hrAEmail)

@@ -106,11 +106,13 @@ func (a *app) clock() time.Time {
 	return a.now
 }
 
-// setNow moves the app's clock.
+// setNow moves the app's clock; users sign in again when next needed (a
+// jump of days would otherwise expire their tokens).
 func (a *app) setNow(t time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.now = t
+	clear(a.tokens)
 }
 
 // token signs in as email (once) and returns the bearer token.

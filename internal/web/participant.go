@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -24,6 +25,13 @@ type participantView struct {
 	Summary   string
 	FeedURL   string
 	WebcalURL template.URL // built by us: html/template would refuse the webcal scheme
+	// Feedback is shown once the session has ended.
+	FeedbackOpen  bool
+	Feedback      *feedbackRequest
+	FeedbackGiven bool
+	FieldErrors   map[string]string
+	Present       bool
+	Ratings       []int
 }
 
 // wantsJSON reports whether a participant's POST came as JSON rather than
@@ -39,16 +47,21 @@ func (s *Server) participantPage(c *gin.Context) {
 		s.participantNotFound(c, err)
 		return
 	}
-	s.renderParticipant(c, http.StatusOK, t, "", c.Query("done"))
+	s.renderParticipantForm(c, http.StatusOK, t, nil, personLang(t), nil)
 }
 
-func (s *Server) renderParticipant(c *gin.Context, status int, t *booking.Ticket, errMsg, done string) {
-	lang := "fr"
+func personLang(t *booking.Ticket) string {
 	if t.Person != nil {
-		lang = t.Person.Language
+		return t.Person.Language
 	}
+	return ""
+}
+
+// renderParticipantForm renders the page; problem, when set, is shown at
+// the top and next to the fields it names; form re-displays what was typed.
+func (s *Server) renderParticipantForm(c *gin.Context, status int, t *booking.Ticket, problem *apperr.Error, lang string, form *feedbackRequest) {
 	p := s.newPage(c, lang)
-	v := &participantView{Ticket: t, Token: c.Param("token"), CanCancel: s.booking.SelfCancelRefusal(t.Session, t.Registration) == nil}
+	v := &participantView{Ticket: t, Token: t.Registration.Token, CanCancel: s.booking.SelfCancelRefusal(t.Session, t.Registration) == nil, Ratings: []int{1, 2, 3, 4, 5}}
 	v.FeedURL = s.baseURL + "/r/" + v.Token + "/feed.ics"
 	v.WebcalURL = template.URL(webcal(v.FeedURL))
 	v.Place = strings.Join(nonEmpty(t.Session.LocationName, t.Session.LocationRoom, t.Session.LocationAddress), ", ")
@@ -59,12 +72,33 @@ func (s *Server) renderParticipant(c *gin.Context, status int, t *booking.Ticket
 		ft := t.Format.Localized(p.Lang)
 		v.Bring, v.Summary = ft.Bring, ft.Summary
 	}
+	v.Present = t.Registration.Attendance == store.AttendPresent
+	v.FeedbackOpen = s.attendance.FeedbackRefusal(t.Session, t.Registration) == nil
+	v.Feedback = form
+	if v.FeedbackOpen && form == nil {
+		if fb, err := s.store.Feedback(c.Request.Context(), t.Registration.ID); err == nil {
+			v.FeedbackGiven = true
+			v.Feedback = &feedbackRequest{fb.Overall, fb.WillUse, fb.ConfidenceBefore, fb.ConfidenceAfter, fb.UseCases, fb.Worries}
+		}
+	}
+	if v.Feedback == nil {
+		v.Feedback = &feedbackRequest{}
+	}
+	if problem != nil {
+		p.Error = s.tr.Msg(p.Lang, problem.Msg)
+		v.FieldErrors = map[string]string{}
+		for f, m := range problem.Fields {
+			v.FieldErrors[f] = s.tr.Msg(p.Lang, m)
+		}
+	}
+	switch c.Query("done") {
+	case "cancelled":
+		p.Info = p.T("participant.cancel_done")
+	case "feedback":
+		p.Info = p.T("participant.feedback_done")
+	}
 	p.Title = t.Session.Title
 	p.Data = v
-	p.Error = errMsg
-	if done == "cancelled" {
-		p.Info = p.T("participant.cancel_done")
-	}
 	s.render(c, status, "participant", p)
 }
 
@@ -92,17 +126,12 @@ func (s *Server) participantCancel(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		e := s.toAppErr(c, err)
 		t, terr := s.booking.TicketByToken(c.Request.Context(), token)
 		if terr != nil {
 			s.participantNotFound(c, terr)
 			return
 		}
-		lang := "fr"
-		if t.Person != nil {
-			lang = t.Person.Language
-		}
-		s.renderParticipant(c, statusOf[e.Code], t, s.tr.Msg(s.pageLang(c, lang), e.Msg), "")
+		s.renderParticipantForm(c, statusOf[s.toAppErr(c, err).Code], t, s.toAppErr(c, err), personLang(t), nil)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/r/"+token+"?done=cancelled")

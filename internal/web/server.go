@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/atelier-ch/atelier/internal/attendance"
 	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/calendar"
@@ -20,6 +21,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/directory"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/mail"
+	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -41,19 +43,21 @@ type Deps struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	store    *store.Store
-	catalog  *catalog.Catalog
-	tr       *i18n.Translator
-	auth     *auth.Service
-	dir      *directory.Service
-	booking  *booking.Service
-	calendar *calendar.Service
-	views    *views
-	composer *calendar.Composer
-	log      *slog.Logger
-	baseURL  string
-	now      func() time.Time
-	router   *gin.Engine
+	store      *store.Store
+	catalog    *catalog.Catalog
+	tr         *i18n.Translator
+	auth       *auth.Service
+	dir        *directory.Service
+	booking    *booking.Service
+	attendance *attendance.Service
+	reports    *report.Service
+	calendar   *calendar.Service
+	views      *views
+	composer   *calendar.Composer
+	log        *slog.Logger
+	baseURL    string
+	now        func() time.Time
+	router     *gin.Engine
 }
 
 // New builds the server and its routes.
@@ -89,6 +93,8 @@ func New(d Deps) (*Server, error) {
 	// outbox is delivered by the worker when SMTP is configured.
 	notifier := mail.NewNotifier(d.Catalog, s.composer, tr, hostOf(d.BaseURL), d.Now)
 	s.booking = booking.New(d.Store, d.Catalog, d.Now, hostOf(d.BaseURL), notifier)
+	s.attendance = attendance.New(d.Store, d.Now)
+	s.reports = report.New(d.Store, d.Catalog, tr, d.Now)
 	gin.SetMode(gin.ReleaseMode)
 	s.router = gin.New()
 	s.router.HandleMethodNotAllowed = true

@@ -26,6 +26,24 @@ type views struct {
 
 var templateFuncs = template.FuncMap{
 	"zurich": func(t time.Time) time.Time { return tz.In(t) },
+	"list":   func(items ...string) []string { return items },
+	// rating reads one answer of a feedback form by its field name.
+	"rating": func(f *feedbackRequest, name string) int {
+		if f == nil {
+			return 0
+		}
+		switch name {
+		case "overall":
+			return f.Overall
+		case "will_use":
+			return f.WillUse
+		case "confidence_before":
+			return f.ConfidenceBefore
+		case "confidence_after":
+			return f.ConfidenceAfter
+		}
+		return 0
+	},
 	"deref": func(p *int) int {
 		if p == nil {
 			return 0

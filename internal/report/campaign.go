@@ -1,0 +1,397 @@
+// Package report measures the training campaign: who was trained, what
+// participants thought, which service should pilot (the guide's étape 2:
+// motivation decides), and the attendance export for spreadsheets.
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// Service computes reports.
+type Service struct {
+	store   *store.Store
+	catalog *catalog.Catalog
+	tr      *i18n.Translator
+	now     func() time.Time
+}
+
+// New returns a Service.
+func New(s *store.Store, c *catalog.Catalog, tr *i18n.Translator, now func() time.Time) *Service {
+	return &Service{store: s, catalog: c, tr: tr, now: now}
+}
+
+// Ratings are feedback averages; nil when nobody answered.
+type Ratings struct {
+	Respondents      int      `json:"respondents"`
+	Overall          *float64 `json:"overall"`
+	WillUse          *float64 `json:"will_use"`
+	ConfidenceBefore *float64 `json:"confidence_before"`
+	ConfidenceAfter  *float64 `json:"confidence_after"`
+	ConfidenceGain   *float64 `json:"confidence_gain"`
+}
+
+// Word is a frequent word of free answers.
+type Word struct {
+	Word  string `json:"word"`
+	Count int    `json:"count"`
+}
+
+// PersonRef names a person in a report.
+type PersonRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// Missing lists the people who still lack a mandatory format.
+type Missing struct {
+	Format string      `json:"format"`
+	Title  string      `json:"title"`
+	People []PersonRef `json:"people"`
+}
+
+// Department is one service's line of the report.
+type Department struct {
+	ID                    *int64    `json:"id"`
+	Name                  string    `json:"name"`
+	People                int       `json:"people"`
+	Trained               int       `json:"trained"`
+	ShareTrained          float64   `json:"share_trained"`
+	HeadsOfService        int       `json:"heads_of_service"`
+	HeadsOfServiceTrained int       `json:"heads_of_service_trained"`
+	Participations        int       `json:"participations"`
+	MandatoryMissing      []Missing `json:"mandatory_missing"`
+	Feedback              Ratings   `json:"feedback"`
+	TopUseCases           []Word    `json:"top_use_cases"`
+	TopWorries            []Word    `json:"top_worries"`
+}
+
+// Commune is the whole commune's line.
+type Commune struct {
+	People                int      `json:"people"`
+	Trained               int      `json:"trained"`
+	ShareTrained          float64  `json:"share_trained"`
+	CouncilMembers        int      `json:"council_members"`
+	CouncilMembersTrained int      `json:"council_members_trained"`
+	SessionsHeld          int      `json:"sessions_held"`
+	SessionsPlanned       int      `json:"sessions_planned"`
+	AverageFillRate       *float64 `json:"average_fill_rate"`
+	NoShowRate            *float64 `json:"no_show_rate"`
+	Feedback              Ratings  `json:"feedback"`
+}
+
+// Pilot is the suggested pilot service, or why there is none yet.
+type Pilot struct {
+	DepartmentID *int64   `json:"department_id"`
+	Name         string   `json:"name,omitempty"`
+	Suggested    bool     `json:"suggested"`
+	Reasons      []string `json:"reasons"`
+}
+
+// Campaign is the campaign report of a commune.
+type Campaign struct {
+	GeneratedAt time.Time    `json:"generated_at"`
+	Commune     Commune      `json:"commune"`
+	Departments []Department `json:"departments"`
+	Pilot       Pilot        `json:"suggested_pilot"`
+}
+
+// Thresholds of the pilot suggestion.
+const (
+	MinRespondents = 3
+	// A department qualifies when at least a third of it answered.
+	RespondentShareNum, RespondentShareDen = 1, 3
+	topWords                               = 10
+)
+
+// Campaign computes a commune's campaign report in lang.
+func (s *Service) Campaign(ctx context.Context, orgID int64, lang string) (*Campaign, error) {
+	d, err := s.store.ReportData(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return s.compute(d, orgID, lang), nil
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func avg(sum, n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	v := float64(sum) / float64(n)
+	return &v
+}
+
+// rater accumulates feedback.
+type rater struct {
+	people                          map[string]bool
+	n, overall, will, before, after int
+	useCases, worries               []string
+}
+
+func (r *rater) add(who string, f *store.Feedback) {
+	if r.people == nil {
+		r.people = map[string]bool{}
+	}
+	r.people[who] = true
+	r.n++
+	r.overall += f.Overall
+	r.will += f.WillUse
+	r.before += f.ConfidenceBefore
+	r.after += f.ConfidenceAfter
+	r.useCases = append(r.useCases, f.UseCases)
+	r.worries = append(r.worries, f.Worries)
+}
+
+func (r *rater) ratings() Ratings {
+	out := Ratings{Respondents: len(r.people), Overall: avg(r.overall, r.n), WillUse: avg(r.will, r.n),
+		ConfidenceBefore: avg(r.before, r.n), ConfidenceAfter: avg(r.after, r.n)}
+	out.ConfidenceGain = avg(r.after-r.before, r.n)
+	return out
+}
+
+func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campaign {
+	now := s.now()
+	sessions := map[int64]*store.Session{}
+	for i := range d.Sessions {
+		sessions[d.Sessions[i].ID] = &d.Sessions[i]
+	}
+	people := map[int64]*store.Person{}
+	for i := range d.People {
+		people[d.People[i].ID] = &d.People[i]
+	}
+	// Who was present at which format: a person is trained once present.
+	presentAt := map[int64]map[string]bool{}
+	participations := map[int64]int{} // department id (0: none) → present registrations, erased people included
+	deptOf := func(r *store.Registration) int64 {
+		if r.PersonID != nil {
+			if p, ok := people[*r.PersonID]; ok && p.DepartmentID != nil {
+				return *p.DepartmentID
+			}
+			return 0
+		}
+		if r.AnonDepartmentID != nil {
+			return *r.AnonDepartmentID
+		}
+		return 0
+	}
+	regByID := map[int64]*store.Registration{}
+	for i := range d.Registrations {
+		r := &d.Registrations[i]
+		regByID[r.ID] = r
+		sess := sessions[r.SessionID]
+		if r.OrgID != orgID || sess == nil || sess.Status == store.SessionCancelled {
+			continue
+		}
+		if r.Status == store.RegBooked && r.Attendance == store.AttendPresent {
+			participations[deptOf(r)]++
+			if r.PersonID != nil {
+				if presentAt[*r.PersonID] == nil {
+					presentAt[*r.PersonID] = map[string]bool{}
+				}
+				presentAt[*r.PersonID][sess.FormatSlug] = true
+			}
+		}
+	}
+	// Feedback of the commune's people, by department.
+	raters := map[int64]*rater{}
+	all := &rater{}
+	for i := range d.Feedback {
+		f := &d.Feedback[i]
+		r := regByID[f.RegistrationID]
+		if r == nil || r.OrgID != orgID {
+			continue
+		}
+		who := fmt.Sprintf("r%d", r.ID)
+		if r.PersonID != nil {
+			who = fmt.Sprintf("p%d", *r.PersonID)
+		}
+		dep := deptOf(r)
+		if raters[dep] == nil {
+			raters[dep] = &rater{}
+		}
+		raters[dep].add(who, f)
+		all.add(who, f)
+	}
+
+	var mandatory []*catalog.Format
+	for _, f := range s.catalog.Formats() {
+		if f.Participation == catalog.Mandatory {
+			mandatory = append(mandatory, f)
+		}
+	}
+	c := &Campaign{GeneratedAt: now}
+	depIDs := []*int64{}
+	names := map[int64]string{}
+	for i := range d.Departments {
+		id := d.Departments[i].ID
+		depIDs = append(depIDs, &id)
+		names[id] = d.Departments[i].Name
+	}
+	depIDs = append(depIDs, nil) // people without a department (the council…)
+	for _, id := range depIDs {
+		key := int64(0)
+		name := s.tr.T(lang, "report.no_department")
+		if id != nil {
+			key, name = *id, names[*id]
+		}
+		dep := Department{ID: id, Name: name, Participations: participations[key], MandatoryMissing: []Missing{}}
+		missing := map[string][]PersonRef{}
+		for i := range d.People {
+			p := &d.People[i]
+			if (p.DepartmentID == nil) != (id == nil) || (id != nil && *p.DepartmentID != *id) {
+				continue
+			}
+			dep.People++
+			trained := len(presentAt[p.ID]) > 0
+			if trained {
+				dep.Trained++
+			}
+			if p.Role == string(catalog.AudienceHeadOfService) {
+				dep.HeadsOfService++
+				if trained {
+					dep.HeadsOfServiceTrained++
+				}
+			}
+			for _, f := range mandatory {
+				if slices.Contains(f.Audiences, catalog.Audience(p.Role)) && !presentAt[p.ID][f.Slug] {
+					missing[f.Slug] = append(missing[f.Slug], PersonRef{ID: p.ID, Name: p.Name, Role: p.Role})
+				}
+			}
+		}
+		for _, f := range mandatory {
+			if len(missing[f.Slug]) > 0 {
+				dep.MandatoryMissing = append(dep.MandatoryMissing, Missing{Format: f.Slug, Title: f.Localized(lang).Title, People: missing[f.Slug]})
+			}
+		}
+		dep.ShareTrained = ratio(dep.Trained, dep.People)
+		r := raters[key]
+		if r == nil {
+			r = &rater{}
+		}
+		dep.Feedback = r.ratings()
+		dep.TopUseCases = TopWords(r.useCases, topWords)
+		dep.TopWorries = TopWords(r.worries, topWords)
+		if id == nil && dep.People == 0 && dep.Participations == 0 && dep.Feedback.Respondents == 0 {
+			continue
+		}
+		c.Departments = append(c.Departments, dep)
+	}
+
+	cm := &c.Commune
+	for i := range d.People {
+		p := &d.People[i]
+		cm.People++
+		trained := len(presentAt[p.ID]) > 0
+		if trained {
+			cm.Trained++
+		}
+		if p.Role == string(catalog.AudienceCouncilMember) {
+			cm.CouncilMembers++
+			if trained {
+				cm.CouncilMembersTrained++
+			}
+		}
+	}
+	cm.ShareTrained = ratio(cm.Trained, cm.People)
+	cm.Feedback = all.ratings()
+	// Sessions the commune ran: fill rate and no-shows over those held.
+	booked, present, absent := map[int64]int{}, 0, 0
+	for i := range d.Registrations {
+		r := &d.Registrations[i]
+		sess := sessions[r.SessionID]
+		if sess == nil || sess.OrgID != orgID || r.Status != store.RegBooked {
+			continue
+		}
+		booked[sess.ID]++
+		if sess.Status == store.SessionCancelled || sess.EndsAt.After(now) {
+			continue
+		}
+		switch r.Attendance {
+		case store.AttendPresent:
+			present++
+		case store.AttendAbsent:
+			absent++
+		}
+	}
+	fillSum := 0.0
+	for i := range d.Sessions {
+		sess := &d.Sessions[i]
+		if sess.OrgID != orgID || sess.Status == store.SessionCancelled {
+			continue
+		}
+		if sess.EndsAt.After(now) {
+			cm.SessionsPlanned++
+			continue
+		}
+		cm.SessionsHeld++
+		fillSum += math.Min(1, ratio(booked[sess.ID], sess.Capacity))
+	}
+	if cm.SessionsHeld > 0 {
+		v := fillSum / float64(cm.SessionsHeld)
+		cm.AverageFillRate = &v
+	}
+	if present+absent > 0 {
+		v := ratio(absent, present+absent)
+		cm.NoShowRate = &v
+	}
+	c.Pilot = s.pilot(c.Departments, lang)
+	return c
+}
+
+// pilot suggests the department with the highest interest ("I will use
+// these tools", the guide's motivation) among those where enough people
+// answered; ties go to the larger share trained.
+func (s *Service) pilot(deps []Department, lang string) Pilot {
+	var best *Department
+	for i := range deps {
+		d := &deps[i]
+		f := d.Feedback
+		if d.ID == nil || f.WillUse == nil || f.Respondents < MinRespondents || f.Respondents*RespondentShareDen < d.People*RespondentShareNum {
+			continue
+		}
+		switch {
+		case best == nil, *f.WillUse > *best.Feedback.WillUse:
+			best = d
+		case *f.WillUse == *best.Feedback.WillUse && d.ShareTrained > best.ShareTrained:
+			best = d
+		}
+	}
+	if best == nil {
+		return Pilot{Reasons: []string{s.tr.T(lang, "report.pilot_none", MinRespondents)}}
+	}
+	return Pilot{
+		DepartmentID: best.ID, Name: best.Name, Suggested: true,
+		Reasons: []string{
+			s.tr.T(lang, "report.pilot_interest", decimal(lang, *best.Feedback.WillUse)),
+			s.tr.T(lang, "report.pilot_respondents", best.Feedback.Respondents, best.People),
+			s.tr.T(lang, "report.pilot_trained", percent(best.ShareTrained)),
+		},
+	}
+}
+
+// decimal writes 4.25 as "4,3" in French and "4.3" in German (Swiss usage).
+func decimal(lang string, v float64) string {
+	s := fmt.Sprintf("%.1f", v)
+	if lang != "de" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+func percent(v float64) int { return int(math.Round(100 * v)) }

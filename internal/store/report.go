@@ -1,0 +1,40 @@
+package store
+
+import "context"
+
+// ReportData is everything a commune's reports are computed from.
+type ReportData struct {
+	People      []Person
+	Departments []Department
+	// Registrations of the commune's people (in any commune's session) and
+	// every registration in the commune's own sessions.
+	Registrations []Registration
+	// Sessions the commune runs, and those its people are registered in.
+	Sessions []Session
+	Feedback []Feedback
+}
+
+// ReportData loads a commune's reporting data in a few queries.
+func (s *Store) ReportData(ctx context.Context, orgID int64) (*ReportData, error) {
+	d := &ReportData{}
+	db := s.with(ctx)
+	if err := db.Where("org_id = ?", orgID).Order("name").Order("id").Find(&d.People).Error; err != nil {
+		return nil, translate(err)
+	}
+	if err := db.Where("org_id = ?", orgID).Order("name").Find(&d.Departments).Error; err != nil {
+		return nil, translate(err)
+	}
+	own := db.Model(&Session{}).Select("id").Where("org_id = ?", orgID)
+	if err := db.Where("org_id = ? OR session_id IN (?)", orgID, own).Order("id").Find(&d.Registrations).Error; err != nil {
+		return nil, translate(err)
+	}
+	sub := db.Model(&Registration{}).Select("session_id").Where("org_id = ?", orgID)
+	if err := db.Where("org_id = ? OR id IN (?)", orgID, sub).Order("starts_at").Order("id").Find(&d.Sessions).Error; err != nil {
+		return nil, translate(err)
+	}
+	fsub := db.Model(&Registration{}).Select("id").Where("org_id = ?", orgID)
+	if err := db.Where("registration_id IN (?)", fsub).Order("id").Find(&d.Feedback).Error; err != nil {
+		return nil, translate(err)
+	}
+	return d, nil
+}

@@ -332,3 +332,19 @@ func (s *Service) FeedbackRefusal(sess *store.Session, r *store.Registration) er
 	}
 	return nil
 }
+
+// Present lists the booked registrations of a session marked present: the
+// people a certificate is for.
+func (s *Service) Present(ctx context.Context, sessionID int64) ([]store.RegistrationRow, error) {
+	rows, err := s.store.RegistrationRows(ctx, store.RegistrationFilter{SessionID: sessionID, Status: []string{store.RegBooked}})
+	if err != nil {
+		return nil, err
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if r.Attendance == store.AttendPresent {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

@@ -3,6 +3,10 @@ package sheets
 import (
 	"math"
 	"strconv"
+	"strings"
+
+	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/tz"
 )
 
 // The type scale of the portrait documents.
@@ -148,4 +152,17 @@ func (d *doc) writingLines(min int) {
 		d.pdf.Line(d.left, y, d.pageW-d.right, y)
 	}
 	d.y = d.maxY()
+}
+
+// when writes a session's date and time in Europe/Zurich; a line may break
+// between the dates but not inside a French clock time ("13 h 30").
+func (d *doc) when(s Session) string {
+	start := tz.In(s.Start)
+	var out string
+	if s.End.IsZero() || s.End.Before(s.Start) {
+		out = i18n.Date(d.lang, start) + ", " + i18n.Clock(d.lang, start)
+	} else {
+		out = i18n.DateRange(d.lang, start, tz.In(s.End))
+	}
+	return strings.ReplaceAll(d.line(out), " h ", "\u00a0h\u00a0")
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/catalog"
@@ -14,7 +15,8 @@ import (
 // Certificates writes one certificate of attendance per person, each an A4
 // landscape page: the person, the format, date, duration and place, the
 // three themes covered, the commune and the trainer's signature line.
-func (k *Kit) Certificates(w io.Writer, s Session, f *catalog.Format, people []Participant) error {
+func (k *Kit) Certificates(w io.Writer, s Session, f *catalog.Format, people []Participant) (err error) {
+	defer recoverTo(&err)
 	if f == nil {
 		return errors.New("sheets: no format")
 	}
@@ -77,7 +79,7 @@ func (d *doc) certificate(s Session, f *catalog.Format, p *Participant) {
 	infoSt := style{faceRegular, 12.5, colInk, 1.4}
 	center(d.wrapMax(d.certFacts(s, f), w, infoSt, 2), infoSt)
 
-	// The three themes, side by side; each focus text only if it fits.
+	// The three themes side by side, with their focus texts if all fit.
 	sigTop := d.pageH - d.bottom - 24
 	d.y += 7
 	d.hline(cx-20, cx+20, d.y, 0.4, colAccent)
@@ -88,25 +90,37 @@ func (d *doc) certificate(s Session, f *catalog.Format, p *Participant) {
 	colW := (w - 2*gap) / 3
 	themeSt := style{faceBold, 12, colInk, 1.25}
 	focusSt := style{faceRegular, 10, colGrey, 1.3}
-	top := d.y
-	for i, th := range certThemes(f) {
-		x := d.left + float64(i)*(colW+gap)
-		y := top
-		for _, l := range d.wrapMax(d.t("pdf.theme."+string(th.Key)), colW, themeSt, 2) {
-			d.text(x, y+themeSt.baseline(), themeSt, l)
-			y += themeSt.lineHeight()
-		}
+	type column struct{ title, focus []string }
+	var cols []column
+	fits := true
+	for _, th := range certThemes(f) {
 		focus := th.Focus
 		if d.lang == "de" && th.FocusDE != "" {
 			focus = th.FocusDE
 		}
-		lines := d.wrap(d.line(focus), colW, focusSt)
-		if y+1+float64(len(lines))*focusSt.lineHeight() <= sigTop-4 {
-			y++
-			for _, l := range lines {
-				d.text(x, y+focusSt.baseline(), focusSt, l)
-				y += focusSt.lineHeight()
-			}
+		c := column{d.wrapMax(d.t("pdf.theme."+string(th.Key)), colW, themeSt, 2), d.wrap(d.line(focus), colW, focusSt)}
+		h := 2*themeSt.lineHeight() + 1 + float64(len(c.focus))*focusSt.lineHeight()
+		fits = fits && d.y+h <= sigTop-4
+		cols = append(cols, c)
+	}
+	titleLines := 0
+	for _, c := range cols {
+		titleLines = max(titleLines, len(c.title))
+	}
+	for i, c := range cols {
+		x := d.left + float64(i)*(colW+gap)
+		y := d.y
+		for _, l := range c.title {
+			d.text(x, y+themeSt.baseline(), themeSt, l)
+			y += themeSt.lineHeight()
+		}
+		if !fits {
+			continue
+		}
+		y = d.y + float64(titleLines)*themeSt.lineHeight() + 1 // the texts start level
+		for _, l := range c.focus {
+			d.text(x, y+focusSt.baseline(), focusSt, l)
+			y += focusSt.lineHeight()
 		}
 	}
 	d.certSignatures(s, sigTop)
@@ -129,14 +143,7 @@ func (d *doc) certFacts(s Session, f *catalog.Format) string {
 	if s.Place != "" {
 		facts = append(facts, s.Place)
 	}
-	out := ""
-	for i, f := range facts {
-		if i > 0 {
-			out += " · "
-		}
-		out += f
-	}
-	return d.line(out)
+	return d.line(strings.Join(facts, " · "))
 }
 
 // certSignatures writes the place and date line on the left and a

@@ -8,14 +8,14 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/i18n"
-	"github.com/atelier-ch/atelier/internal/tz"
 )
 
 // ExerciseSheets writes one sheet per exercise of format f for variant v,
 // in lang. A trainer's sheet adds the timings, trainer notes, pitfalls and
 // material; a participant's never holds them. s, when not nil nor zero, puts
 // the session's commune, date and place in each sheet's header.
-func (k *Kit) ExerciseSheets(w io.Writer, f *catalog.Format, exs []*catalog.Exercise, v Variant, s *Session, lang string) error {
+func (k *Kit) ExerciseSheets(w io.Writer, f *catalog.Format, exs []*catalog.Exercise, v Variant, s *Session, lang string) (err error) {
+	defer recoverTo(&err)
 	if f == nil {
 		return errors.New("sheets: no format")
 	}
@@ -179,17 +179,4 @@ func (d *doc) badge(label string, trainer bool, y float64) float64 {
 	d.pdf.Rect(d.pageW-d.right-w, y, w, 5.6, "F")
 	d.text(d.pageW-d.right-w+3, y+3.9, st, label)
 	return w
-}
-
-// when writes a session's date and time in Europe/Zurich; a line may break
-// between the dates but not inside a French clock time ("13 h 30").
-func (d *doc) when(s Session) string {
-	start := tz.In(s.Start)
-	var out string
-	if s.End.IsZero() || s.End.Before(s.Start) {
-		out = i18n.Date(d.lang, start) + ", " + i18n.Clock(d.lang, start)
-	} else {
-		out = i18n.DateRange(d.lang, start, tz.In(s.End))
-	}
-	return strings.ReplaceAll(d.line(out), " h ", "\u00a0h\u00a0")
 }

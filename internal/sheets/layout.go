@@ -1,6 +1,7 @@
 package sheets
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -83,13 +84,17 @@ func (k *Kit) newDoc(lang, orientation string, faces ...face) *doc {
 	pdf := gofpdf.New(orientation, "mm", "A4", "")
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCreator("Atelier", true)
+	pdf.SetCompression(false) // finish compresses the pages, faster
 	for _, f := range append([]face{faceRegular}, faces...) {
 		ff := k.faces[f]
-		pdf.AddUTF8FontFromBytes(ff.family, ff.style, ff.ttf)
+		// gofpdf pads the font's tables in place (append on sub-slices of
+		// the file) when it writes the subset: each document gets its own
+		// copy, so documents made at once do not write to shared bytes.
+		pdf.AddUTF8FontFromBytes(ff.family, ff.style, bytes.Clone(ff.ttf))
 	}
 	w, h := pdf.GetPageSize()
 	d := &doc{k: k, pdf: pdf, lang: i18n.Normalize(lang), pageW: w, pageH: h,
-		left: 18, right: 18, top: 16, bottom: 20}
+		left: 18, right: 18, top: 18, bottom: 20}
 	pdf.SetMargins(d.left, d.top, d.right)
 	return d
 }
@@ -234,17 +239,24 @@ func (d *doc) wrap(s string, width float64, st style) []string {
 }
 
 // cut splits a word too wide for width into a head that fits (at least one
-// rune) and the rest.
+// rune) and the rest, after a hyphen or a slash when the head has one.
 func (d *doc) cut(word string, width float64, st style) (string, string) {
 	w := 0.0
+	soft := 0 // the byte after the last hyphen or slash that fits
 	for i, r := range word {
 		w += d.measure(st, string(r))
 		if w > width {
-			if i == 0 {
+			switch {
+			case soft > 0:
+				return word[:soft], word[soft:]
+			case i == 0:
 				_, n := utf8.DecodeRuneInString(word)
 				return word[:n], word[n:]
 			}
 			return word[:i], word[i:]
+		}
+		if r == '-' || r == '/' {
+			soft = i + 1
 		}
 	}
 	return word, ""
@@ -314,8 +326,20 @@ func (d *doc) finish(w io.Writer) error {
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("sheets: %w", err)
 	}
-	if err := d.pdf.Output(w); err != nil {
+	var buf bytes.Buffer
+	if err := d.pdf.Output(&buf); err != nil {
+		return fmt.Errorf("sheets: %w", err)
+	}
+	if _, err := w.Write(compressStreams(buf.Bytes())); err != nil {
 		return fmt.Errorf("sheets: %w", err)
 	}
 	return nil
+}
+
+// recoverTo turns a panic of the PDF writer into an error: gofpdf indexes
+// tables without checks, and a document is not worth a crashed request.
+func recoverTo(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("sheets: PDF writer failed: %v", r)
+	}
 }

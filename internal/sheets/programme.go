@@ -29,7 +29,8 @@ type progRow struct {
 
 // Programme writes a session's agenda in large type, A4 landscape: each
 // block with its clock times computed from the session's start and its kind.
-func (k *Kit) Programme(w io.Writer, s Session, f *catalog.Format) error {
+func (k *Kit) Programme(w io.Writer, s Session, f *catalog.Format) (err error) {
+	defer recoverTo(&err)
 	if f == nil {
 		return errors.New("sheets: no format")
 	}
@@ -65,13 +66,9 @@ func (k *Kit) Programme(w io.Writer, s Session, f *catalog.Format) error {
 	}
 	d.startPart(footer, head)
 
-	// The largest size at which every row fits on this page.
-	size := progMaxSize
-	var rows []progRow
-	var timeW, kindW float64
-	for {
+	// The largest size that needs no more pages than the smallest does.
+	lay := func(size float64) (rows []progRow, timeW, kindW float64) {
 		timeSt, bodySt, kindSt := progStyles(size)
-		timeW, kindW = 0, 0
 		for i := range times {
 			timeW = math.Max(timeW, d.measure(timeSt, times[i]))
 			kindW = math.Max(kindW, d.measure(kindSt, kinds[i]))
@@ -79,26 +76,39 @@ func (k *Kit) Programme(w io.Writer, s Session, f *catalog.Format) error {
 		timeW += 8
 		kindW += 10
 		titleW := d.contentW() - timeW - kindW - 6
-		rows = rows[:0]
-		total := 0.0
 		for i, it := range f.Agenda {
 			ti := it.Title
 			if d.lang == "de" && it.TitleDE != "" {
 				ti = it.TitleDE
 			}
-			r := progRow{time: times[i], title: d.wrapMax(d.line(ti), titleW, bodySt, 3), kind: kinds[i], pause: it.Kind == catalog.KindBreak}
-			rows = append(rows, r)
-			total += progRowH(r, bodySt)
+			rows = append(rows, progRow{time: times[i], title: d.wrapMax(d.line(ti), titleW, bodySt, 3), kind: kinds[i], pause: it.Kind == catalog.KindBreak})
 		}
-		if total <= d.room() || size <= progMinSize {
-			break
-		}
+		return rows, timeW, kindW
+	}
+	firstRoom, nextRoom := d.room(), d.maxY()-d.top-progRunningH
+	pagesAt := func(size float64) int {
+		rows, _, _ := lay(size)
+		pages, _ := progPages(rows, progBody(size), firstRoom, nextRoom)
+		return pages
+	}
+	least := pagesAt(progMinSize)
+	size := progMaxSize
+	for size > progMinSize && pagesAt(size) > least {
 		size -= progSizeStep
 	}
+	rows, timeW, kindW := lay(size)
 	timeSt, bodySt, kindSt := progStyles(size)
+	_, perPage := progPages(rows, bodySt, firstRoom, nextRoom)
+	onPage := 0
 	for _, r := range rows {
 		h := progRowH(r, bodySt)
-		d.ensure(h)
+		if onPage == perPage || d.ensure(h) {
+			if onPage == perPage {
+				d.newPage()
+			}
+			onPage = 0
+		}
+		onPage++
 		if r.pause {
 			d.fill(colShade)
 			d.pdf.Rect(d.left, d.y, d.contentW(), h, "F")
@@ -137,12 +147,31 @@ func (k *Kit) Programme(w io.Writer, s Session, f *catalog.Format) error {
 	return d.finish(w)
 }
 
+// progRunningH is the height of the running header of the further pages.
+const progRunningH = 8.0
+
+// progPages counts the pages rows need and balances them: perPage rows on
+// each page, so the last page is not left with a few.
+func progPages(rows []progRow, st style, first, next float64) (pages, perPage int) {
+	pages, room := 1, first
+	for _, r := range rows {
+		h := progRowH(r, st)
+		if h > room {
+			pages++
+			room = next
+		}
+		room -= h
+	}
+	return pages, (len(rows) + pages - 1) / pages
+}
+
 // progStyles returns the styles of the times, titles and kinds at a size.
 func progStyles(size float64) (time, body, kind style) {
-	return style{faceBold, size, colAccent, 1.25},
-		style{faceRegular, size, colInk, 1.25},
+	return style{faceBold, size, colAccent, 1.25}, progBody(size),
 		style{faceRegular, math.Max(10, size*0.62), colGrey, 1.2}
 }
+
+func progBody(size float64) style { return style{faceRegular, size, colInk, 1.25} }
 
 // progRowH is the height of a row: its lines with room above and below.
 func progRowH(r progRow, st style) float64 {

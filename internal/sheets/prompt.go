@@ -133,15 +133,21 @@ func (d *doc) promptBox(label, text string) {
 	labelSt.face = faceBold
 	labelSt.color = colAccent
 	labelLines := d.wrapMax(label, d.contentW(), labelSt, 2)
-	first := 2 * promptPad
+	// A box that fits on a page moves whole if it has to; a longer one starts
+	// here with two lines at least.
+	labelH := float64(len(labelLines))*labelSt.lineHeight() + 1
+	first, total := 2*promptPad, 2*promptPad
 	for i, l := range lines {
-		if i == 2 {
-			break
+		if i < 2 {
+			first += l.height()
 		}
-		first += l.height()
+		total += l.height()
 	}
 	d.y += 3
-	d.ensure(float64(len(labelLines))*labelSt.lineHeight() + 1 + first)
+	if labelH+total <= (d.maxY()-d.top)*0.45 {
+		first = total
+	}
+	d.ensure(labelH + first)
 	d.flow(labelLines, d.left, labelSt)
 	d.y += 1
 
@@ -157,6 +163,10 @@ func (d *doc) promptBox(label, text string) {
 		if n == 0 {
 			d.newPage()
 			continue
+		}
+		if n < len(lines) && len(lines)-n < 2 && n > 2 { // no lone line on the next page
+			n--
+			h -= lines[n].height()
 		}
 		d.fill(colShade)
 		d.stroke(colRule)

@@ -108,13 +108,10 @@ func readPDF(t *testing.T, data []byte) pdf {
 		name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
 		_ = os.WriteFile(filepath.Join(os.Getenv("SHEETS_KEEP"), name+".pdf"), data, 0o600)
 	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	info, err := exec.Command("pdfinfo", path).Output()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v", err)
+	out := run(t, "pdftotext", "-layout", "-enc", "UTF-8", path, "-")
+	info := run(t, "pdfinfo", path)
+	if _, err := exec.LookPath("qpdf"); err == nil { // a stricter check, when installed
+		run(t, "qpdf", "--check", path)
 	}
 	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(info)
 	if m == nil {
@@ -122,6 +119,19 @@ func readPDF(t *testing.T, data []byte) pdf {
 	}
 	pages, _ := strconv.Atoi(string(m[1]))
 	return pdf{text: string(out), pages: pages, strings: drawnStrings(t, data)}
+}
+
+// run runs a poppler tool and returns its output; any complaint on
+// stderr (a broken cross-reference table, a bad stream) fails the test.
+func run(t *testing.T, name string, args ...string) []byte {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+		t.Fatalf("%s: %v\n%s", name, err, stderr.Bytes())
+	}
+	return stdout.Bytes()
 }
 
 // drawnStrings decodes the UTF-16 strings of the Tj operators of every
@@ -229,6 +239,8 @@ func TestClean(t *testing.T) {
 		"french":          {"« oui » : non ?", "fr", false, 0, "«\u00a0oui\u00a0»\u00a0: non\u00a0?"},
 		"german stays":    {"«nackt» : ja ?", "de", false, 0, "«nackt» : ja ?"},
 		"narrow fallback": {"a\u202fb", "de", false, 0, "a\u00a0b"},
+		"decomposed":      {"E\u0301lodie Mu\u0308ller C\u030capek", "de", false, 0, "Élodie Müller Čapek"},
+		"stacked marks":   {"e\u0301\u0301\u0301\u0301x q\u0301", "de", false, 0, "éx q"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -274,13 +286,13 @@ func TestExerciseSheets(t *testing.T) {
 				"Objectif", "Scénario", "Déroulement", "Modèles de prompt", "Prompt en quatre parties",
 				"fonction, p. ex. chargé de communication", "Questions pour la discussion",
 				"Règles de sécurité et d’éthique", "Notes", "Page 1/3", "Page 3/3"},
-			absent: []string{"Notes pour le formateur", "Pièges fréquents", fr.TrainerNotes[0][:40], fr.Pitfalls[0][:40], "3 min"},
-			drawn:  []string{"Prompt\u00a0«\u00a0nu\u00a0»\u00a0: tapez", "Rôle\u00a0: tu es", "Durée", "13\u00a0h\u00a030"},
+			absent:  []string{"Notes pour le formateur", "Pièges fréquents", fr.TrainerNotes[0][:40], fr.Pitfalls[0][:40], "3 min"},
+			drawn:   []string{"Prompt «\u00a0nu\u00a0»\u00a0: tapez", "Rôle\u00a0:\n", "Durée", "13\u00a0h\u00a030"},
 			notDraw: []string{"[fonction", "Rôle : tu es"},
 		},
 		"trainer fr": {
 			exs: []*catalog.Exercise{prompt}, v: VariantTrainer, s: &s, lang: "fr",
-			want: []string{"FICHE FORMATEUR·RICE", "Notes pour le formateur ou la formatrice", "Pièges fréquents",
+			want: []string{"FICHE FORMATEUR·TRICE", "Notes pour le formateur ou la formatrice", "Pièges fréquents",
 				"Matériel à préparer", fr.TrainerNotes[0][:40], fr.Pitfalls[0][:40], "3 min", "8 min"},
 		},
 		"trainer de": {
@@ -446,7 +458,7 @@ func TestSignInSheet(t *testing.T) {
 			s: fr, people: people, pages: 1, order: order,
 			want: []string{"Liste de présence · Mardi 10 mars 2026", "Journée des cadres : préparer le service pilote",
 				"mardi 10 mars 2026, 13 h 30 – 16 h 30", "Stéphane Zufferey", "Nom et prénom", "Signature",
-				"Chef·fe de service", "Secrétaire municipal·e", "Adjoint·e", "Municipal·e", "Inscrit·e·s 6", "Page 1/1"},
+				"Chef·fe de service", "Secrétaire", "Adjoint·e", "Municipal·e", "Inscrit·e·s 6", "Page 1/1"},
 			absent: []string{"jour 1", "head_of_service"},
 		},
 		"german": {
@@ -462,15 +474,15 @@ func TestSignInSheet(t *testing.T) {
 			s: midnight, people: people, pages: 1, absent: []string{"jour 2"},
 		},
 		"forty people, header repeated": {
-			s: fr, people: many, pages: 4,
-			want: []string{"Personne 100", "Personne 139", "Page 1/4", "Page 4/4"},
+			s: fr, people: many, pages: 3,
+			want: []string{"Personne 100", "Personne 139", "Page 1/3", "Page 3/3"},
 		},
 		"nobody booked": {
 			s: fr, pages: 1, want: []string{"Inscrit·e·s 0", "Signature"},
 		},
 		"bad input": {
 			s: badSession, people: bad, pages: 1,
-			want:   []string{"Annie Favre", "Jean-BaptisteJean-Baptiste", "…", "unknown"},
+			want:   []string{"Annie Favre", "BaptisteJean-BaptisteJean-", "…", "unknown"},
 			absent: []string{"\x07", "\x1b", "\x00"},
 		},
 	}
@@ -489,9 +501,10 @@ func TestSignInSheet(t *testing.T) {
 			if n := strings.Count(doc.text, signInHeaderLabel(tc.s.Language)); n != doc.pages {
 				t.Errorf("table header on %d of %d pages", n, doc.pages)
 			}
+			table := doc.text[strings.Index(doc.text, signInHeaderLabel(tc.s.Language)):]
 			last := -1
 			for _, name := range tc.order {
-				i := strings.Index(doc.text, name)
+				i := strings.Index(table, name)
 				if i < last {
 					t.Errorf("%q is out of order", name)
 				}
@@ -755,5 +768,52 @@ func TestTranslations(t *testing.T) {
 		if _, ok := fr["pdf.theme."+string(th)]; !ok {
 			t.Errorf("no label for theme %s", th)
 		}
+	}
+}
+
+// TestHostileText feeds every document text no layout expects: it must
+// neither fail nor break the page count.
+func TestHostileText(t *testing.T) {
+	k, c := fixtures(t)
+	f, exs := sixExercises(t, c)
+	texts := map[string]string{
+		"empty":          "",
+		"spaces":         strings.Repeat(" ", 5000),
+		"newlines":       strings.Repeat("a\n", 3000),
+		"controls":       "\x00\x01\x02\x1b[2J\x7f\u0085\u200e\u202e\ufeff",
+		"invalid utf-8":  "Caf\xe9 \xff\xfe",
+		"emoji, cjk":     "😀👍🏽 漢字 ☃ 𝔸",
+		"combining":      "e\u0301" + strings.Repeat("\u0301", 500),
+		"rtl":            "مرحبا שלום",
+		"one long word":  strings.Repeat("W", 10000),
+		"long words":     strings.Repeat("Anticonstitutionnellement ", 400),
+		"brackets":       "[[[ ] ] [nom] [",
+		"guillemets":     strings.Repeat("« ", 300) + strings.Repeat(" »", 300),
+		"no-break space": strings.Repeat("a\u00a0", 3000),
+	}
+	for name, text := range texts {
+		t.Run(name, func(t *testing.T) {
+			s := Session{Commune: text, Title: text, Place: text, Trainers: []string{text, text},
+				Start: time.Date(2026, 3, 10, 13, 30, 0, 0, tz.Zurich), End: time.Date(2026, 3, 10, 16, 30, 0, 0, tz.Zurich), Language: "fr"}
+			people := []Participant{{text, text, text}, {"Élodie Jacquier", text, "staff"}}
+			docs := map[string]struct {
+				make     func(w io.Writer) error
+				maxPages int
+			}{
+				"sheets":       {func(w io.Writer) error { return k.ExerciseSheets(w, f, exs[:1], VariantTrainer, &s, "fr") }, 6},
+				"sign-in":      {func(w io.Writer) error { return k.SignInSheet(w, s, people) }, 1},
+				"certificates": {func(w io.Writer) error { return k.Certificates(w, s, f, people) }, 2},
+				"programme":    {func(w io.Writer) error { return k.Programme(w, s, f) }, 3},
+			}
+			for doc, tc := range docs {
+				var buf bytes.Buffer
+				if err := tc.make(&buf); err != nil {
+					t.Fatalf("%s: %v", doc, err)
+				}
+				if p := readPDF(t, buf.Bytes()); p.pages > tc.maxPages {
+					t.Errorf("%s: %d pages, want at most %d", doc, p.pages, tc.maxPages)
+				}
+			}
+		})
 	}
 }

@@ -21,12 +21,13 @@ const (
 
 // signInCols are the columns of the sign-in table, widths in millimetres
 // (summing to the A4 portrait content width).
-func signInCols() [5]float64 { return [5]float64{10, 53, 38, 31, 42} }
+func signInCols() [5]float64 { return [5]float64{10, 50, 36, 36, 42} }
 
 // SignInSheet writes the sign-in sheet of a session: the booked people
 // sorted by name with room to sign, then blank rows for walk-ins. A session
 // over several days gets one sheet per day.
-func (k *Kit) SignInSheet(w io.Writer, s Session, people []Participant) error {
+func (k *Kit) SignInSheet(w io.Writer, s Session, people []Participant) (err error) {
+	defer recoverTo(&err)
 	days, err := sessionDays(s)
 	if err != nil {
 		return err

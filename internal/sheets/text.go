@@ -15,18 +15,33 @@ const (
 )
 
 // clean makes s printable: it drops control and format characters, turns
-// tabs into spaces, keeps line breaks only when multiline, replaces runes the
+// tabs into spaces, keeps line breaks only when multiline, composes a Latin
+// letter and its combining accent (as macOS types them), replaces runes the
 // fonts lack, cuts s to at most limit runes (0: no limit) and, in French,
 // applies French spacing.
 func (k *Kit) clean(s, lang string, multiline bool, limit int) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	n := 0
+	out := make([]rune, 0, len(s))
+	marks := 0
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	for _, r := range s {
-		if limit > 0 && n >= limit {
-			b.WriteString(ellipsis)
+		if limit > 0 && len(out) >= limit {
+			out = append(out, []rune(ellipsis)...)
 			break
+		}
+		if unicode.Is(unicode.Mn, r) {
+			if n := len(out); n > 0 && marks == 0 {
+				if c, ok := compose(out[n-1], r); ok {
+					out[n-1] = c
+					continue
+				}
+			}
+			// Marks stack on their letter: two are plenty, more would pile
+			// ink over the lines above; one the fonts lack is left out.
+			if marks++; marks > 2 || int(r) >= len(k.covered) || !k.covered[r] {
+				continue
+			}
+		} else {
+			marks = 0
 		}
 		switch {
 		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
@@ -48,14 +63,43 @@ func (k *Kit) clean(s, lang string, multiline bool, limit int) string {
 		case int(r) >= len(k.covered) || !k.covered[r]:
 			r = substitute(r)
 		}
-		b.WriteRune(r)
-		n++
+		out = append(out, r)
 	}
-	out := b.String()
 	if lang == "fr" {
-		out = frenchSpacing(out, k.nnbsp)
+		return frenchSpacing(string(out), k.nnbsp)
 	}
-	return out
+	return string(out)
+}
+
+// compose returns the precomposed letter of a Latin base letter and a
+// combining accent, for the accents of French, German and the names met in
+// Switzerland.
+func compose(base, mark rune) (rune, bool) {
+	var from, to string
+	switch mark {
+	case '\u0300': // grave
+		from, to = "aeiouAEIOU", "àèìòùÀÈÌÒÙ"
+	case '\u0301': // acute
+		from, to = "aeiouyAEIOUYcnszCNSZ", "áéíóúýÁÉÍÓÚÝćńśźĆŃŚŹ"
+	case '\u0302': // circumflex
+		from, to = "aeiouAEIOU", "âêîôûÂÊÎÔÛ"
+	case '\u0303': // tilde
+		from, to = "anoANO", "ãñõÃÑÕ"
+	case '\u0308': // diaeresis
+		from, to = "aeiouyAEIOUY", "äëïöüÿÄËÏÖÜŸ"
+	case '\u030a': // ring
+		from, to = "auAU", "åůÅŮ"
+	case '\u030c': // caron
+		from, to = "cszrnedCSZRNED", "čšžřňěďČŠŽŘŇĚĎ"
+	case '\u0327': // cedilla
+		from, to = "cstCST", "çşţÇŞŢ"
+	default:
+		return 0, false
+	}
+	if i := strings.IndexRune(from, base); i >= 0 {
+		return []rune(to)[i], true
+	}
+	return 0, false
 }
 
 // substitute stands in for a rune the fonts lack.

@@ -182,3 +182,26 @@ func (s *Server) apiErasePerson(c *gin.Context) {
 	s.log.InfoContext(c.Request.Context(), "person erased", "person_id", id, "by", principal(c).User.Email)
 	c.Status(http.StatusNoContent)
 }
+
+// apiCampaignPDF prints the campaign report.
+func (s *Server) apiCampaignPDF(c *gin.Context) {
+	orgID, err := s.scopeOrg(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	lang := reportLang(c)
+	rep, err := s.reports.Campaign(c.Request.Context(), orgID, lang)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	org, err := s.store.Org(c.Request.Context(), orgID)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.sendPDF(c, "rapport-campagne.pdf", func(b *bytes.Buffer) error {
+		return s.kit.CampaignReport(b, org.Name, rep, lang)
+	})
+}

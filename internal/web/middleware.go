@@ -72,11 +72,26 @@ func limitBody(n int64) gin.HandlerFunc {
 	}
 }
 
-// requireUser authenticates the bearer token; without one the request is a 401.
+// requireUser authenticates the bearer token, or the browser's sign-in
+// cookie (so that pages can download files and the check-in page can call
+// the API); without either the request is a 401. A cookie-authenticated
+// request is refused when a browser says it comes from another site.
 func (s *Server) requireUser() gin.HandlerFunc {
+	cop := http.NewCrossOriginProtection()
 	return func(c *gin.Context) {
 		h := c.GetHeader("Authorization")
 		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok && h == "" {
+			if p := s.cookiePrincipal(c); p != nil {
+				if err := cop.Check(c.Request); err != nil {
+					s.renderError(c, apperr.Forbidden("err.cross_origin"))
+					return
+				}
+				c.Set(principalKey, p)
+				c.Next()
+				return
+			}
+		}
 		if !ok {
 			c.Header("WWW-Authenticate", `Bearer realm="atelier"`)
 			s.renderError(c, apperr.Unauthorized("err.unauthenticated"))

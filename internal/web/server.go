@@ -22,6 +22,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/report"
+	"github.com/atelier-ch/atelier/internal/sheets"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -51,6 +52,7 @@ type Server struct {
 	booking    *booking.Service
 	attendance *attendance.Service
 	reports    *report.Service
+	kit        *sheets.Kit
 	calendar   *calendar.Service
 	views      *views
 	composer   *calendar.Composer
@@ -95,6 +97,9 @@ func New(d Deps) (*Server, error) {
 	s.booking = booking.New(d.Store, d.Catalog, d.Now, hostOf(d.BaseURL), notifier)
 	s.attendance = attendance.New(d.Store, d.Now)
 	s.reports = report.New(d.Store, d.Catalog, tr, d.Now)
+	if s.kit, err = sheets.New(tr); err != nil {
+		return nil, err
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s.router = gin.New()
 	s.router.HandleMethodNotAllowed = true

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/tz"
 )
 
@@ -24,7 +25,26 @@ type views struct {
 	pages map[string]*template.Template
 }
 
+func zurichLoc() *time.Location { return tz.Zurich }
+
 var templateFuncs = template.FuncMap{
+	"percent":  percentOf,
+	"duration": i18n.Duration,
+	"local":    localInput,
+	"add":      func(a, b int) int { return a + b },
+	"nonzero":  func(p *float64) bool { return p != nil },
+	"num": func(p *float64) string {
+		if p == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.1f", *p)
+	},
+	"pct": func(p *float64) string {
+		if p == nil {
+			return "–"
+		}
+		return percentOf(*p)
+	},
 	"zurich": func(t time.Time) time.Time { return tz.In(t) },
 	"list":   func(items ...string) []string { return items },
 	// rating reads one answer of a feedback form by its field name.
@@ -44,6 +64,12 @@ var templateFuncs = template.FuncMap{
 		}
 		return 0
 	},
+	"deref64": func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
 	"deref": func(p *int) int {
 		if p == nil {
 			return 0
@@ -61,10 +87,10 @@ func loadViews() (*views, error) {
 	v := &views{pages: map[string]*template.Template{}}
 	for _, e := range entries {
 		name := e.Name()
-		if name == "layout.html" || !strings.HasSuffix(name, ".html") {
+		if name == "layout.html" || name == "partials.html" || !strings.HasSuffix(name, ".html") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/"+name)
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
@@ -77,6 +103,11 @@ func loadViews() (*views, error) {
 type page struct {
 	Lang  string
 	Title string
+	// User is the signed-in user, nil on public pages.
+	User *store.User
+	Role string
+	// Nav is the current section, to highlight it.
+	Nav string
 	// Path is the current path, for the language switch.
 	Path  string
 	Error string

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/auth"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// sessionCookie holds a browser's sign-in token (a web token, stored hashed).
+const sessionCookie = "atelier_session"
+
+// setSessionCookie writes the sign-in cookie: HttpOnly, SameSite=Lax, and
+// Secure when the site is served over https.
+func (s *Server) setSessionCookie(c *gin.Context, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// cookiePrincipal authenticates the browser's cookie, if any.
+func (s *Server) cookiePrincipal(c *gin.Context) *auth.Principal {
+	token, err := c.Cookie(sessionCookie)
+	if err != nil || token == "" {
+		return nil
+	}
+	p, err := s.auth.Authenticate(c.Request.Context(), token, store.TokenWeb)
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+// requirePage lets signed-in users through to pages; others are sent to the
+// sign-in page, which brings them back.
+func (s *Server) requirePage(roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p := s.cookiePrincipal(c)
+		if p == nil {
+			c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+			c.Abort()
+			return
+		}
+		c.Set(principalKey, p)
+		if len(roles) > 0 && !p.Is(roles...) {
+			s.pageError(c, http.StatusForbidden, "err.forbidden")
+			return
+		}
+		c.Next()
+	}
+}
+
+// pageError renders a page-level error (403, 404, 409…).
+func (s *Server) pageError(c *gin.Context, status int, key string, args ...any) {
+	p := s.userPage(c, "")
+	p.Title = p.T(key, args...)
+	p.Data = ""
+	s.render(c, status, "error", p)
+	c.Abort()
+}
+
+// pageFail renders any error of a page handler as a page.
+func (s *Server) pageFail(c *gin.Context, err error) {
+	e := s.toAppErr(c, err)
+	p := s.userPage(c, "")
+	p.Title = s.tr.Msg(p.Lang, e.Msg)
+	s.render(c, statusOf[e.Code], "error", p)
+	c.Abort()
+}
+
+// userPage starts a page for the signed-in user (if any), in their language.
+func (s *Server) userPage(c *gin.Context, title string) *page {
+	var p *page
+	if v, ok := c.Get(principalKey); ok {
+		u := v.(*auth.Principal)
+		p = s.newPage(c, u.User.Language)
+		p.User = u.User
+		p.Role = u.Role()
+	} else {
+		p = s.newPage(c, "")
+	}
+	if title != "" {
+		p.Title = p.T(title)
+	}
+	return p
+}
+
+type loginView struct {
+	Email string
+	Next  string
+}
+
+func (s *Server) loginPage(c *gin.Context) {
+	if s.cookiePrincipal(c) != nil {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
+		return
+	}
+	p := s.userPage(c, "login.title")
+	p.Data = loginView{Next: safeNext(c.Query("next"))}
+	s.render(c, http.StatusOK, "login", p)
+}
+
+func (s *Server) login(c *gin.Context) {
+	email, password := strings.TrimSpace(c.PostForm("email")), c.PostForm("password")
+	next := safeNext(c.PostForm("next"))
+	token, _, u, err := s.auth.Login(c.Request.Context(), email, password, store.TokenWeb)
+	if err != nil {
+		e := s.toAppErr(c, err)
+		p := s.userPage(c, "login.title")
+		p.Error = s.tr.Msg(p.Lang, e.Msg)
+		p.Data = loginView{Email: email, Next: next}
+		status := statusOf[e.Code]
+		if e.Code == apperr.CodeUnauthorized {
+			status = http.StatusUnauthorized
+		}
+		s.render(c, status, "login", p)
+		return
+	}
+	s.setSessionCookie(c, token, int(auth.WebTTL.Seconds()))
+	if _, err := c.Cookie("lang"); err != nil && u.Language != "" {
+		// The user's own language takes over from the browser's.
+		http.SetCookie(c.Writer, &http.Cookie{Name: "lang", Value: u.Language, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode})
+	}
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if token, err := c.Cookie(sessionCookie); err == nil {
+		_ = s.auth.Logout(c.Request.Context(), token)
+	}
+	s.setSessionCookie(c, "", -1)
+	c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// safeNext keeps a redirect target on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/app"
+	}
+	return next
+}
+
+// home sends signed-in users to their start page, others to sign in.
+func (s *Server) home(c *gin.Context) {
+	if s.cookiePrincipal(c) != nil {
+		c.Redirect(http.StatusSeeOther, "/app")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/login")
+}

@@ -1,0 +1,149 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// pageSize is how many rows a list page shows.
+const pageSize = 25
+
+// pager is the paging of a long list.
+type pager struct {
+	Page, Pages int
+	Total       int64
+	Prev, Next  string
+}
+
+// newPager reads ?page= and builds the links, keeping the other parameters.
+func newPager(c *gin.Context, total int64) pager {
+	p := pager{Page: 1, Total: total, Pages: int(math.Max(1, math.Ceil(float64(total)/pageSize)))}
+	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 1 {
+		p.Page = min(n, p.Pages)
+	}
+	link := func(n int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if p.Page > 1 {
+		p.Prev = link(p.Page - 1)
+	}
+	if p.Page < p.Pages {
+		p.Next = link(p.Page + 1)
+	}
+	return p
+}
+
+// offset is the first row of the current page.
+func (p pager) offset() int { return (p.Page - 1) * pageSize }
+
+// form is a submitted form: what was typed, and a message per wrong field.
+type form struct {
+	Values url.Values
+	Errors map[string]string
+}
+
+// Get returns what was typed in a field.
+func (f *form) Get(name string) string {
+	if f == nil || f.Values == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Err returns the message of a field, if any.
+func (f *form) Err(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// newForm keeps the posted values.
+func newForm(c *gin.Context) *form {
+	_ = c.Request.ParseForm()
+	return &form{Values: c.Request.PostForm, Errors: map[string]string{}}
+}
+
+// fail fills the page and form from an error: field messages go next to
+// their fields, the general message to the top. It returns the status.
+func (s *Server) fail(c *gin.Context, p *page, f *form, err error) int {
+	e := s.toAppErr(c, err)
+	p.Error = s.tr.Msg(p.Lang, e.Msg)
+	for field, m := range e.Fields {
+		if f != nil {
+			f.Errors[field] = s.tr.Msg(p.Lang, m)
+		}
+	}
+	return statusOf[e.Code]
+}
+
+// fillBar is a session's fill level for lists.
+type fillBar struct {
+	Booked, Capacity, Waitlisted, Percent int
+}
+
+func newFillBar(booked, capacity, waitlisted int) fillBar {
+	pct := 0
+	if capacity > 0 {
+		pct = min(100, booked*100/capacity)
+	}
+	return fillBar{Booked: booked, Capacity: capacity, Waitlisted: waitlisted, Percent: pct}
+}
+
+// sessionRow is a session in a list.
+type sessionRow struct {
+	store.Session
+	Fill        fillBar
+	FormatTitle string
+}
+
+func (s *Server) sessionRows(c *gin.Context, sessions []store.Session) ([]sessionRow, error) {
+	ids := make([]int64, len(sessions))
+	for i, ss := range sessions {
+		ids[i] = ss.ID
+	}
+	counts, err := s.store.CountsBySession(c.Request.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]sessionRow, len(sessions))
+	for i, ss := range sessions {
+		cnt := counts[ss.ID]
+		rows[i] = sessionRow{Session: ss, Fill: newFillBar(cnt.Booked, ss.Capacity, cnt.Waitlisted)}
+		if f, ok := s.catalog.Format(ss.FormatSlug); ok {
+			rows[i].FormatTitle = f.Title
+		}
+	}
+	return rows, nil
+}
+
+// localInput writes t for a datetime-local field, in Zurich time.
+func localInput(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(zurichLoc()).Format("2006-01-02T15:04")
+}
+
+// pathInt64 reads an id in the path; a bad one is a 404 page.
+func (s *Server) pagePathID(c *gin.Context) (int64, bool) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.pageFail(c, apperr.NotFound("err.not_found"))
+		return 0, false
+	}
+	return id, true
+}
+
+// percentOf formats a share for display.
+func percentOf(v float64) string { return fmt.Sprintf("%.0f %%", 100*v) }

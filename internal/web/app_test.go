@@ -227,3 +227,7 @@ func (a *app) doConcurrent(method, path, token string, body any) *httptest.Respo
 	a.h.ServeHTTP(res, req)
 	return res
 }
+
+type storetestDB = storetest.DB
+
+func freshSQLite(t *testing.T) storetest.DB { return storetest.Fresh(t, "sqlite") }

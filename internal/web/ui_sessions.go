@@ -106,7 +106,9 @@ func sessionInput(f *form) (booking.SessionInput, error) {
 	}
 	in.Title = str("title")
 	in.RegistrationDeadline = str("registration_deadline")
-	in.Language = str("language")
+	if v := str("language"); *v != "" {
+		in.Language = v
+	}
 	in.Location = &booking.Location{Name: f.Get("location_name"), Address: f.Get("location_address"), Room: f.Get("location_room")}
 	open := f.Get("open_to_other_communes") == "on"
 	in.OpenToOtherCommunes = &open

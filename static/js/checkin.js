@@ -70,8 +70,9 @@
 
   var scan = document.getElementById("scan");
   var video = document.getElementById("camera");
+  var note = document.getElementById("camera-note");
   if (!("BarcodeDetector" in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-    say(root.getAttribute("data-msg-nocam"), true);
+    note.textContent = root.getAttribute("data-msg-nocam");
     return;
   }
   scan.hidden = false;
@@ -94,7 +95,7 @@
         tick();
       });
     }).catch(function () {
-      say(root.getAttribute("data-msg-nocam"), false);
+      note.textContent = root.getAttribute("data-msg-nocam");
     });
   });
 })();

@@ -1,0 +1,262 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/store/storetest"
+	"github.com/atelier-ch/atelier/internal/tz"
+)
+
+// browser starts headless Chromium for t. The tests skip only when no
+// Chromium is installed and CI is unset.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but Chromium is missing (apt-get install chromium)")
+		}
+		t.Skip("Chromium not installed")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// step runs actions with a deadline, failing the test on error.
+func step(ctx context.Context, t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(c, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func textOf(ctx context.Context, t *testing.T, sel string) string {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// shoot saves screenshots at phone and desktop widths when
+// ATELIER_SCREENSHOTS names a folder, to look at the pages while working.
+func shoot(ctx context.Context, t *testing.T, name string) {
+	dir := os.Getenv("ATELIER_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	for _, w := range []struct {
+		label         string
+		width, height int64
+		mobile        bool
+	}{{"phone", 390, 844, true}, {"desktop", 1280, 900, false}} {
+		opts := []chromedp.EmulateViewportOption{}
+		if w.mobile {
+			opts = append(opts, chromedp.EmulateMobile)
+		}
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w.width, w.height, opts...), chromedp.Sleep(150*time.Millisecond)); err != nil {
+			t.Logf("viewport: %v", err)
+			return
+		}
+		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
+		if err != nil {
+			t.Logf("screenshot %s: %v", name, err)
+			return
+		}
+		_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s.png", name, w.label)), buf, 0o644)
+	}
+	_ = chromedp.Do(ctx, chromedp.EmulateReset())
+}
+
+// waitFor waits until a JavaScript condition holds in the page (after a
+// navigation, the old page's elements would satisfy a selector wait).
+func waitFor(cond string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for {
+			_, err := chromedp.Poll[bool](cond)(ctx, t)
+			if err == nil || !strings.Contains(err.Error(), "(-32000)") || ctx.Err() != nil {
+				return err
+			}
+			time.Sleep(50 * time.Millisecond) // the page changed under the poll: poll the new one
+		}
+	})
+}
+
+func clearCookies() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.ClearBrowserCookies, cdp.Empty{})
+		return err
+	})
+}
+
+func signIn(ctx context.Context, t *testing.T, base, email string) {
+	t.Helper()
+	step(ctx, t, "sign in "+email,
+		clearCookies(),
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("header nav")),
+	)
+}
+
+// TestEndToEnd drives the UI in headless Chromium: HR schedules a session
+// of the UCV format and books every head of service, a participant opens
+// their link and downloads the invite, a trainer checks someone in, and the
+// German page shows with Accept-Language: de. A person named with a script
+// tag shows as text.
+func TestEndToEnd(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t, storetest.Fresh(t, "sqlite"))
+	srv := httptest.NewServer(a.h)
+	t.Cleanup(srv.Close)
+	a.srv.baseURL = srv.URL
+	base := srv.URL
+	dctx := context.Background()
+	dep := &store.Department{OrgID: a.orgA.ID, Name: "Travaux publics"}
+	if err := a.store.CreateDepartment(dctx, dep); err != nil {
+		t.Fatal(err)
+	}
+	a.addPeople(a.orgA, 5, "head_of_service", &dep.ID)
+	a.addPeople(a.orgA, 3, "staff", &dep.ID)
+	evil := "<script>alert(1)</script>"
+	email := "evil@commune-a.example"
+	if err := a.store.CreatePerson(dctx, &store.Person{OrgID: a.orgA.ID, Name: evil, Email: &email, Role: "head_of_service", Language: "fr"}); err != nil {
+		t.Fatal(err)
+	}
+	var dialogs atomic.Int32
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if _, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
+			dialogs.Add(1)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// HR signs in and schedules a UCV session for four people.
+	signIn(ctx, t, base, hrAEmail)
+	shoot(ctx, t, "dashboard")
+	step(ctx, t, "schedule",
+		chromedp.Navigate(base+"/app/sessions/new"),
+		chromedp.WaitVisible(chromedp.CSS("#format")),
+		chromedp.SetValue(chromedp.CSS("#format"), "ucv-consultation"),
+		chromedp.SetValue(chromedp.CSS("#starts_at"), "2026-03-10T08:30"),
+		chromedp.SendKeys(chromedp.CSS("#location_name"), "Salle du Conseil"),
+		chromedp.SetValue(chromedp.CSS("#capacity"), "4"),
+	)
+	shoot(ctx, t, "session-new")
+	step(ctx, t, "submit", chromedp.Submit(chromedp.CSS("#capacity")), waitFor(`document.body.innerText.includes("Séance planifiée")`))
+	if h1 := textOf(ctx, t, "main h1"); !strings.Contains(h1, "UCV") {
+		t.Fatalf("session page title %q", h1)
+	}
+	url, _ := chromedp.Run(ctx, chromedp.Location())
+	var sessionID int64
+	fmt.Sscanf(url[strings.LastIndex(url, "/sessions/")+len("/sessions/"):], "%d", &sessionID)
+
+	// Every head of service in one click: four fit, two wait.
+	step(ctx, t, "book heads",
+		chromedp.Click(chromedp.Search(`//button[contains(., "Tous les chefs de service")]`)),
+		waitFor(`document.body.innerText.includes("inscription(s) traitée(s)")`),
+	)
+	shoot(ctx, t, "session")
+	body := textOf(ctx, t, "main")
+	if !strings.Contains(body, "Liste d’attente (2)") || !strings.Contains(body, "Participants (4)") {
+		t.Errorf("session page after booking:\n%s", body)
+	}
+	if !strings.Contains(body, evil) || dialogs.Load() > 0 {
+		t.Errorf("the hostile name must show as text (dialogs: %d)", dialogs.Load())
+	}
+	regs := a.registrations(hrAEmail, sessionID)
+	if len(regs) != 6 || regs[4].Status != "waitlisted" || *regs[4].WaitlistPosition != 1 {
+		t.Fatalf("registrations: %+v", regs)
+	}
+
+	// A participant opens their link and downloads the invite.
+	step(ctx, t, "participant page",
+		clearCookies(),
+		chromedp.Navigate(base+"/r/"+regs[0].Token),
+		chromedp.WaitVisible(chromedp.CSS(`a[href$="/invite.ics"]`)),
+	)
+	shoot(ctx, t, "participant")
+	ics, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('a[href$="/invite.ics"]').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ics, "METHOD:REQUEST") || !strings.Contains(ics, "DTSTART;TZID=Europe/Zurich:20260310T083000") {
+		t.Errorf("invite: %s", ics)
+	}
+
+	// The trainer checks someone in on the day view.
+	a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/sessions/%d", sessionID), map[string]any{"trainers": []int64{a.trainerID()}})
+	a.setNow(time.Date(2026, 3, 10, 8, 20, 0, 0, tz.Zurich))
+	signIn(ctx, t, base, trainerAEmail)
+	step(ctx, t, "check in",
+		chromedp.Navigate(fmt.Sprintf("%s/app/sessions/%d/day", base, sessionID)),
+		chromedp.WaitVisible(chromedp.CSS("#code")),
+		chromedp.SendKeys(chromedp.CSS("#code"), base+"/r/"+regs[1].Token),
+		chromedp.Click(chromedp.CSS("#code-form button")),
+		chromedp.WaitVisible(chromedp.CSS("#scan-result.message")),
+	)
+	shoot(ctx, t, "day")
+	if got := textOf(ctx, t, "#scan-result"); !strings.Contains(got, "Présent·e") || !strings.Contains(got, regs[1].PersonName) {
+		t.Errorf("check-in answer %q (want %s)", got, regs[1].PersonName)
+	}
+	if got := a.registrations(hrAEmail, sessionID); got[1].Attendance != "present" {
+		t.Errorf("not marked present: %+v", got[1])
+	}
+
+	// German, from Accept-Language.
+	step(ctx, t, "german",
+		clearCookies(),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": "de-CH,de;q=0.9"}})
+			return err
+		}),
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("main h1")),
+	)
+	shoot(ctx, t, "login-de")
+	if h1 := textOf(ctx, t, "main h1"); h1 != "Anmeldung" {
+		t.Errorf("German login title %q", h1)
+	}
+}

@@ -170,7 +170,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		return err
 	}
 	if *withDemo {
-		if err := e.seedDemo(ctx, s, srv.Auth(), cfg.BaseURL); err != nil {
+		if err := e.seedDemo(ctx, s, srv.Auth(), cat, cfg.BaseURL); err != nil {
 			return err
 		}
 	}
@@ -234,8 +234,8 @@ func (e env) bootstrapAdmin(ctx context.Context, cfg config.Config, a *auth.Serv
 	return nil
 }
 
-func (e env) seedDemo(ctx context.Context, s *store.Store, a *auth.Service, baseURL string) error {
-	res, err := demo.Seed(ctx, s, a)
+func (e env) seedDemo(ctx context.Context, s *store.Store, a *auth.Service, cat *catalog.Catalog, baseURL string) error {
+	res, err := demo.Seed(ctx, s, a, cat, time.Now())
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -253,12 +253,16 @@ func (e env) demo(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected argument %q", args[0])
 	}
+	cat, err := catalog.Load(catalogdata.FS)
+	if err != nil {
+		return err
+	}
 	cfg, s, _, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return e.seedDemo(ctx, s, auth.New(s, time.Now, 0), cfg.BaseURL)
+	return e.seedDemo(ctx, s, auth.New(s, time.Now, 0), cat, cfg.BaseURL)
 }
 
 func (e env) migrate(ctx context.Context, args []string) error {

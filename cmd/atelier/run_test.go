@@ -111,6 +111,21 @@ func TestUserAddMigrateDemo(t *testing.T) {
 				t.Errorf("demo commune: %d people %v, %d departments", total, roles, len(deps))
 			}
 
+			sessions, _, err := s.Sessions(ctx, store.SessionFilter{OrgID: org.ID})
+			if err != nil || len(sessions) != 4 {
+				t.Fatalf("demo sessions: %d %v", len(sessions), err)
+			}
+			counts, _ := s.CountsBySession(ctx, []int64{sessions[0].ID, sessions[1].ID})
+			present, _ := s.RegistrationRows(ctx, store.RegistrationFilter{SessionID: sessions[0].ID, Status: []string{store.RegBooked}})
+			nPresent := 0
+			for _, r := range present {
+				if r.Attendance == store.AttendPresent {
+					nPresent++
+				}
+			}
+			if counts[sessions[0].ID].Booked < 10 || nPresent < 5 || counts[sessions[1].ID].Waitlisted == 0 {
+				t.Errorf("demo campaign: %+v, %d present", counts, nPresent)
+			}
 			code, out, errOut = cli(t, env, "a long enough password\n", "user", "add", "--email", "Nouvelle.RH@demo.atelier.example", "--role", "hr", "--org", "demo", "--name", "Nouvelle RH")
 			if code != 0 || !strings.Contains(out, "nouvelle.rh@demo.atelier.example") {
 				t.Fatalf("user add: %d %s %s", code, out, errOut)

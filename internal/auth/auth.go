@@ -225,3 +225,29 @@ func (a *Service) BootstrapAdmin(ctx context.Context, email, password string) (b
 	}
 	return err == nil, err
 }
+
+// SetRole changes an account's role (admins only): an admin cannot demote
+// themself, so that a commune never loses its last way in by accident.
+func (a *Service) SetRole(ctx context.Context, actor *Principal, userID int64, role string) (*store.User, error) {
+	if !actor.Is(store.RoleAdmin) {
+		return nil, apperr.Forbidden("err.forbidden")
+	}
+	if !slices.Contains(store.UserRoles, role) {
+		return nil, apperr.Invalid("role", "err.user_role", strings.Join(store.UserRoles, ", "))
+	}
+	u, err := a.store.User(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.ID == actor.User.ID && role != store.RoleAdmin {
+		return nil, apperr.Conflict("err.self_demote")
+	}
+	if u.Role != store.RoleAdmin && role != store.RoleAdmin && u.OrgID == nil {
+		return nil, apperr.Invalid("role", "err.org_required")
+	}
+	if err := a.store.SetUserRole(ctx, userID, role); err != nil {
+		return nil, err
+	}
+	u.Role = role
+	return u, nil
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/auth"
+	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/directory"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -53,16 +54,20 @@ var departments = []struct {
 // council members have no department.
 var council = []string{"Marie-Claude Antille", "Pierre-André Glassey", "Nadia Roh", "Bernard Sierro", "Martina Zenklusen", "Édouard Vuignier", "Fabienne Dayer"}
 
-// Seed creates the demo commune unless it exists. Either way it (re)sets
+// Seed creates the demo commune unless it exists, with a campaign under
+// way: one session held (attendance, feedback) and three to come. Either way it (re)sets
 // the demo accounts' passwords to new random ones and returns them, so the
 // logins printed at start always work.
-func Seed(ctx context.Context, s *store.Store, a *auth.Service) (Result, error) {
+func Seed(ctx context.Context, s *store.Store, a *auth.Service, cat *catalog.Catalog, now time.Time) (Result, error) {
 	var res Result
 	_, err := s.OrgBySlug(ctx, OrgSlug)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		if err := create(ctx, s, a); err != nil {
 			return res, err
+		}
+		if err := sessions(ctx, s, cat, now); err != nil {
+			return res, fmt.Errorf("demo sessions: %w", err)
 		}
 		res.Created = true
 	case err != nil:

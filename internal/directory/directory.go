@@ -197,3 +197,18 @@ func requiredLine(v *apperr.Validation, field, s string, max int) string {
 	}
 	return s
 }
+
+// RenameDepartment renames a department of orgID.
+func (d *Service) RenameDepartment(ctx context.Context, orgID, id int64, name string) (*store.Department, error) {
+	var v apperr.Validation
+	name = requiredLine(&v, "name", name, 200)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if err := d.store.RenameDepartment(ctx, orgID, id, name); errors.Is(err, store.ErrDuplicate) {
+		return nil, apperr.Conflict("err.department_taken")
+	} else if err != nil {
+		return nil, err
+	}
+	return d.store.Department(ctx, orgID, id)
+}

@@ -221,3 +221,22 @@ func (s *Store) SetFeedToken(ctx context.Context, userID int64, token string) (s
 	}
 	return *u.FeedToken, nil
 }
+
+// RenameDepartment renames a department of a commune; a name in use is
+// ErrDuplicate.
+func (s *Store) RenameDepartment(ctx context.Context, orgID, id int64, name string) error {
+	res := s.with(ctx).Model(&Department{}).Where("org_id = ? AND id = ?", orgID, id).Update("name", name)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return translate(res.Error)
+}
+
+// SetUserRole changes an account's role.
+func (s *Store) SetUserRole(ctx context.Context, id int64, role string) error {
+	res := s.with(ctx).Model(&User{}).Where("id = ?", id).Update("role", role)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return translate(res.Error)
+}

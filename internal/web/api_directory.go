@@ -95,11 +95,16 @@ func (s *Server) apiCreateUser(c *gin.Context) {
 	c.JSON(http.StatusCreated, s.toUserJSON(c, u))
 }
 
+// apiUsers lists accounts: an hr user's commune's, or for an admin every
+// account (or one commune's with ?org=).
 func (s *Server) apiUsers(c *gin.Context) {
-	orgID, err := s.scopeOrg(c)
-	if err != nil {
-		s.renderError(c, err)
-		return
+	var orgID int64
+	if !principal(c).Is(store.RoleAdmin) || c.Query("org") != "" {
+		var err error
+		if orgID, err = s.scopeOrg(c); err != nil {
+			s.renderError(c, err)
+			return
+		}
 	}
 	users, err := s.store.Users(c.Request.Context(), orgID)
 	if err != nil {
@@ -326,4 +331,53 @@ func queryInt(c *gin.Context, v *apperr.Validation, name string, lo, hi int64) i
 		return 0
 	}
 	return n
+}
+
+// apiRenameDepartment renames a department: {"name"}.
+func (s *Server) apiRenameDepartment(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	var in createDepartmentRequest
+	if err := decodeJSON(c, &in); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	orgID, err := s.scopeOrg(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	d, err := s.dir.RenameDepartment(c.Request.Context(), orgID, id, in.Name)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, departmentJSON{ID: d.ID, Name: d.Name})
+}
+
+type roleRequest struct {
+	Role string `json:"role"`
+}
+
+// apiSetUserRole changes an account's role (admin): {"role"}.
+func (s *Server) apiSetUserRole(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	var in roleRequest
+	if err := decodeJSON(c, &in); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	u, err := s.auth.SetRole(c.Request.Context(), principal(c), id, in.Role)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.toUserJSON(c, u))
 }

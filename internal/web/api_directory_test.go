@@ -277,3 +277,38 @@ func TestFormatsAndHealth(t *testing.T) {
 		}
 	})
 }
+
+func TestRenameDepartmentAndRoles(t *testing.T) {
+	eachDB(t, func(t *testing.T, a *app) {
+		var dep departmentJSON
+		mustJSON(t, a.as(hrAEmail, "POST", "/api/v1/departments", map[string]string{"name": "Finances"}), &dep)
+		a.as(hrAEmail, "POST", "/api/v1/departments", map[string]string{"name": "Écoles"})
+		res := a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/departments/%d", dep.ID), map[string]string{"name": "Finances et contrôle"})
+		if res.Code != 200 || !strings.Contains(res.Body.String(), "Finances et contrôle") {
+			t.Errorf("rename: %d %s", res.Code, res.Body)
+		}
+		expectError(t, a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/departments/%d", dep.ID), map[string]string{"name": "Écoles"}), 409, "conflict")
+		expectError(t, a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/departments/%d", dep.ID), map[string]string{"name": ""}), 422, "validation", "name")
+		expectError(t, a.as(hrBEmail, "PATCH", fmt.Sprintf("/api/v1/departments/%d", dep.ID), map[string]string{"name": "X"}), 404, "not_found")
+
+		var trainer userJSON
+		for _, u := range a.users(hrAEmail) {
+			if u.Email == trainerAEmail {
+				trainer = u
+			}
+		}
+		res = a.as(adminEmail, "PATCH", fmt.Sprintf("/api/v1/users/%d", trainer.ID), map[string]string{"role": "hr"})
+		if res.Code != 200 || !strings.Contains(res.Body.String(), `"role":"hr"`) {
+			t.Errorf("role change: %d %s", res.Code, res.Body)
+		}
+		expectError(t, a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/users/%d", trainer.ID), map[string]string{"role": "admin"}), 403, "forbidden")
+		expectError(t, a.as(adminEmail, "PATCH", fmt.Sprintf("/api/v1/users/%d", trainer.ID), map[string]string{"role": "king"}), 422, "validation", "role")
+		var adminID int64
+		for _, u := range a.users(adminEmail) {
+			if u.Email == adminEmail {
+				adminID = u.ID
+			}
+		}
+		expectError(t, a.as(adminEmail, "PATCH", fmt.Sprintf("/api/v1/users/%d", adminID), map[string]string{"role": "hr"}), 409, "conflict")
+	})
+}

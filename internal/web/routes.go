@@ -55,12 +55,14 @@ func (s *Server) routes() {
 	hrPages.POST("/people/:id/erase", s.erasePersonForm)
 	hrPages.GET("/departments", s.departmentsPage)
 	hrPages.POST("/departments", s.createDepartmentForm)
+	hrPages.POST("/departments/:id", s.renameDepartmentForm)
 	hrPages.GET("/reports", s.reportsPage)
 
 	adminPages := app.Group("/admin", s.requirePage(store.RoleAdmin))
 	adminPages.GET("", s.adminPage)
 	adminPages.POST("/orgs", s.createOrgForm)
 	adminPages.POST("/users", s.createUserForm)
+	adminPages.POST("/users/:id/role", s.setRoleForm)
 
 	r.GET("/r/:token/qr.png", s.participantQR)
 	r.GET("/r/:token/certificate.pdf", s.participantCertificate)
@@ -80,11 +82,13 @@ func (s *Server) routes() {
 	admin := authed.Group("", s.requireRole(store.RoleAdmin))
 	admin.POST("/orgs", s.apiCreateOrg)
 	admin.GET("/orgs", s.apiOrgs)
+	admin.PATCH("/users/:id", s.apiSetUserRole)
 
 	hr := authed.Group("", s.requireRole(store.RoleAdmin, store.RoleHR))
 	hr.POST("/users", s.apiCreateUser)
 	hr.GET("/users", s.apiUsers)
 	hr.POST("/departments", s.apiCreateDepartment)
+	hr.PATCH("/departments/:id", s.apiRenameDepartment)
 	hr.POST("/people", s.apiCreatePerson)
 	hr.PATCH("/people/:id", s.apiUpdatePerson)
 

@@ -345,3 +345,22 @@ func (s *Server) createDepartmentForm(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, "/app/departments")
 }
+
+func (s *Server) renameDepartmentForm(c *gin.Context) {
+	id, ok := s.pagePathID(c)
+	if !ok {
+		return
+	}
+	f := newForm(c)
+	if _, err := s.dir.RenameDepartment(c.Request.Context(), principal(c).OrgID(), id, f.Get("name")); err != nil {
+		if apperr.Is(err, apperr.CodeNotFound) || errors.Is(err, store.ErrNotFound) {
+			s.pageFail(c, err)
+			return
+		}
+		p := s.userPage(c, "departments.title")
+		status := s.fail(c, p, nil, err)
+		s.renderDepartments(c, status, p, &form{Errors: map[string]string{}})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/app/departments")
+}

@@ -77,6 +77,8 @@ func (s *Server) renderAdmin(c *gin.Context, status int, p *page, orgForm, userF
 		p.Info = p.T("admin.org_created")
 	case "user":
 		p.Info = p.T("admin.user_created")
+	case "role":
+		p.Info = p.T("admin.role_changed")
 	}
 	p.Data = v
 	s.render(c, status, "admin", p)
@@ -105,4 +107,18 @@ func (s *Server) createUserForm(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/app/admin?done=user")
+}
+
+func (s *Server) setRoleForm(c *gin.Context) {
+	id, ok := s.pagePathID(c)
+	if !ok {
+		return
+	}
+	if _, err := s.auth.SetRole(c.Request.Context(), principal(c), id, c.PostForm("role")); err != nil {
+		p := s.userPage(c, "admin.title")
+		status := s.fail(c, p, nil, err)
+		s.renderAdmin(c, status, p, nil, nil)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/app/admin?done=role")
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -54,7 +55,24 @@ type Service struct {
 	now   func() time.Time
 	cost  int
 	dummy []byte
+
+	// cache remembers recently checked tokens for a few seconds: every API
+	// request would otherwise read the database before doing its work.
+	mu    sync.Mutex
+	cache map[string]cached
 }
+
+type cached struct {
+	user  store.User
+	until time.Time
+}
+
+// CacheTTL is how long a checked token is trusted without the database: a
+// token revoked on another instance, or a role changed, takes effect within
+// this delay (at once on the instance that made the change).
+const CacheTTL = 15 * time.Second
+
+const maxCached = 10000
 
 // New returns a Service; now is the clock (time.Now in production).
 func New(s *store.Store, now func() time.Time, bcryptCost int) *Service {
@@ -111,18 +129,48 @@ func (a *Service) Authenticate(ctx context.Context, token, kind string) (*Princi
 	if token == "" || len(token) > 128 {
 		return nil, apperr.Unauthorized("err.unauthenticated")
 	}
-	u, _, err := a.store.UserByTokenHash(ctx, Hash(token), kind, a.now())
+	h := Hash(token)
+	key := kind + ":" + h
+	now := a.now()
+	a.mu.Lock()
+	c, ok := a.cache[key]
+	a.mu.Unlock()
+	if ok && now.Before(c.until) {
+		u := c.user
+		return &Principal{User: &u}, nil
+	}
+	u, t, err := a.store.UserByTokenHash(ctx, h, kind, now)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.Unauthorized("err.unauthenticated")
 	}
 	if err != nil {
 		return nil, err
 	}
+	until := now.Add(CacheTTL)
+	if t.ExpiresAt.Before(until) {
+		until = t.ExpiresAt
+	}
+	a.mu.Lock()
+	if a.cache == nil || len(a.cache) >= maxCached {
+		a.cache = map[string]cached{}
+	}
+	a.cache[key] = cached{user: *u, until: until}
+	a.mu.Unlock()
 	return &Principal{User: u}, nil
+}
+
+// forget drops every cached check of a token.
+func (a *Service) forget(token string) {
+	h := Hash(token)
+	a.mu.Lock()
+	delete(a.cache, store.TokenAPI+":"+h)
+	delete(a.cache, store.TokenWeb+":"+h)
+	a.mu.Unlock()
 }
 
 // Logout revokes a token.
 func (a *Service) Logout(ctx context.Context, token string) error {
+	a.forget(token)
 	return a.store.DeleteAuthToken(ctx, Hash(token))
 }
 
@@ -248,6 +296,18 @@ func (a *Service) SetRole(ctx context.Context, actor *Principal, userID int64, r
 	if err := a.store.SetUserRole(ctx, userID, role); err != nil {
 		return nil, err
 	}
+	a.forgetUser(userID)
 	u.Role = role
 	return u, nil
+}
+
+// forgetUser drops the cached checks of a user's tokens.
+func (a *Service) forgetUser(userID int64) {
+	a.mu.Lock()
+	for k, c := range a.cache {
+		if c.user.ID == userID {
+			delete(a.cache, k)
+		}
+	}
+	a.mu.Unlock()
 }

@@ -37,10 +37,28 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 	if err != nil {
 		return nil, err
 	}
+	// Who is booked is read before the session is locked: people are not
+	// what the lock protects, and the lock is held as briefly as possible.
+	people, err := b.store.PeopleByID(ctx, actor.OrgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if _, ok := people[id]; !ok {
+			return nil, apperr.NotFound("err.person_not_found", id)
+		}
+	}
 	var out []store.Registration
 	now := b.now()
 	err = b.store.Tx(ctx, func(tx *store.Store) error {
 		sess, err := tx.LockSession(ctx, sessionID)
+		if err != nil {
+			return err
+		}
+		// Read after the lock is held, in a statement of its own: on
+		// PostgreSQL a statement sees the data as of its start, so counts
+		// taken in the locking statement itself would be stale (overbooking).
+		counts, existing, err := tx.BookingState(ctx, sessionID, ids)
 		if err != nil {
 			return err
 		}
@@ -49,23 +67,6 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 		}
 		if sess.Status == store.SessionCancelled {
 			return apperr.Conflict("err.session_cancelled")
-		}
-		people, err := tx.PeopleByID(ctx, actor.OrgID, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if _, ok := people[id]; !ok {
-				return apperr.NotFound("err.person_not_found", id)
-			}
-		}
-		existing, err := tx.RegistrationsOf(ctx, sessionID, ids)
-		if err != nil {
-			return err
-		}
-		counts, err := tx.SessionCounts(ctx, sessionID)
-		if err != nil {
-			return err
 		}
 		booked, lastPos := counts.Booked, counts.MaxPosition
 		var fresh, changed []*store.Registration
@@ -114,7 +115,7 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 				kind = EventWaitlisted
 			}
 			log.add(actor, sess.OrgID, sessionID, string(kind), detail, now)
-			events = append(events, Event{Kind: kind, SessionID: sessionID, RegistrationID: r.ID})
+			events = append(events, Event{Kind: kind, SessionID: sessionID, RegistrationID: r.ID, Registration: r, Person: people[*r.PersonID], Session: sess})
 		}
 		out = make([]store.Registration, len(ids))
 		for i, id := range ids {

@@ -57,6 +57,12 @@ type Event struct {
 	RegistrationID int64
 	// Before is the session as it was, for reschedules.
 	Before *store.Session
+	// Registration, Person and Session, when set, are the rows as the
+	// change left them, so that the notifier need not read them again
+	// while the session is locked.
+	Registration *store.Registration
+	Person       *store.Person
+	Session      *store.Session
 }
 
 // Notifier hears about changes inside their transaction, so that a message

@@ -38,7 +38,9 @@ type fixture struct {
 	now   time.Time
 }
 
-func newFixture(t *testing.T, db storetest.DB) *fixture {
+func newFixture(t *testing.T, db storetest.DB) *fixture { return newFixtureTB(t, db) }
+
+func newFixtureTB(t testing.TB, db storetest.DB) *fixture {
 	t.Helper()
 	s := storetest.Open(t, db)
 	cat, err := catalog.Load(catalogdata.FS)
@@ -63,6 +65,10 @@ func newFixture(t *testing.T, db storetest.DB) *fixture {
 }
 
 func (f *fixture) person(t *testing.T, name, email, lang string) int64 {
+	return f.personTB(t, name, email, lang)
+}
+
+func (f *fixture) personTB(t testing.TB, name, email, lang string) int64 {
 	t.Helper()
 	p := &store.Person{OrgID: f.org.ID, Name: name, Email: &email, Role: "staff", Language: lang}
 	if err := f.store.CreatePerson(context.Background(), p); err != nil {
@@ -71,7 +77,9 @@ func (f *fixture) person(t *testing.T, name, email, lang string) int64 {
 	return p.ID
 }
 
-func (f *fixture) session(t *testing.T, capacity int) *store.Session {
+func (f *fixture) session(t *testing.T, capacity int) *store.Session { return f.sessionTB(t, capacity) }
+
+func (f *fixture) sessionTB(t testing.TB, capacity int) *store.Session {
 	t.Helper()
 	format, start, loc := "ecublens-collaborateurs", "2026-03-10T13:30:00+01:00", &booking.Location{Name: "Salle du Conseil", Room: "Salle 1", Address: "Place du Motty 4, 1024 Ecublens"}
 	s, err := f.svc.CreateSession(context.Background(), f.hr, booking.SessionInput{Format: &format, StartsAt: &start, Capacity: &capacity, Location: loc})

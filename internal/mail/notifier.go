@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/booking"
@@ -27,6 +28,38 @@ type Notifier struct {
 	tr       *i18n.Translator
 	host     string
 	now      func() time.Time
+
+	// orgs caches communes briefly: a booking would otherwise read its
+	// commune while holding the session's lock.
+	mu   sync.Mutex
+	orgs map[int64]cachedOrg
+}
+
+type cachedOrg struct {
+	org *store.Org
+	at  time.Time
+}
+
+const orgCacheTTL = time.Minute
+
+func (n *Notifier) org(ctx context.Context, tx *store.Store, id int64) (*store.Org, error) {
+	n.mu.Lock()
+	c, ok := n.orgs[id]
+	n.mu.Unlock()
+	if ok && time.Since(c.at) < orgCacheTTL {
+		return c.org, nil
+	}
+	o, err := tx.Org(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	n.mu.Lock()
+	if n.orgs == nil {
+		n.orgs = map[int64]cachedOrg{}
+	}
+	n.orgs[id] = cachedOrg{org: o, at: time.Now()}
+	n.mu.Unlock()
+	return o, nil
 }
 
 // NewNotifier returns a Notifier; host names the site in Message-IDs.
@@ -53,30 +86,38 @@ func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking
 }
 
 func (n *Notifier) compose(ctx context.Context, tx *store.Store, ev booking.Event, sessions map[int64]*store.Session, orgs map[int64]*store.Org) (*store.OutboxMessage, error) {
-	r, err := tx.Registration(ctx, ev.RegistrationID)
-	if err != nil {
-		return nil, err
+	var err error
+	r := ev.Registration
+	if r == nil {
+		if r, err = tx.Registration(ctx, ev.RegistrationID); err != nil {
+			return nil, err
+		}
 	}
 	if r.PersonID == nil {
 		return nil, nil
 	}
-	p, err := tx.Person(ctx, r.OrgID, *r.PersonID)
-	if err != nil {
-		return nil, err
+	p := ev.Person
+	if p == nil {
+		if p, err = tx.Person(ctx, r.OrgID, *r.PersonID); err != nil {
+			return nil, err
+		}
 	}
 	if p.Email == nil {
 		return nil, nil
 	}
-	sess, ok := sessions[r.SessionID]
-	if !ok {
-		if sess, err = tx.Session(ctx, r.SessionID); err != nil {
-			return nil, err
+	sess := ev.Session
+	if sess == nil {
+		var ok bool
+		if sess, ok = sessions[r.SessionID]; !ok {
+			if sess, err = tx.Session(ctx, r.SessionID); err != nil {
+				return nil, err
+			}
+			sessions[sess.ID] = sess
 		}
-		sessions[sess.ID] = sess
 	}
 	org, ok := orgs[sess.OrgID]
 	if !ok {
-		if org, err = tx.Org(ctx, sess.OrgID); err != nil {
+		if org, err = n.org(ctx, tx, sess.OrgID); err != nil {
 			return nil, err
 		}
 		orgs[org.ID] = org

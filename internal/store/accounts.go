@@ -172,15 +172,25 @@ func (s *Store) CreateAuthToken(ctx context.Context, t *AuthToken) error {
 	return translate(s.with(ctx).Create(t).Error)
 }
 
-// UserByTokenHash finds the account owning an unexpired token of that kind.
+// UserByTokenHash finds the account owning an unexpired token of that kind,
+// in one query.
 func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time.Time) (*User, *AuthToken, error) {
-	var t AuthToken
-	err := s.with(ctx).Where("hash = ? AND kind = ? AND expires_at > ?", hash, kind, now).Take(&t).Error
-	if err != nil {
-		return nil, nil, translate(err)
+	var row struct {
+		User
+		TokenID        int64
+		TokenExpiresAt time.Time
 	}
-	u, err := s.User(ctx, t.UserID)
-	return u, &t, err
+	res := s.with(ctx).Raw(`SELECT u.*, t.id AS token_id, t.expires_at AS token_expires_at
+FROM auth_tokens t JOIN users u ON u.id = t.user_id
+WHERE t.hash = ? AND t.kind = ? AND t.expires_at > ?`, hash, kind, now.UTC()).Scan(&row)
+	if res.Error != nil {
+		return nil, nil, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, nil, ErrNotFound
+	}
+	u := row.User
+	return &u, &AuthToken{ID: row.TokenID, UserID: u.ID, Hash: hash, Kind: kind, ExpiresAt: row.TokenExpiresAt}, nil
 }
 
 // DeleteAuthToken revokes a token.

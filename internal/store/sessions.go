@@ -309,3 +309,49 @@ func (s *Store) SessionsByID(ctx context.Context, ids []int64) (map[int64]*Sessi
 	}
 	return out, nil
 }
+
+// BookingState reads, in one round trip, a session's counts and its
+// registrations of the given people. Call it after LockSession: it is a
+// statement of its own, so on PostgreSQL it sees every booking committed
+// before the lock was granted.
+func (s *Store) BookingState(ctx context.Context, sessionID int64, personIDs []int64) (Counts, map[int64]*Registration, error) {
+	if len(personIDs) > 500 {
+		// Long lists: the IN list would be huge; two queries are fine.
+		c, err := s.SessionCounts(ctx, sessionID)
+		if err != nil {
+			return c, nil, err
+		}
+		regs, err := s.RegistrationsOf(ctx, sessionID, personIDs)
+		return c, regs, err
+	}
+	var rows []struct {
+		Registration
+		CBooked     int
+		CWaitlisted int
+		CMaxPos     *int
+	}
+	err := s.with(ctx).Raw(`SELECT r.*, c.c_booked, c.c_waitlisted, c.c_max_pos
+FROM (SELECT
+    COALESCE(SUM(CASE WHEN status = 'booked' THEN 1 ELSE 0 END), 0) AS c_booked,
+    COALESCE(SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END), 0) AS c_waitlisted,
+    MAX(CASE WHEN status = 'waitlisted' THEN waitlist_position END) AS c_max_pos
+  FROM registrations WHERE session_id = ? AND status IN ('booked', 'waitlisted')) c
+LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, sessionID, personIDs).Scan(&rows).Error
+	if err != nil {
+		return Counts{}, nil, translate(err)
+	}
+	out := make(map[int64]*Registration, len(personIDs))
+	var c Counts
+	for i := range rows {
+		row := &rows[i]
+		c = Counts{Booked: row.CBooked, Waitlisted: row.CWaitlisted}
+		if row.CMaxPos != nil {
+			c.MaxPosition = *row.CMaxPos
+		}
+		if row.ID != 0 && row.PersonID != nil {
+			r := row.Registration
+			out[*r.PersonID] = &r
+		}
+	}
+	return c, out, nil
+}

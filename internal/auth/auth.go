@@ -60,6 +60,8 @@ type Service struct {
 	// request would otherwise read the database before doing its work.
 	mu    sync.Mutex
 	cache map[string]cached
+
+	limit limiter
 }
 
 type cached struct {
@@ -97,21 +99,30 @@ func (a *Service) HashPassword(field, password string) (string, error) {
 
 // Login checks an email and password and returns a new token of kind
 // (store.TokenAPI or store.TokenWeb) with its expiry. Wrong credentials are
-// a 401 that does not say which part was wrong.
-func (a *Service) Login(ctx context.Context, email, password, kind string) (string, time.Time, *store.User, error) {
+// a 401 that does not say which part was wrong; after too many failures for
+// the email or from the client address (addr), a 429.
+func (a *Service) Login(ctx context.Context, email, password, kind, addr string) (string, time.Time, *store.User, error) {
+	now := a.now()
+	keys := []string{emailKey(email), addrKey(addr)}
+	if a.limit.blocked(now, keys...) {
+		return "", time.Time{}, nil, apperr.New(apperr.CodeRateLimited, "err.rate_limited")
+	}
 	u, err := a.store.UserByEmail(ctx, strings.TrimSpace(email))
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check, so timing does not tell
 		// which emails have accounts.
 		_ = bcrypt.CompareHashAndPassword(a.dummy, []byte(password))
+		a.limit.failed(now, keys...)
 		return "", time.Time{}, nil, apperr.Unauthorized("err.bad_credentials")
 	}
 	if err != nil {
 		return "", time.Time{}, nil, err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		a.limit.failed(now, keys...)
 		return "", time.Time{}, nil, apperr.Unauthorized("err.bad_credentials")
 	}
+	a.limit.succeeded(keys[0])
 	ttl := APITokenTTL
 	if kind == store.TokenWeb {
 		ttl = WebTTL

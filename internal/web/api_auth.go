@@ -40,7 +40,7 @@ func (s *Server) apiLogin(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	token, expires, _, err := s.auth.Login(c.Request.Context(), in.Email, in.Password, store.TokenAPI)
+	token, expires, _, err := s.auth.Login(c.Request.Context(), in.Email, in.Password, store.TokenAPI, c.ClientIP())
 	if err != nil {
 		s.renderError(c, err)
 		return

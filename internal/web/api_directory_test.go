@@ -312,3 +312,25 @@ func TestRenameDepartmentAndRoles(t *testing.T) {
 		expectError(t, a.as(adminEmail, "PATCH", fmt.Sprintf("/api/v1/users/%d", adminID), map[string]string{"role": "hr"}), 409, "conflict")
 	})
 }
+
+func TestLoginRateLimit(t *testing.T) {
+	a := newApp(t, freshSQLite(t))
+	for i := range 10 {
+		res := a.do("POST", "/api/v1/auth/token", "", map[string]string{"email": hrAEmail, "password": fmt.Sprintf("wrong guess %d", i)})
+		expectError(t, res, 401, "unauthorized")
+	}
+	// Even the right password is refused now, with a 429 that says why.
+	e := expectError(t, a.do("POST", "/api/v1/auth/token", "", map[string]string{"email": hrAEmail, "password": testPassword}), 429, "rate_limited")
+	if !strings.Contains(e.Error.Message, "Trop de tentatives") {
+		t.Errorf("message %q", e.Error.Message)
+	}
+	// Another account is not blocked by it.
+	if res := a.do("POST", "/api/v1/auth/token", "", map[string]string{"email": hrBEmail, "password": testPassword}); res.Code != 201 {
+		t.Errorf("other account: %d", res.Code)
+	}
+	// The window passes.
+	a.setNow(a.clock().Add(16 * time.Minute))
+	if res := a.do("POST", "/api/v1/auth/token", "", map[string]string{"email": hrAEmail, "password": testPassword}); res.Code != 201 {
+		t.Errorf("after the window: %d", res.Code)
+	}
+}

@@ -109,7 +109,7 @@ func (s *Server) loginPage(c *gin.Context) {
 func (s *Server) login(c *gin.Context) {
 	email, password := strings.TrimSpace(c.PostForm("email")), c.PostForm("password")
 	next := safeNext(c.PostForm("next"))
-	token, _, u, err := s.auth.Login(c.Request.Context(), email, password, store.TokenWeb)
+	token, _, u, err := s.auth.Login(c.Request.Context(), email, password, store.TokenWeb, c.ClientIP())
 	if err != nil {
 		e := s.toAppErr(c, err)
 		p := s.userPage(c, "login.title")

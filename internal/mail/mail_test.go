@@ -276,7 +276,6 @@ type smtpServer struct {
 	mu       sync.Mutex
 	received map[string]int // Message-ID → deliveries
 	raw      [][]byte
-	ln       net.Listener
 	srv      *smtp.Server
 	addr     string
 }

@@ -301,7 +301,7 @@ func (a *Service) SetRole(ctx context.Context, actor *Principal, userID int64, r
 	if u.ID == actor.User.ID && role != store.RoleAdmin {
 		return nil, apperr.Conflict("err.self_demote")
 	}
-	if u.Role != store.RoleAdmin && role != store.RoleAdmin && u.OrgID == nil {
+	if role != store.RoleAdmin && u.OrgID == nil {
 		return nil, apperr.Invalid("role", "err.org_required")
 	}
 	if err := a.store.SetUserRole(ctx, userID, role); err != nil {

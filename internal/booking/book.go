@@ -37,20 +37,20 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 	if err != nil {
 		return nil, err
 	}
-	// Who is booked is read before the session is locked: people are not
-	// what the lock protects, and the lock is held as briefly as possible.
-	people, err := b.store.PeopleByID(ctx, actor.OrgID, ids)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if _, ok := people[id]; !ok {
-			return nil, apperr.NotFound("err.person_not_found", id)
-		}
-	}
 	var out []store.Registration
 	now := b.now()
 	err = b.store.Tx(ctx, func(tx *store.Store) error {
+		// The people are read, and held shared against an erasure, before
+		// the session is locked: the lock is held as briefly as possible.
+		people, err := tx.SharePeople(ctx, actor.OrgID, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, ok := people[id]; !ok {
+				return apperr.NotFound("err.person_not_found", id)
+			}
+		}
 		sess, err := tx.LockSession(ctx, sessionID)
 		if err != nil {
 			return err

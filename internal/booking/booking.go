@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -19,7 +20,10 @@ const (
 	MaxCapacity      = 500
 	MaxBatch         = 1000
 	MaxSessionLength = 7 * 24 * time.Hour
-	maxTitle         = 200
+	// MinYear and MaxYear bound the dates a session can have.
+	MinYear  = 2000
+	MaxYear  = 2100
+	maxTitle = 200
 )
 
 // Actor is whoever makes a change: a signed-in user or a participant.
@@ -34,8 +38,13 @@ type Actor struct {
 // Participant is the actor of a change made through a personal link.
 func Participant() Actor { return Actor{Label: "participant"} }
 
-// IsStaff reports whether the actor is HR or an admin of a commune.
-func (a Actor) IsStaff() bool { return a.Role == store.RoleHR || a.Role == store.RoleAdmin }
+// IsStaff reports whether the actor is HR or an admin of a commune (an
+// account without a commune cannot act on sessions).
+func (a Actor) IsStaff() bool {
+	return a.OrgID != 0 && (a.Role == store.RoleHR || a.Role == store.RoleAdmin)
+}
+
+func errForbidden() error { return apperr.Forbidden("err.forbidden") }
 
 // EventKind says what happened, for notifications.
 type EventKind string

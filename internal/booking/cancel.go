@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"time"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/catalog"
@@ -87,31 +88,10 @@ func (b *Service) cancel(ctx context.Context, actor Actor, find func(*store.Stor
 		if r.Status == store.RegCancelled {
 			return nil
 		}
-		wasBooked, oldPos := r.Status == store.RegBooked, r.WaitlistPosition
-		r.Status, r.WaitlistPosition, r.CancelledAt, r.UpdatedAt = store.RegCancelled, nil, &now, now
-		r.Sequence++ // the cancellation must supersede the invitation
-		if err := tx.SaveRegistration(ctx, r); err != nil {
-			return err
-		}
 		var log audit
-		detail := map[string]any{"registration_id": r.ID, "person_id": r.PersonID}
-		if oldPos != nil {
-			detail["position"] = *oldPos
-		}
-		log.add(actor, sess.OrgID, sess.ID, "cancelled", detail, now)
-		events := []Event{{Kind: EventCancelled, SessionID: sess.ID, RegistrationID: r.ID}}
-		if wasBooked && sess.Status == store.SessionScheduled {
-			promoted, err := promote(ctx, tx, sess, 1, actor, &log, now)
-			if err != nil {
-				return err
-			}
-			for _, p := range promoted {
-				events = append(events, Event{Kind: EventPromoted, SessionID: sess.ID, RegistrationID: p.ID})
-			}
-		} else if oldPos != nil {
-			if err := tx.ShiftWaitlist(ctx, sess.ID, *oldPos, 1); err != nil {
-				return err
-			}
+		events, err := cancelLocked(ctx, tx, actor, sess, r, &log, now)
+		if err != nil {
+			return err
 		}
 		if err := log.save(ctx, tx); err != nil {
 			return err
@@ -119,6 +99,45 @@ func (b *Service) cancel(ctx context.Context, actor Actor, find func(*store.Stor
 		return b.notify(ctx, tx, events)
 	})
 	return out, err
+}
+
+// cancelLocked cancels an active registration of sess, whose row the
+// caller has locked, and gives a freed seat to the head of the waiting
+// list, or moves the list forward. It returns what to announce.
+func cancelLocked(ctx context.Context, tx *store.Store, actor Actor, sess *store.Session, r *store.Registration, log *audit, now time.Time) ([]Event, error) {
+	wasBooked, oldPos := r.Status == store.RegBooked, r.WaitlistPosition
+	r.Status, r.WaitlistPosition, r.CancelledAt, r.UpdatedAt = store.RegCancelled, nil, &now, now
+	r.Sequence++ // the cancellation must supersede the invitation
+	if err := tx.SaveRegistration(ctx, r); err != nil {
+		return nil, err
+	}
+	detail := map[string]any{"registration_id": r.ID, "person_id": r.PersonID}
+	if oldPos != nil {
+		detail["position"] = *oldPos
+	}
+	log.add(actor, sess.OrgID, sess.ID, "cancelled", detail, now)
+	events := []Event{{Kind: EventCancelled, SessionID: sess.ID, RegistrationID: r.ID}}
+	switch {
+	case wasBooked && sess.Status == store.SessionScheduled:
+		// A walk-in may have filled the room beyond its capacity: only
+		// seats actually free go to the waiting list.
+		counts, err := tx.SessionCounts(ctx, sess.ID)
+		if err != nil {
+			return nil, err
+		}
+		promoted, err := promote(ctx, tx, sess, sess.Capacity-counts.Booked, actor, log, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range promoted {
+			events = append(events, Event{Kind: EventPromoted, SessionID: sess.ID, RegistrationID: p.ID})
+		}
+	case oldPos != nil:
+		if err := tx.ShiftWaitlist(ctx, sess.ID, *oldPos, 1); err != nil {
+			return nil, err
+		}
+	}
+	return events, nil
 }
 
 // Registrations lists a session's registrations the actor may see: all of
@@ -129,9 +148,31 @@ func (b *Service) Registrations(ctx context.Context, actor Actor, sessionID int6
 	if err != nil {
 		return nil, err
 	}
+	if err := b.TrainerAccess(ctx, actor, sess); err != nil {
+		return nil, err
+	}
 	f := store.RegistrationFilter{SessionID: sessionID}
 	if sess.OrgID != actor.OrgID {
 		f.OrgID = actor.OrgID
 	}
 	return b.store.RegistrationRows(ctx, f)
+}
+
+// TrainerAccess lets HR through, and a trainer only to the sessions they
+// run: the participants of the others are none of their business.
+func (b *Service) TrainerAccess(ctx context.Context, actor Actor, sess *store.Session) error {
+	if actor.Role != store.RoleTrainer {
+		return nil
+	}
+	if actor.UserID == nil || sess.OrgID != actor.OrgID {
+		return store.ErrNotFound
+	}
+	ok, err := b.store.IsSessionTrainer(ctx, sess.ID, *actor.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.Forbidden("err.not_your_session")
+	}
+	return nil
 }

@@ -42,15 +42,20 @@ type SessionInput struct {
 // offset (what a browser's datetime-local field sends).
 func parseTime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), true
-	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, tz.Zurich); err == nil {
-			return t.UTC(), true
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
+			if t, err = time.ParseInLocation(layout, s, tz.Zurich); err == nil {
+				break
+			}
 		}
 	}
-	return time.Time{}, false
+	// A campaign happens in years people live in: anything else is a typo,
+	// and years past 9999 cannot even be written back as RFC 3339.
+	if err != nil || t.Year() < MinYear || t.Year() > MaxYear {
+		return time.Time{}, false
+	}
+	return t.UTC(), true
 }
 
 // CreateSession schedules a session of a catalogue format for the actor's
@@ -133,7 +138,7 @@ func (b *Service) apply(ctx context.Context, st *store.Store, v *apperr.Validati
 		// Moving the start alone moves the whole session.
 		sess.EndsAt = sess.StartsAt.Add(oldEnd.Sub(oldStart))
 	}
-	if !v.Has("starts_at") && !v.Has("ends_at") && !sess.StartsAt.IsZero() && !sess.EndsAt.IsZero() {
+	if !v.Has("starts_at") && !v.Has("ends_at") && !v.Has("format") && (!creating || (in.StartsAt != nil && *in.StartsAt != "")) {
 		switch d := sess.EndsAt.Sub(sess.StartsAt); {
 		case d <= 0:
 			v.Add("ends_at", "err.end_before_start")

@@ -17,6 +17,9 @@ type Entry struct {
 	Person       *store.Person
 	Org          *store.Org
 	Format       *catalog.Format
+	// Private leaves out the personal link: a feed opened with one token
+	// must not hand out the tokens of the person's other registrations.
+	Private bool
 }
 
 // Composer turns sessions and registrations into calendar events, in the
@@ -81,13 +84,17 @@ func (c *Composer) Event(e Entry, lang string) Event {
 	}
 	if r := e.Registration; r != nil {
 		ev.Sequence += r.Sequence
-		ev.URL = c.PageURL(r.Token)
+		if !e.Private {
+			ev.URL = c.PageURL(r.Token)
+		}
 		if r.Status == store.RegWaitlisted && r.WaitlistPosition != nil {
 			ev.Status = Tentative
 			ev.Summary = c.tr.T(lang, "cal.waitlisted_summary", s.Title)
 			desc = append([]string{c.tr.T(lang, "cal.waitlisted", *r.WaitlistPosition)}, desc...)
 		}
-		desc = append(desc, c.tr.T(lang, "cal.page", ev.URL))
+		if ev.URL != "" {
+			desc = append(desc, c.tr.T(lang, "cal.page", ev.URL))
+		}
 		if e.Person != nil && e.Person.Email != nil {
 			ev.Attendee = &Party{Name: e.Person.Name, Email: *e.Person.Email}
 		}

@@ -122,6 +122,7 @@ func (s *Service) PersonFeed(ctx context.Context, token string) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
+		e.Private = regs[i].ID != r.ID
 		entries = append(entries, e)
 	}
 	sortEntries(entries)

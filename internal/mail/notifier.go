@@ -98,7 +98,11 @@ func (n *Notifier) compose(ctx context.Context, tx *store.Store, ev booking.Even
 	}
 	p := ev.Person
 	if p == nil {
-		if p, err = tx.Person(ctx, r.OrgID, *r.PersonID); err != nil {
+		p, err = tx.Person(ctx, r.OrgID, *r.PersonID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil // erased: nobody to write to
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"gorm.io/gorm/clause"
 )
 
 // CreateOrg inserts a commune; a taken slug is ErrDuplicate.
@@ -54,9 +56,16 @@ func (s *Store) CreatePerson(ctx context.Context, p *Person) error {
 	return translate(s.with(ctx).Create(p).Error)
 }
 
-// SavePerson updates every field of a person.
+// SavePerson updates a person's fields. A person erased meanwhile is
+// ErrNotFound: never written back (gorm's Save would insert it again).
 func (s *Store) SavePerson(ctx context.Context, p *Person) error {
-	return translate(s.with(ctx).Save(p).Error)
+	res := s.with(ctx).Model(&Person{}).Where("org_id = ? AND id = ?", p.OrgID, p.ID).Updates(map[string]any{
+		"name": p.Name, "email": p.Email, "role": p.Role, "department_id": p.DepartmentID, "language": p.Language, "updated_at": time.Now().UTC(),
+	})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return translate(res.Error)
 }
 
 // Person finds a person of a commune.
@@ -249,4 +258,36 @@ func (s *Store) SetUserRole(ctx context.Context, id int64, role string) error {
 		return ErrNotFound
 	}
 	return translate(res.Error)
+}
+
+// LockPerson reads a person of a commune and locks the row until the
+// transaction ends (FOR UPDATE on PostgreSQL; SQLite's transaction holds the
+// database's write lock already).
+func (s *Store) LockPerson(ctx context.Context, orgID, id int64) (*Person, error) {
+	q := s.with(ctx)
+	if s.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var p Person
+	return &p, translate(q.Where("org_id = ? AND id = ?", orgID, id).Take(&p).Error)
+}
+
+// SharePeople reads the people of a commune among ids and holds their rows
+// shared until the transaction ends, so that none is erased meanwhile.
+func (s *Store) SharePeople(ctx context.Context, orgID int64, ids []int64) (map[int64]*Person, error) {
+	out := make(map[int64]*Person, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		q := s.with(ctx)
+		if s.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "SHARE"})
+		}
+		var ps []Person
+		if err := q.Where("org_id = ? AND id IN ?", orgID, chunk).Find(&ps).Error; err != nil {
+			return nil, translate(err)
+		}
+		for i := range ps {
+			out[ps[i].ID] = &ps[i]
+		}
+	}
+	return out, nil
 }

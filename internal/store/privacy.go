@@ -49,35 +49,33 @@ func (s *Store) PersonData(ctx context.Context, orgID, personID int64) (*PersonD
 	return d, nil
 }
 
-// ErasePerson deletes a person and what identifies them, in one
-// transaction: their registrations stay, anonymous, with the department and
-// role they had (so reports keep their totals); their feedback keeps its
-// ratings but loses its free text; their mails are deleted; audit entries
-// about them lose their details.
+// ErasePerson deletes a person and what identifies them; call it inside
+// Tx: their registrations stay, anonymous, with the department and role
+// they had (so reports keep their totals); their feedback keeps its ratings
+// but loses its free text; their mails are deleted; audit entries about
+// them lose their details.
 func (s *Store) ErasePerson(ctx context.Context, orgID, personID int64, now time.Time) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		p, err := tx.Person(ctx, orgID, personID)
-		if err != nil {
-			return err
-		}
-		db := tx.with(ctx)
-		regs := db.Model(&Registration{}).Select("id").Where("person_id = ?", personID)
-		if err := db.Where("registration_id IN (?)", regs).Delete(&OutboxMessage{}).Error; err != nil {
-			return translate(err)
-		}
-		if err := db.Model(&Feedback{}).Where("registration_id IN (?)", regs).
-			Updates(map[string]any{"use_cases": "", "worries": "", "updated_at": now}).Error; err != nil {
-			return translate(err)
-		}
-		if err := db.Model(&Registration{}).Where("person_id = ?", personID).Updates(map[string]any{
-			"person_id": nil, "anon_department_id": p.DepartmentID, "anon_role": p.Role, "updated_at": now,
-		}).Error; err != nil {
-			return translate(err)
-		}
-		if err := db.Model(&AuditEntry{}).Where("person_id = ?", personID).
-			Updates(map[string]any{"detail": `{"erased":true}`, "person_id": nil}).Error; err != nil {
-			return translate(err)
-		}
-		return translate(db.Delete(&Person{}, personID).Error)
-	})
+	p, err := s.Person(ctx, orgID, personID)
+	if err != nil {
+		return err
+	}
+	db := s.with(ctx)
+	regs := db.Model(&Registration{}).Select("id").Where("person_id = ?", personID)
+	if err := db.Where("registration_id IN (?)", regs).Delete(&OutboxMessage{}).Error; err != nil {
+		return translate(err)
+	}
+	if err := db.Model(&Feedback{}).Where("registration_id IN (?)", regs).
+		Updates(map[string]any{"use_cases": "", "worries": "", "updated_at": now}).Error; err != nil {
+		return translate(err)
+	}
+	if err := db.Model(&Registration{}).Where("person_id = ?", personID).Updates(map[string]any{
+		"person_id": nil, "anon_department_id": p.DepartmentID, "anon_role": p.Role, "updated_at": now,
+	}).Error; err != nil {
+		return translate(err)
+	}
+	if err := db.Model(&AuditEntry{}).Where("person_id = ?", personID).
+		Updates(map[string]any{"detail": `{"erased":true}`, "person_id": nil}).Error; err != nil {
+		return translate(err)
+	}
+	return translate(db.Delete(&Person{}, personID).Error)
 }

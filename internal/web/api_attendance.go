@@ -29,7 +29,7 @@ func (s *Server) apiMarkAttendance(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.toRegistrationJSON(r, ""))
+	c.JSON(http.StatusOK, s.regJSON(c, r, ""))
 }
 
 type checkinRequest struct {
@@ -59,7 +59,7 @@ func (s *Server) apiCheckIn(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, checkinJSON{Name: res.Name, Already: res.Already, Registration: s.toRegistrationJSON(res.Registration, res.Name)})
+	c.JSON(http.StatusOK, checkinJSON{Name: res.Name, Already: res.Already, Registration: s.regJSON(c, res.Registration, res.Name)})
 }
 
 type walkInRequest struct {
@@ -86,5 +86,5 @@ func (s *Server) apiWalkIn(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, s.toRegistrationJSON(r, p.Name))
+	c.JSON(http.StatusCreated, s.regJSON(c, r, p.Name))
 }

@@ -72,6 +72,9 @@ func (s *Server) kitSession(c *gin.Context) (*store.Session, *catalog.Format, sh
 	if sess.OrgID != a.OrgID {
 		return nil, nil, sheets.Session{}, store.ErrNotFound
 	}
+	if err := s.booking.TrainerAccess(ctx, a, sess); err != nil {
+		return nil, nil, sheets.Session{}, err
+	}
 	f, ok := s.catalog.Format(sess.FormatSlug)
 	if !ok {
 		return nil, nil, sheets.Session{}, store.ErrNotFound

@@ -28,8 +28,8 @@ type registrationJSON struct {
 	Attendance       string     `json:"attendance"`
 	AttendanceAt     *time.Time `json:"attendance_at,omitempty"`
 	WalkIn           bool       `json:"walk_in"`
-	Token            string     `json:"token"`
-	Links            linksJSON  `json:"links"`
+	Token            string     `json:"token,omitempty"`
+	Links            *linksJSON `json:"links,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
 }
 
@@ -38,11 +38,29 @@ func (s *Server) links(token string) linksJSON {
 	return linksJSON{Page: base, Invite: base + "/invite.ics", Feed: base + "/feed.ics"}
 }
 
+// toRegistrationJSON renders a registration with its token and links.
 func (s *Server) toRegistrationJSON(r *store.Registration, name string) registrationJSON {
+	out := s.registrationNoToken(r, name)
+	l := s.links(r.Token)
+	out.Token, out.Links = r.Token, &l
+	return out
+}
+
+// regJSON renders a registration for the signed-in user: the token (which
+// opens the participant's page, invite and cancellation) only for HR of the
+// person's own commune; trainers and other communes get the rest.
+func (s *Server) regJSON(c *gin.Context, r *store.Registration, name string) registrationJSON {
+	p := principal(c)
+	if p.Is(store.RoleHR, store.RoleAdmin) && p.OrgID() != 0 && r.OrgID == p.OrgID() {
+		return s.toRegistrationJSON(r, name)
+	}
+	return s.registrationNoToken(r, name)
+}
+
+func (s *Server) registrationNoToken(r *store.Registration, name string) registrationJSON {
 	out := registrationJSON{
 		ID: r.ID, SessionID: r.SessionID, PersonID: r.PersonID, PersonName: name, Status: r.Status,
-		WaitlistPosition: r.WaitlistPosition, Attendance: r.Attendance, WalkIn: r.WalkIn, Token: r.Token,
-		Links: s.links(r.Token), CreatedAt: tz.In(r.CreatedAt),
+		WaitlistPosition: r.WaitlistPosition, Attendance: r.Attendance, WalkIn: r.WalkIn, CreatedAt: tz.In(r.CreatedAt),
 	}
 	if r.AttendanceAt != nil {
 		t := tz.In(*r.AttendanceAt)
@@ -84,7 +102,7 @@ func (s *Server) apiBook(c *gin.Context) {
 	}
 	out := make([]registrationJSON, len(regs))
 	for i := range regs {
-		out[i] = s.toRegistrationJSON(&regs[i], "")
+		out[i] = s.regJSON(c, &regs[i], "")
 	}
 	c.JSON(http.StatusCreated, gin.H{"registrations": out})
 }
@@ -102,7 +120,7 @@ func (s *Server) apiRegistrations(c *gin.Context) {
 	}
 	out := make([]registrationJSON, len(rows))
 	for i := range rows {
-		out[i] = s.toRegistrationJSON(&rows[i].Registration, rows[i].PersonName)
+		out[i] = s.regJSON(c, &rows[i].Registration, rows[i].PersonName)
 	}
 	c.JSON(http.StatusOK, out)
 }
@@ -120,7 +138,7 @@ func (s *Server) apiCancelRegistration(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.toRegistrationJSON(r, ""))
+	c.JSON(http.StatusOK, s.regJSON(c, r, ""))
 }
 
 // decodeDetail turns an audit entry's stored JSON back into an object.

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -175,7 +176,7 @@ func (s *Server) apiErasePerson(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	if err := s.dir.Erase(c.Request.Context(), orgID, id, s.now()); err != nil {
+	if err := s.booking.ErasePerson(c.Request.Context(), booking.Actor{UserID: &principal(c).User.ID, Label: principal(c).User.Email, OrgID: orgID, Role: principal(c).Role()}, id); err != nil {
 		s.renderError(c, err)
 		return
 	}

@@ -73,7 +73,3 @@ func (s *Server) apiLang(c *gin.Context) string {
 func (s *Server) notFound(c *gin.Context) {
 	s.renderError(c, apperr.NotFound("err.not_found"))
 }
-
-func (s *Server) methodNotAllowed(c *gin.Context) {
-	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: apperr.CodeBadRequest, Message: http.StatusText(http.StatusMethodNotAllowed)}})
-}

@@ -12,7 +12,6 @@ func (s *Server) routes() {
 	r := s.router
 	r.Use(s.recoverPanics(), s.logRequests(), securityHeaders())
 	r.NoRoute(s.notFound)
-	r.NoMethod(s.methodNotAllowed)
 
 	r.GET("/healthz", s.healthz)
 	r.StaticFS("/static", http.FS(staticdata.FS))

@@ -102,7 +102,9 @@ func New(d Deps) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s.router = gin.New()
-	s.router.HandleMethodNotAllowed = true
+	// A method a path does not take answers like an unknown path (the
+	// contract has no code for 405).
+	s.router.HandleMethodNotAllowed = false
 	if err := s.router.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}

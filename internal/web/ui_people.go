@@ -165,7 +165,7 @@ func (s *Server) erasePersonForm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := s.dir.Erase(c.Request.Context(), principal(c).OrgID(), id, s.now()); err != nil {
+	if err := s.booking.ErasePerson(c.Request.Context(), actor(c), id); err != nil {
 		s.pageFail(c, err)
 		return
 	}

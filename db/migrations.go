@@ -19,6 +19,7 @@ func Migrations() []*gormigrate.Migration {
 		m0001Foundation(),
 		m0002CalendarMail(),
 		m0003Attendance(),
+		m0004OutboxQR(),
 	}
 }
 
@@ -299,6 +300,26 @@ func m0003Attendance() *gormigrate.Migration {
 				}
 			}
 			return nil
+		},
+	}
+}
+
+type m0004OutboxMessage struct {
+	// PageURL is the participant's page: the message's QR code for the
+	// door is drawn from it when the mail is written out.
+	PageURL string `gorm:"size:300;not null;default:''"`
+}
+
+func (m0004OutboxMessage) TableName() string { return "outbox_messages" }
+
+func m0004OutboxQR() *gormigrate.Migration {
+	return &gormigrate.Migration{
+		ID: "0004_outbox_qr",
+		Migrate: func(tx *gorm.DB) error {
+			return tx.Migrator().AddColumn(&m0004OutboxMessage{}, "PageURL")
+		},
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Exec("ALTER TABLE outbox_messages DROP COLUMN page_url").Error
 		},
 	}
 }

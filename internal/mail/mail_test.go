@@ -475,3 +475,24 @@ func TestLeaseTakeOver(t *testing.T) {
 		})
 	}
 }
+
+// TestQRInMail: messages of people expected at the door carry the QR code
+// of their page, embedded, and the HTML shows it.
+func TestQRInMail(t *testing.T) {
+	m := &store.OutboxMessage{FromName: "RH", FromEmail: "rh@ecublens.example", ToName: "Léa", ToEmail: "lea@ecublens.example",
+		Subject: "Inscription confirmée", TextBody: "Bonjour", HTMLBody: `<p><img src="cid:` + mail.QRContentID + `"></p>`,
+		ICS: "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n", ICSMethod: "REQUEST", PageURL: "https://atelier.example/r/ABC", MessageID: "<q@atelier.example>"}
+	msg, err := mail.Build(m, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	p := parseMail(t, buf.Bytes())
+	types := strings.Join(p.types, " ")
+	if !strings.Contains(types, "image/png") || !strings.Contains(buf.String(), "<"+mail.QRContentID+">") {
+		t.Errorf("no embedded QR code: %s", types)
+	}
+}

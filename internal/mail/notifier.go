@@ -145,7 +145,7 @@ func (n *Notifier) compose(ctx context.Context, tx *store.Store, ev booking.Even
 		OrgID: org.ID, SessionID: sess.ID, RegistrationID: &r.ID, Kind: string(ev.Kind),
 		ToEmail: *p.Email, ToName: clean.Line(p.Name), FromEmail: from.Email, FromName: clean.Line(from.Name),
 		Subject: clean.Truncate(clean.Line(body.subject), 250), TextBody: body.text, HTMLBody: body.html,
-		ICS: string(ics), ICSMethod: string(method), MessageID: fmt.Sprintf("<%s@%s>", strings.ToLower(rand.Text()), n.host),
+		ICS: string(ics), ICSMethod: string(method), PageURL: qrFor(ev.Kind, n.composer.PageURL(r.Token)), MessageID: fmt.Sprintf("<%s@%s>", strings.ToLower(rand.Text()), n.host),
 		Status: store.OutboxPending, NextAttemptAt: n.now().UTC(), CreatedAt: n.now().UTC(),
 	}, nil
 }
@@ -166,6 +166,10 @@ type content struct {
 	Link     string
 	LinkText string
 	Footer   string
+	// QR shows the code to present at the door, embedded as QRID.
+	QR     bool
+	QRID   string
+	QRText string
 }
 
 type composed struct{ subject, text, html string }
@@ -180,6 +184,9 @@ func (n *Notifier) body(ev booking.Event, e calendar.Entry, lang string) compose
 	}
 	c := content{Lang: lang, Colon: colon, Greeting: t("mail.greeting", e.Person.Name), Link: n.composer.PageURL(e.Registration.Token), LinkText: t("mail.link"), Footer: e.Org.Name}
 	c.Facts = []change{{Label: t("mail.when"), After: when}, {Label: t("mail.where"), After: calendar.Place(s)}}
+	if qrFor(ev.Kind, "x") != "" {
+		c.QR, c.QRID, c.QRText = true, QRContentID, t("participant.qr_hint")
+	}
 	if e.Format != nil {
 		ft := e.Format.Localized(lang)
 		c.Summary = ft.Summary
@@ -232,4 +239,14 @@ func (n *Notifier) changes(before, after *store.Session, lang string) []change {
 		out = append(out, change{Label: n.tr.T(lang, label), Before: calendar.Place(before), After: calendar.Place(after)})
 	}
 	return out
+}
+
+// qrFor is the page whose QR code a message carries: only messages of
+// people expected at the door (booked, promoted, moved) get one.
+func qrFor(kind booking.EventKind, page string) string {
+	switch kind {
+	case booking.EventBooked, booking.EventPromoted, booking.EventRescheduled:
+		return page
+	}
+	return ""
 }

@@ -36,6 +36,7 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
 {{if .Summary}}<p>{{.Summary}}</p>{{end}}
 {{if .Bring}}<p>{{.Bring}}</p>{{end}}
 <p><a href="{{.Link}}" style="display:inline-block;background:#0b5cad;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none;">{{.LinkText}}</a></p>
+{{if .QR}}<p>{{.QRText}}<br><img src="cid:{{.QRID}}" width="160" height="160" alt="{{.QRText}}"></p>{{end}}
 <p style="color:#4a5565;">{{.Footer}}</p>
 </body></html>
 `))

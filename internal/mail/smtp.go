@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
@@ -8,11 +9,15 @@ import (
 	"strings"
 	"time"
 
+	qrcode "github.com/skip2/go-qrcode"
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/store"
 )
+
+// QRContentID names the embedded QR code that the HTML body shows.
+const QRContentID = "qr@atelier"
 
 // SMTP sends through an SMTP server given as smtp://user:pass@host:port
 // (STARTTLS when offered) or smtps://… (implicit TLS).
@@ -95,6 +100,15 @@ func Build(m *store.OutboxMessage, envelopeFrom string) (*gomail.Msg, error) {
 	msg.SetBodyString(gomail.TypeTextPlain, m.TextBody)
 	if m.HTMLBody != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTMLBody)
+	}
+	if m.PageURL != "" {
+		png, err := qrcode.Encode(m.PageURL, qrcode.Medium, 320)
+		if err != nil {
+			return nil, err
+		}
+		if err := msg.EmbedReader("code.png", bytes.NewReader(png), gomail.WithFileContentID("<"+QRContentID+">"), gomail.WithFileContentType(gomail.ContentType("image/png"))); err != nil {
+			return nil, err
+		}
 	}
 	if m.ICS != "" {
 		ct := gomail.ContentType("text/calendar; method=" + m.ICSMethod)

@@ -180,6 +180,7 @@ type OutboxMessage struct {
 	HTMLBody       string
 	ICS            string
 	ICSMethod      string
+	PageURL        string
 	MessageID      string
 	Status         string
 	Attempts       int

@@ -211,6 +211,20 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("registrations: %+v", regs)
 	}
 
+	// The other main pages render, for the screenshots.
+	for _, pg := range []struct{ path, name, want string }{
+		{"/app/catalog", "catalog", "Catalogue des formations"},
+		{"/app/catalog/ucv-consultation", "format", "Déroulé"},
+		{"/app/people", "people", "Importer depuis un fichier CSV"},
+		{"/app/reports", "reports", "Service pilote suggéré"},
+	} {
+		step(ctx, t, pg.name, chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if body := textOf(ctx, t, "main"); !strings.Contains(body, pg.want) {
+			t.Errorf("%s lacks %q", pg.path, pg.want)
+		}
+		shoot(ctx, t, pg.name)
+	}
+
 	// A participant opens their link and downloads the invite.
 	step(ctx, t, "participant page",
 		clearCookies(),

@@ -348,3 +348,12 @@ func (s *Service) Present(ctx context.Context, sessionID int64) ([]store.Registr
 	}
 	return out, nil
 }
+
+// CertificateRefusal says why a registration has no certificate yet, or
+// nil: only people booked and marked present get one.
+func CertificateRefusal(r *store.Registration) error {
+	if r.Status != store.RegBooked || r.Attendance != store.AttendPresent || r.PersonID == nil {
+		return apperr.Conflict("participant.no_certificate_hint")
+	}
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/attendance"
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/sheets"
@@ -200,7 +201,7 @@ func (s *Server) participantCertificate(c *gin.Context) {
 		s.participantNotFound(c, err)
 		return
 	}
-	if t.Registration.Attendance != store.AttendPresent || t.Registration.Status != store.RegBooked || t.Person == nil || t.Format == nil {
+	if attendance.CertificateRefusal(t.Registration) != nil || t.Person == nil || t.Format == nil {
 		p := s.newPage(c, personLang(t))
 		p.Title = p.T("participant.no_certificate")
 		p.Data = p.T("participant.no_certificate_hint")

@@ -20,6 +20,7 @@ func Migrations() []*gormigrate.Migration {
 		m0002CalendarMail(),
 		m0003Attendance(),
 		m0004OutboxQR(),
+		m0005Constraints(),
 	}
 }
 

@@ -71,13 +71,15 @@ func generate(t *testing.T, s *store.Store, cat *catalog.Catalog, seed uint64) *
 			t.Fatal(err)
 		}
 		w.sessions = append(w.sessions, sess)
+		waiting := 0
 		for _, pi := range rng.Perm(len(w.people))[:rng.IntN(25)] {
 			p := w.people[pi]
 			r := store.Registration{SessionID: sess.ID, PersonID: &p.ID, OrgID: w.org.ID, Status: store.RegBooked, Attendance: store.AttendUnknown, Token: fmt.Sprintf("T%d-%d", i, pi)}
 			switch rng.IntN(6) {
 			case 0:
 				r.Status = store.RegWaitlisted
-				pos := 1
+				waiting++
+				pos := waiting
 				r.WaitlistPosition = &pos
 			case 1:
 				r.Status = store.RegCancelled
@@ -319,8 +321,10 @@ func TestPilotRules(t *testing.T) {
 		t.Errorf("empty commune: %+v", got.Pilot)
 	}
 	// Two services with the same interest: the one with more people trained wins.
-	sess := store.Session{UID: "u@p", OrgID: org.ID, FormatSlug: cat.Formats()[0].Slug, Title: "T", StartsAt: now.Add(-48 * time.Hour), EndsAt: now.Add(-46 * time.Hour), Capacity: 50, Status: store.SessionScheduled}
-	_ = s.CreateSession(ctx, &sess, nil)
+	sess := store.Session{UID: "u@p", OrgID: org.ID, FormatSlug: cat.Formats()[0].Slug, Title: "T", StartsAt: now.Add(-48 * time.Hour), EndsAt: now.Add(-46 * time.Hour), Capacity: 50, Status: store.SessionScheduled, Language: "fr"}
+	if err := s.CreateSession(ctx, &sess, nil); err != nil {
+		t.Fatal(err)
+	}
 	add := func(depName string, people, respondents, will int) {
 		d := store.Department{OrgID: org.ID, Name: depName}
 		_ = s.CreateDepartment(ctx, &d)

@@ -94,8 +94,11 @@ type Session struct {
 	Status               string
 	Sequence             int
 	CreatedBy            *int64
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	// RecordPast marks a session recorded after the fact, e.g. held
+	// before Atelier existed.
+	RecordPast bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Session statuses.

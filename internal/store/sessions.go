@@ -213,11 +213,26 @@ func (s *Store) FirstWaitlisted(ctx context.Context, sessionID int64, n int) ([]
 
 // ShiftWaitlist moves every waitlisted registration of a session behind
 // position after forward by n places.
+//
+// Positions are unique per session, and both engines check a unique index
+// row by row within an UPDATE, in whatever order the plan visits the rows:
+// "position - n" in one statement collides with a row not moved yet. So
+// the rows first jump past any real position (where they cannot meet
+// anything), then come back to their place.
 func (s *Store) ShiftWaitlist(ctx context.Context, sessionID int64, after, n int) error {
+	err := s.with(ctx).Model(&Registration{}).Where("session_id = ? AND status = ? AND waitlist_position > ?", sessionID, RegWaitlisted, after).
+		Update("waitlist_position", gorm.Expr("waitlist_position + ?", waitlistShiftOffset)).Error
+	if err != nil {
+		return translate(err)
+	}
 	return translate(s.with(ctx).Model(&Registration{}).
-		Where("session_id = ? AND status = ? AND waitlist_position > ?", sessionID, RegWaitlisted, after).
-		Update("waitlist_position", gorm.Expr("waitlist_position - ?", n)).Error)
+		Where("session_id = ? AND status = ? AND waitlist_position > ?", sessionID, RegWaitlisted, waitlistShiftOffset).
+		Update("waitlist_position", gorm.Expr("waitlist_position - ?", waitlistShiftOffset+n)).Error)
 }
+
+// waitlistShiftOffset is far beyond any waiting-list position (and within
+// a 32-bit integer).
+const waitlistShiftOffset = 1 << 30
 
 // RegistrationRow is a registration with its person's name and department,
 // for lists.

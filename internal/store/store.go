@@ -162,6 +162,16 @@ func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
 // PostgreSQL, BEGIN IMMEDIATE on SQLite), and refuses a database migrated
 // by a newer binary.
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrate(ctx, (*gormigrate.Gormigrate).Migrate)
+}
+
+// MigrateTo migrates up to and including the migration id, and no further:
+// tests use it to build a database as an older version left it.
+func (s *Store) MigrateTo(ctx context.Context, id string) error {
+	return s.migrate(ctx, func(m *gormigrate.Gormigrate) error { return m.MigrateTo(id) })
+}
+
+func (s *Store) migrate(ctx context.Context, run func(*gormigrate.Gormigrate) error) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.dialect == Postgres {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockKey()).Error; err != nil {
@@ -169,8 +179,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			}
 		}
 		// The transaction is ours, so gormigrate must not open its own.
-		m := gormigrate.New(tx, s.migrateOptions(), db.Migrations())
-		return m.Migrate()
+		return run(gormigrate.New(tx, s.migrateOptions(), db.Migrations()))
 	})
 	if errors.Is(err, gormigrate.ErrUnknownPastMigration) {
 		return ErrSchemaTooNew

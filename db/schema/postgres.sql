@@ -1,0 +1,254 @@
+-- The schema of a postgres database after every migration, in a canonical
+-- form (not the DDL that built it). Written by TestSchema; regenerate with
+--   go test ./internal/store -run TestSchema -update   (with ATELIER_TEST_DATABASE_URL set for postgres.sql)
+
+CREATE TABLE atelier_schema_migrations (
+  id character varying(255) NOT NULL,
+  CONSTRAINT atelier_schema_migrations_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX atelier_schema_migrations_pkey ON atelier_schema_migrations USING btree (id);
+
+CREATE TABLE audit_entries (
+  id bigint NOT NULL DEFAULT nextval('audit_entries_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  session_id bigint,
+  actor_user_id bigint,
+  actor character varying(254) NOT NULL,
+  action character varying(64) NOT NULL,
+  detail character varying(2000) NOT NULL DEFAULT ''::character varying,
+  created_at timestamp with time zone NOT NULL,
+  person_id bigint,
+  CONSTRAINT audit_entries_pkey PRIMARY KEY (id),
+  CONSTRAINT fk_audit_entries_actor_user FOREIGN KEY (actor_user_id) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_audit_entries_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_audit_entries_person FOREIGN KEY (person_id) REFERENCES people(id) ON DELETE SET NULL,
+  CONSTRAINT fk_audit_entries_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX audit_entries_pkey ON audit_entries USING btree (id);
+CREATE INDEX idx_audit_entries_org_id ON audit_entries USING btree (org_id);
+CREATE INDEX idx_audit_entries_person_id ON audit_entries USING btree (person_id);
+CREATE INDEX idx_audit_entries_session_id ON audit_entries USING btree (session_id);
+
+CREATE TABLE auth_tokens (
+  id bigint NOT NULL DEFAULT nextval('auth_tokens_id_seq'::regclass),
+  user_id bigint NOT NULL,
+  hash character varying(64) NOT NULL,
+  kind character varying(8) NOT NULL,
+  expires_at timestamp with time zone NOT NULL,
+  created_at timestamp with time zone,
+  CONSTRAINT auth_tokens_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_auth_tokens_kind CHECK (((kind)::text = ANY ((ARRAY['api'::character varying, 'web'::character varying])::text[]))),
+  CONSTRAINT fk_auth_tokens_user FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX auth_tokens_pkey ON auth_tokens USING btree (id);
+CREATE INDEX idx_auth_tokens_expires_at ON auth_tokens USING btree (expires_at);
+CREATE UNIQUE INDEX idx_auth_tokens_hash ON auth_tokens USING btree (hash);
+CREATE INDEX idx_auth_tokens_user_id ON auth_tokens USING btree (user_id);
+
+CREATE TABLE departments (
+  id bigint NOT NULL DEFAULT nextval('departments_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  name character varying(200) NOT NULL,
+  created_at timestamp with time zone,
+  CONSTRAINT departments_pkey PRIMARY KEY (id),
+  CONSTRAINT fk_departments_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX departments_pkey ON departments USING btree (id);
+CREATE UNIQUE INDEX ux_departments_org_name ON departments USING btree (org_id, name);
+
+CREATE TABLE feedback (
+  id bigint NOT NULL DEFAULT nextval('feedback_id_seq'::regclass),
+  registration_id bigint NOT NULL,
+  session_id bigint NOT NULL,
+  org_id bigint NOT NULL,
+  overall bigint NOT NULL,
+  will_use bigint NOT NULL,
+  confidence_before bigint NOT NULL,
+  confidence_after bigint NOT NULL,
+  use_cases character varying(2000) NOT NULL DEFAULT ''::character varying,
+  worries character varying(2000) NOT NULL DEFAULT ''::character varying,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  CONSTRAINT feedback_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_feedback_confidence_after CHECK (((confidence_after >= 1) AND (confidence_after <= 5))),
+  CONSTRAINT ck_feedback_confidence_before CHECK (((confidence_before >= 1) AND (confidence_before <= 5))),
+  CONSTRAINT ck_feedback_overall CHECK (((overall >= 1) AND (overall <= 5))),
+  CONSTRAINT ck_feedback_will_use CHECK (((will_use >= 1) AND (will_use <= 5))),
+  CONSTRAINT fk_feedback_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_feedback_registration FOREIGN KEY (registration_id) REFERENCES registrations(id) ON DELETE CASCADE,
+  CONSTRAINT fk_feedback_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX feedback_pkey ON feedback USING btree (id);
+CREATE INDEX idx_feedback_org_id ON feedback USING btree (org_id);
+CREATE UNIQUE INDEX idx_feedback_registration_id ON feedback USING btree (registration_id);
+CREATE INDEX idx_feedback_session_id ON feedback USING btree (session_id);
+
+CREATE TABLE orgs (
+  id bigint NOT NULL DEFAULT nextval('orgs_id_seq'::regclass),
+  slug character varying(64) NOT NULL,
+  name character varying(200) NOT NULL,
+  hr_sender_name character varying(200) NOT NULL DEFAULT ''::character varying,
+  hr_sender_email character varying(254) NOT NULL DEFAULT ''::character varying,
+  created_at timestamp with time zone,
+  CONSTRAINT orgs_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX idx_orgs_slug ON orgs USING btree (slug);
+CREATE UNIQUE INDEX orgs_pkey ON orgs USING btree (id);
+
+CREATE TABLE outbox_messages (
+  id bigint NOT NULL DEFAULT nextval('outbox_messages_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  session_id bigint NOT NULL,
+  registration_id bigint,
+  kind character varying(32) NOT NULL,
+  to_email character varying(254) NOT NULL,
+  to_name character varying(200) NOT NULL DEFAULT ''::character varying,
+  from_email character varying(254) NOT NULL,
+  from_name character varying(200) NOT NULL DEFAULT ''::character varying,
+  subject character varying(300) NOT NULL,
+  text_body text NOT NULL,
+  html_body text NOT NULL,
+  ics text NOT NULL,
+  ics_method character varying(16) NOT NULL,
+  message_id character varying(200) NOT NULL,
+  status character varying(16) NOT NULL,
+  attempts bigint NOT NULL DEFAULT 0,
+  next_attempt_at timestamp with time zone NOT NULL,
+  claimed_until timestamp with time zone,
+  claimed_by character varying(64) NOT NULL DEFAULT ''::character varying,
+  last_error character varying(1000) NOT NULL DEFAULT ''::character varying,
+  sent_at timestamp with time zone,
+  created_at timestamp with time zone NOT NULL,
+  page_url character varying(300) NOT NULL DEFAULT ''::character varying,
+  CONSTRAINT outbox_messages_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_outbox_messages_status CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'sending'::character varying, 'sent'::character varying, 'failed'::character varying])::text[]))),
+  CONSTRAINT fk_outbox_messages_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_outbox_messages_registration FOREIGN KEY (registration_id) REFERENCES registrations(id) ON DELETE CASCADE,
+  CONSTRAINT fk_outbox_messages_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX idx_outbox_messages_message_id ON outbox_messages USING btree (message_id);
+CREATE INDEX idx_outbox_messages_org_id ON outbox_messages USING btree (org_id);
+CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages USING btree (registration_id);
+CREATE INDEX idx_outbox_messages_session_id ON outbox_messages USING btree (session_id);
+CREATE INDEX ix_outbox_due ON outbox_messages USING btree (status, next_attempt_at);
+CREATE UNIQUE INDEX outbox_messages_pkey ON outbox_messages USING btree (id);
+
+CREATE TABLE people (
+  id bigint NOT NULL DEFAULT nextval('people_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  department_id bigint,
+  name character varying(200) NOT NULL,
+  email character varying(254),
+  role character varying(32) NOT NULL,
+  language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  CONSTRAINT people_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_people_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
+  CONSTRAINT ck_people_role CHECK (((role)::text = ANY ((ARRAY['staff'::character varying, 'head_of_service'::character varying, 'deputy_head'::character varying, 'council_member'::character varying, 'municipal_secretary'::character varying])::text[]))),
+  CONSTRAINT fk_people_department FOREIGN KEY (department_id) REFERENCES departments(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_people_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+);
+CREATE INDEX idx_people_department_id ON people USING btree (department_id);
+CREATE UNIQUE INDEX people_pkey ON people USING btree (id);
+CREATE UNIQUE INDEX ux_people_org_email ON people USING btree (org_id, email);
+
+CREATE TABLE registrations (
+  id bigint NOT NULL DEFAULT nextval('registrations_id_seq'::regclass),
+  session_id bigint NOT NULL,
+  person_id bigint,
+  org_id bigint NOT NULL,
+  status character varying(16) NOT NULL,
+  waitlist_position bigint,
+  attendance character varying(16) NOT NULL DEFAULT 'unknown'::character varying,
+  attendance_at timestamp with time zone,
+  attendance_by bigint,
+  token character varying(64) NOT NULL,
+  walk_in boolean NOT NULL DEFAULT false,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  cancelled_at timestamp with time zone,
+  sequence bigint NOT NULL DEFAULT 0,
+  anon_department_id bigint,
+  anon_role character varying(32) NOT NULL DEFAULT ''::character varying,
+  CONSTRAINT registrations_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_registrations_attendance CHECK (((attendance)::text = ANY ((ARRAY['unknown'::character varying, 'present'::character varying, 'absent'::character varying, 'excused'::character varying])::text[]))),
+  CONSTRAINT ck_registrations_status CHECK (((status)::text = ANY ((ARRAY['booked'::character varying, 'waitlisted'::character varying, 'cancelled'::character varying])::text[]))),
+  CONSTRAINT ck_registrations_waitlist CHECK (((((status)::text = 'waitlisted'::text) AND (waitlist_position IS NOT NULL) AND (waitlist_position >= 1)) OR (((status)::text <> 'waitlisted'::text) AND (waitlist_position IS NULL)))),
+  CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments(id) ON DELETE SET NULL,
+  CONSTRAINT fk_registrations_attendance_by FOREIGN KEY (attendance_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_registrations_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_registrations_person FOREIGN KEY (person_id) REFERENCES people(id) ON DELETE SET NULL,
+  CONSTRAINT fk_registrations_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_registrations_org_id ON registrations USING btree (org_id);
+CREATE INDEX idx_registrations_person_id ON registrations USING btree (person_id);
+CREATE UNIQUE INDEX idx_registrations_token ON registrations USING btree (token);
+CREATE INDEX ix_registrations_session_status ON registrations USING btree (session_id, status);
+CREATE UNIQUE INDEX registrations_pkey ON registrations USING btree (id);
+CREATE UNIQUE INDEX ux_registrations_session_person ON registrations USING btree (session_id, person_id);
+CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations USING btree (session_id, waitlist_position);
+
+CREATE TABLE session_trainers (
+  session_id bigint NOT NULL,
+  user_id bigint NOT NULL,
+  CONSTRAINT session_trainers_pkey PRIMARY KEY (session_id, user_id),
+  CONSTRAINT fk_session_trainers_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE,
+  CONSTRAINT fk_session_trainers_user FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_session_trainers_user_id ON session_trainers USING btree (user_id);
+CREATE UNIQUE INDEX session_trainers_pkey ON session_trainers USING btree (session_id, user_id);
+
+CREATE TABLE sessions (
+  id bigint NOT NULL DEFAULT nextval('sessions_id_seq'::regclass),
+  uid character varying(128) NOT NULL,
+  org_id bigint NOT NULL,
+  format_slug character varying(64) NOT NULL,
+  title character varying(200) NOT NULL,
+  starts_at timestamp with time zone NOT NULL,
+  ends_at timestamp with time zone NOT NULL,
+  location_name character varying(200) NOT NULL DEFAULT ''::character varying,
+  location_address character varying(300) NOT NULL DEFAULT ''::character varying,
+  location_room character varying(100) NOT NULL DEFAULT ''::character varying,
+  capacity bigint NOT NULL,
+  registration_deadline timestamp with time zone,
+  language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
+  open_to_other_communes boolean NOT NULL DEFAULT false,
+  status character varying(16) NOT NULL DEFAULT 'scheduled'::character varying,
+  sequence bigint NOT NULL DEFAULT 0,
+  created_by bigint,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  record_past boolean NOT NULL DEFAULT false,
+  CONSTRAINT sessions_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_sessions_capacity CHECK ((capacity > 0)),
+  CONSTRAINT ck_sessions_ends_after_starts CHECK ((ends_at > starts_at)),
+  CONSTRAINT ck_sessions_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
+  CONSTRAINT ck_sessions_status CHECK (((status)::text = ANY ((ARRAY['scheduled'::character varying, 'cancelled'::character varying])::text[]))),
+  CONSTRAINT fk_sessions_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_sessions_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+);
+CREATE INDEX idx_sessions_org_id ON sessions USING btree (org_id);
+CREATE INDEX idx_sessions_starts_at ON sessions USING btree (starts_at);
+CREATE UNIQUE INDEX idx_sessions_uid ON sessions USING btree (uid);
+CREATE UNIQUE INDEX sessions_pkey ON sessions USING btree (id);
+
+CREATE TABLE users (
+  id bigint NOT NULL DEFAULT nextval('users_id_seq'::regclass),
+  org_id bigint,
+  email character varying(254) NOT NULL,
+  name character varying(200) NOT NULL DEFAULT ''::character varying,
+  password_hash character varying(100) NOT NULL,
+  role character varying(16) NOT NULL,
+  language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
+  created_at timestamp with time zone,
+  feed_token character varying(64),
+  CONSTRAINT users_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_users_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
+  CONSTRAINT ck_users_role CHECK (((role)::text = ANY ((ARRAY['admin'::character varying, 'hr'::character varying, 'trainer'::character varying, 'coordinator'::character varying])::text[]))),
+  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX idx_users_email ON users USING btree (email);
+CREATE INDEX idx_users_org_id ON users USING btree (org_id);
+CREATE UNIQUE INDEX users_pkey ON users USING btree (id);
+CREATE UNIQUE INDEX ux_users_feed_token ON users USING btree (feed_token);

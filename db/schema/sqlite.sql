@@ -1,0 +1,244 @@
+-- The schema of a sqlite database after every migration, in a canonical
+-- form (not the DDL that built it). Written by TestSchema; regenerate with
+--   go test ./internal/store -run TestSchema -update   (with ATELIER_TEST_DATABASE_URL set for postgres.sql)
+
+CREATE TABLE atelier_schema_migrations (
+  id TEXT,
+  PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX sqlite_autoindex_atelier_schema_migrations_1 ON atelier_schema_migrations (id); -- automatic, primary key
+
+CREATE TABLE audit_entries (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  session_id INTEGER,
+  actor_user_id INTEGER,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  created_at datetime NOT NULL,
+  person_id INTEGER,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT fk_audit_entries_actor_user FOREIGN KEY (actor_user_id) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_audit_entries_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_audit_entries_person FOREIGN KEY (person_id) REFERENCES people (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_audit_entries_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_audit_entries_org_id ON audit_entries (org_id);
+CREATE INDEX idx_audit_entries_person_id ON audit_entries (person_id);
+CREATE INDEX idx_audit_entries_session_id ON audit_entries (session_id);
+
+CREATE TABLE auth_tokens (
+  id INTEGER,
+  user_id INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  expires_at datetime NOT NULL,
+  created_at datetime,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_auth_tokens_kind CHECK (kind IN ('api', 'web')),
+  CONSTRAINT fk_auth_tokens_user FOREIGN KEY (user_id) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_auth_tokens_expires_at ON auth_tokens (expires_at);
+CREATE UNIQUE INDEX idx_auth_tokens_hash ON auth_tokens (hash);
+CREATE INDEX idx_auth_tokens_user_id ON auth_tokens (user_id);
+
+CREATE TABLE departments (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  created_at datetime,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT fk_departments_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX ux_departments_org_name ON departments (org_id, name);
+
+CREATE TABLE feedback (
+  id INTEGER,
+  registration_id INTEGER NOT NULL,
+  session_id INTEGER NOT NULL,
+  org_id INTEGER NOT NULL,
+  overall INTEGER NOT NULL,
+  will_use INTEGER NOT NULL,
+  confidence_before INTEGER NOT NULL,
+  confidence_after INTEGER NOT NULL,
+  use_cases TEXT NOT NULL DEFAULT '',
+  worries TEXT NOT NULL DEFAULT '',
+  created_at datetime,
+  updated_at datetime,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_feedback_confidence_after CHECK (confidence_after BETWEEN 1 AND 5),
+  CONSTRAINT ck_feedback_confidence_before CHECK (confidence_before BETWEEN 1 AND 5),
+  CONSTRAINT ck_feedback_overall CHECK (overall BETWEEN 1 AND 5),
+  CONSTRAINT ck_feedback_will_use CHECK (will_use BETWEEN 1 AND 5),
+  CONSTRAINT fk_feedback_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_feedback_registration FOREIGN KEY (registration_id) REFERENCES registrations (id) ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT fk_feedback_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_feedback_org_id ON feedback (org_id);
+CREATE UNIQUE INDEX idx_feedback_registration_id ON feedback (registration_id);
+CREATE INDEX idx_feedback_session_id ON feedback (session_id);
+
+CREATE TABLE orgs (
+  id INTEGER,
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL,
+  hr_sender_name TEXT NOT NULL DEFAULT "",
+  hr_sender_email TEXT NOT NULL DEFAULT "",
+  created_at datetime,
+  PRIMARY KEY (id) AUTOINCREMENT
+);
+CREATE UNIQUE INDEX idx_orgs_slug ON orgs (slug);
+
+CREATE TABLE outbox_messages (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  session_id INTEGER NOT NULL,
+  registration_id INTEGER,
+  kind TEXT NOT NULL,
+  to_email TEXT NOT NULL,
+  to_name TEXT NOT NULL DEFAULT '',
+  from_email TEXT NOT NULL,
+  from_name TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL,
+  text_body TEXT NOT NULL,
+  html_body TEXT NOT NULL,
+  ics TEXT NOT NULL,
+  ics_method TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at datetime NOT NULL,
+  claimed_until datetime,
+  claimed_by TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  sent_at datetime,
+  created_at datetime NOT NULL,
+  page_url TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_outbox_messages_status CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+  CONSTRAINT fk_outbox_messages_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_outbox_messages_registration FOREIGN KEY (registration_id) REFERENCES registrations (id) ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT fk_outbox_messages_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX idx_outbox_messages_message_id ON outbox_messages (message_id);
+CREATE INDEX idx_outbox_messages_org_id ON outbox_messages (org_id);
+CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages (registration_id);
+CREATE INDEX idx_outbox_messages_session_id ON outbox_messages (session_id);
+CREATE INDEX ix_outbox_due ON outbox_messages (status, next_attempt_at);
+
+CREATE TABLE people (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  department_id INTEGER,
+  name TEXT NOT NULL,
+  email TEXT,
+  role TEXT NOT NULL,
+  language TEXT NOT NULL DEFAULT 'fr',
+  created_at datetime,
+  updated_at datetime,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_people_language CHECK (language IN ('fr', 'de')),
+  CONSTRAINT ck_people_role CHECK (role IN ('staff', 'head_of_service', 'deputy_head', 'council_member', 'municipal_secretary')),
+  CONSTRAINT fk_people_department FOREIGN KEY (department_id) REFERENCES departments (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_people_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE INDEX idx_people_department_id ON people (department_id);
+CREATE UNIQUE INDEX ux_people_org_email ON people (org_id, email);
+
+CREATE TABLE registrations (
+  id INTEGER,
+  session_id INTEGER NOT NULL,
+  person_id INTEGER,
+  org_id INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  waitlist_position INTEGER,
+  attendance TEXT NOT NULL DEFAULT 'unknown',
+  attendance_at datetime,
+  attendance_by INTEGER,
+  token TEXT NOT NULL,
+  walk_in numeric NOT NULL DEFAULT false,
+  created_at datetime,
+  updated_at datetime,
+  cancelled_at datetime,
+  sequence INTEGER NOT NULL DEFAULT 0,
+  anon_department_id INTEGER,
+  anon_role TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_registrations_attendance CHECK (attendance IN ('unknown', 'present', 'absent', 'excused')),
+  CONSTRAINT ck_registrations_status CHECK (status IN ('booked', 'waitlisted', 'cancelled')),
+  CONSTRAINT ck_registrations_waitlist CHECK ((status = 'waitlisted' AND waitlist_position IS NOT NULL AND waitlist_position >= 1) OR (status <> 'waitlisted' AND waitlist_position IS NULL)),
+  CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_registrations_attendance_by FOREIGN KEY (attendance_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_registrations_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_registrations_person FOREIGN KEY (person_id) REFERENCES people (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_registrations_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_registrations_org_id ON registrations (org_id);
+CREATE INDEX idx_registrations_person_id ON registrations (person_id);
+CREATE UNIQUE INDEX idx_registrations_token ON registrations (token);
+CREATE INDEX ix_registrations_session_status ON registrations (session_id, status);
+CREATE UNIQUE INDEX ux_registrations_session_person ON registrations (session_id, person_id);
+CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations (session_id, waitlist_position);
+
+CREATE TABLE session_trainers (
+  session_id INTEGER,
+  user_id INTEGER,
+  PRIMARY KEY (session_id, user_id),
+  CONSTRAINT fk_session_trainers_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT fk_session_trainers_user FOREIGN KEY (user_id) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_session_trainers_user_id ON session_trainers (user_id);
+CREATE UNIQUE INDEX sqlite_autoindex_session_trainers_1 ON session_trainers (session_id, user_id); -- automatic, primary key
+
+CREATE TABLE sessions (
+  id INTEGER,
+  uid TEXT NOT NULL,
+  org_id INTEGER NOT NULL,
+  format_slug TEXT NOT NULL,
+  title TEXT NOT NULL,
+  starts_at datetime NOT NULL,
+  ends_at datetime NOT NULL,
+  location_name TEXT NOT NULL DEFAULT '',
+  location_address TEXT NOT NULL DEFAULT '',
+  location_room TEXT NOT NULL DEFAULT '',
+  capacity INTEGER NOT NULL,
+  registration_deadline datetime,
+  language TEXT NOT NULL DEFAULT 'fr',
+  open_to_other_communes numeric NOT NULL DEFAULT false,
+  status TEXT NOT NULL DEFAULT 'scheduled',
+  sequence INTEGER NOT NULL DEFAULT 0,
+  created_by INTEGER,
+  created_at datetime,
+  updated_at datetime,
+  record_past numeric NOT NULL DEFAULT false,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_sessions_capacity CHECK (capacity > 0),
+  CONSTRAINT ck_sessions_ends_after_starts CHECK (julianday(ends_at) > julianday(starts_at)),
+  CONSTRAINT ck_sessions_language CHECK (language IN ('fr', 'de')),
+  CONSTRAINT ck_sessions_status CHECK (status IN ('scheduled', 'cancelled')),
+  CONSTRAINT fk_sessions_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_sessions_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE INDEX idx_sessions_org_id ON sessions (org_id);
+CREATE INDEX idx_sessions_starts_at ON sessions (starts_at);
+CREATE UNIQUE INDEX idx_sessions_uid ON sessions (uid);
+
+CREATE TABLE users (
+  id INTEGER,
+  org_id INTEGER,
+  email TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  language TEXT NOT NULL DEFAULT 'fr',
+  created_at datetime,
+  feed_token TEXT,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_users_language CHECK (language IN ('fr', 'de')),
+  CONSTRAINT ck_users_role CHECK (role IN ('admin', 'hr', 'trainer', 'coordinator')),
+  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX idx_users_email ON users (email);
+CREATE INDEX idx_users_org_id ON users (org_id);
+CREATE UNIQUE INDEX ux_users_feed_token ON users (feed_token);

@@ -1,0 +1,287 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/store/storetest"
+)
+
+// row is a table row for insertRow: column → value.
+type row map[string]any
+
+// execer is a *sql.DB or a *sql.Tx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+var t0 = time.Date(2026, 3, 2, 8, 30, 0, 0, time.UTC)
+
+// rowDefaults fills the required columns of a table's row, unique values
+// drawn from its id.
+func rowDefaults(table string, id any) row {
+	switch table {
+	case "orgs":
+		return row{"slug": fmt.Sprintf("org-%v", id), "name": "Commune", "created_at": t0}
+	case "departments":
+		return row{"org_id": 1, "name": fmt.Sprintf("Service %v", id), "created_at": t0}
+	case "people":
+		return row{"org_id": 1, "name": "Person", "email": fmt.Sprintf("p%v@example.ch", id), "role": "staff", "language": "fr", "created_at": t0, "updated_at": t0}
+	case "users":
+		return row{"org_id": 1, "email": fmt.Sprintf("u%v@example.ch", id), "password_hash": "x", "role": "hr", "language": "fr", "created_at": t0}
+	case "auth_tokens":
+		return row{"user_id": 1, "hash": fmt.Sprintf("hash-%v", id), "kind": "web", "expires_at": t0.Add(24 * time.Hour), "created_at": t0}
+	case "sessions":
+		return row{"uid": fmt.Sprintf("s%v@test", id), "org_id": 1, "format_slug": "intro", "title": "Intro", "starts_at": t0, "ends_at": t0.Add(2 * time.Hour),
+			"capacity": 2, "language": "fr", "status": "scheduled", "created_at": t0, "updated_at": t0}
+	case "registrations":
+		return row{"session_id": 1, "org_id": 1, "status": "booked", "attendance": "unknown", "token": fmt.Sprintf("token-%v", id), "created_at": t0, "updated_at": t0}
+	case "audit_entries":
+		return row{"org_id": 1, "actor": "test", "action": "test", "created_at": t0}
+	case "outbox_messages":
+		return row{"org_id": 1, "session_id": 1, "kind": "booked", "to_email": "p@example.ch", "from_email": "rh@example.ch", "subject": "s",
+			"text_body": "t", "html_body": "h", "ics": "", "ics_method": "REQUEST", "message_id": fmt.Sprintf("m%v@test", id), "status": "pending",
+			"next_attempt_at": t0, "created_at": t0}
+	case "feedback":
+		return row{"registration_id": 1, "session_id": 1, "org_id": 1, "overall": 4, "will_use": 4, "confidence_before": 2, "confidence_after": 4, "created_at": t0, "updated_at": t0}
+	}
+	return row{}
+}
+
+// insertRow inserts r into table, completed by rowDefaults.
+func insertRow(ctx context.Context, db execer, table string, r row) error {
+	full := rowDefaults(table, r["id"])
+	maps.Copy(full, r)
+	cols := slices.Sorted(maps.Keys(full))
+	marks := make([]string, len(cols))
+	args := make([]any, len(cols))
+	for i, c := range cols {
+		marks[i] = fmt.Sprintf("$%d", i+1)
+		args[i] = full[c]
+	}
+	_, err := db.ExecContext(ctx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")", args...)
+	return err
+}
+
+type tableRow struct {
+	table string
+	row   row
+}
+
+// fixture is one of everything, all linked, and waiting list 1 of session 1.
+var fixture = []tableRow{
+	{"orgs", row{"id": 1}},
+	{"departments", row{"id": 1}},
+	{"people", row{"id": 1, "department_id": 1}},
+	{"people", row{"id": 2, "department_id": 1}},
+	{"users", row{"id": 1}},
+	{"auth_tokens", row{"id": 1}},
+	{"sessions", row{"id": 1, "created_by": 1}},
+	{"session_trainers", row{"session_id": 1, "user_id": 1}},
+	{"registrations", row{"id": 1, "person_id": 1, "attendance_by": 1, "anon_department_id": 1}},
+	{"registrations", row{"id": 2, "person_id": 2, "status": "waitlisted", "waitlist_position": 1}},
+	{"audit_entries", row{"id": 1, "session_id": 1, "person_id": 1, "actor_user_id": 1}},
+	{"outbox_messages", row{"id": 1, "registration_id": 1}},
+	{"feedback", row{"id": 1}},
+}
+
+// TestConstraints checks that the database itself refuses what breaks an
+// invariant, whatever the Go code does, and applies the ON DELETE actions.
+func TestConstraints(t *testing.T) {
+	type change struct {
+		sql   string     // a statement, or
+		table string     // a row to insert
+		row   row        //
+		err   [2]string  // refused: what the error says on SQLite and on PostgreSQL
+		after [][]string // then: query, the value it must give
+	}
+	fk := func(name string) [2]string { return [2]string{"FOREIGN KEY constraint failed", name} }
+	ck := func(name string) [2]string { return [2]string{name, name} }
+	waitlistUnique := [2]string{"UNIQUE constraint failed: registrations.session_id, registrations.waitlist_position", "ux_registrations_session_waitlist"}
+	cases := map[string][]change{
+		"capacity 0":                        {{table: "sessions", row: row{"id": 9, "capacity": 0}, err: ck("ck_sessions_capacity")}},
+		"capacity set to 0":                 {{sql: "UPDATE sessions SET capacity = 0 WHERE id = 1", err: ck("ck_sessions_capacity")}},
+		"ends before starts":                {{table: "sessions", row: row{"id": 9, "ends_at": t0.Add(-time.Minute)}, err: ck("ck_sessions_ends_after_starts")}},
+		"ends when it starts":               {{table: "sessions", row: row{"id": 9, "ends_at": t0}, err: ck("ck_sessions_ends_after_starts")}},
+		"unknown session status":            {{table: "sessions", row: row{"id": 9, "status": "draft"}, err: ck("ck_sessions_status")}},
+		"unknown session language":          {{table: "sessions", row: row{"id": 9, "language": "it"}, err: ck("ck_sessions_language")}},
+		"session of no commune":             {{table: "sessions", row: row{"id": 9, "org_id": 99}, err: fk("fk_sessions_org")}},
+		"session by no user":                {{table: "sessions", row: row{"id": 9, "created_by": 99}, err: fk("fk_sessions_created_by")}},
+		"waitlisted without position":       {{table: "registrations", row: row{"id": 9, "person_id": 3, "status": "waitlisted"}, err: ck("ck_registrations_waitlist")}},
+		"waitlisted at position 0":          {{table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 0}, err: ck("ck_registrations_waitlist")}},
+		"booked with a position":            {{table: "registrations", row: row{"id": 9, "waitlist_position": 2}, err: ck("ck_registrations_waitlist")}},
+		"cancelled with a position":         {{table: "registrations", row: row{"id": 9, "status": "cancelled", "waitlist_position": 2}, err: ck("ck_registrations_waitlist")}},
+		"promoted keeping a position":       {{sql: "UPDATE registrations SET status = 'booked' WHERE id = 2", err: ck("ck_registrations_waitlist")}},
+		"duplicate waitlist position":       {{table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 1}, err: waitlistUnique}},
+		"unknown registration status":       {{table: "registrations", row: row{"id": 9, "status": "pending"}, err: ck("ck_registrations_status")}},
+		"unknown attendance":                {{table: "registrations", row: row{"id": 9, "attendance": "late"}, err: ck("ck_registrations_attendance")}},
+		"registration of no session":        {{table: "registrations", row: row{"id": 9, "session_id": 99}, err: fk("fk_registrations_session")}},
+		"registration of no person":         {{table: "registrations", row: row{"id": 9, "person_id": 99}, err: fk("fk_registrations_person")}},
+		"registration of no commune":        {{table: "registrations", row: row{"id": 9, "org_id": 99}, err: fk("fk_registrations_org")}},
+		"unknown user role":                 {{table: "users", row: row{"id": 9, "role": "root"}, err: ck("ck_users_role")}},
+		"unknown user language":             {{table: "users", row: row{"id": 9, "language": "en"}, err: ck("ck_users_language")}},
+		"unknown person role":               {{table: "people", row: row{"id": 9, "role": "mayor"}, err: ck("ck_people_role")}},
+		"person in no department":           {{table: "people", row: row{"id": 9, "department_id": 99}, err: fk("fk_people_department")}},
+		"unknown token kind":                {{table: "auth_tokens", row: row{"id": 9, "kind": "cli"}, err: ck("ck_auth_tokens_kind")}},
+		"token of no user":                  {{table: "auth_tokens", row: row{"id": 9, "user_id": 99}, err: fk("fk_auth_tokens_user")}},
+		"unknown outbox status":             {{table: "outbox_messages", row: row{"id": 9, "status": "queued"}, err: ck("ck_outbox_messages_status")}},
+		"rating 0":                          {{table: "feedback", row: row{"id": 9, "registration_id": 2, "overall": 0}, err: ck("ck_feedback_overall")}},
+		"rating 6":                          {{table: "feedback", row: row{"id": 9, "registration_id": 2, "confidence_after": 6}, err: ck("ck_feedback_confidence_after")}},
+		"feedback of no registration":       {{table: "feedback", row: row{"id": 9, "registration_id": 99}, err: fk("fk_feedback_registration")}},
+		"trainer of no session":             {{table: "session_trainers", row: row{"session_id": 99, "user_id": 1}, err: fk("fk_session_trainers_session")}},
+		"deleting a department with people": {{sql: "DELETE FROM departments WHERE id = 1", err: fk("fk_people_department")}},
+		"deleting a commune in use":         {{sql: "DELETE FROM orgs WHERE id = 1", err: fk("fk_")}},
+		"valid rows pass": {
+			{table: "sessions", row: row{"id": 9, "capacity": 1}},
+			{table: "registrations", row: row{"id": 9, "person_id": 3, "status": "waitlisted", "waitlist_position": 2}},
+			{table: "registrations", row: row{"id": 10, "status": "cancelled"}},
+			{table: "registrations", row: row{"id": 11, "session_id": 9, "status": "waitlisted", "waitlist_position": 1}},
+			{table: "feedback", row: row{"id": 9, "registration_id": 2, "overall": 1, "will_use": 5}},
+		},
+		"deleting a person keeps their registrations, anonymous": {{sql: "DELETE FROM people WHERE id = 1", after: [][]string{
+			{"SELECT COUNT(*) FROM registrations WHERE id = 1 AND person_id IS NULL", "1"},
+			{"SELECT COUNT(*) FROM audit_entries WHERE id = 1 AND person_id IS NULL", "1"},
+			{"SELECT COUNT(*) FROM feedback", "1"},
+		}}},
+		"deleting a department clears the anonymous department": {
+			{sql: "UPDATE people SET department_id = NULL"},
+			{sql: "DELETE FROM departments WHERE id = 1", after: [][]string{
+				{"SELECT COUNT(*) FROM registrations WHERE id = 1 AND anon_department_id IS NULL", "1"},
+			}}},
+		"deleting a session takes what belongs to it": {{sql: "DELETE FROM sessions WHERE id = 1", after: [][]string{
+			{"SELECT COUNT(*) FROM registrations", "0"},
+			{"SELECT COUNT(*) FROM session_trainers", "0"},
+			{"SELECT COUNT(*) FROM audit_entries", "0"},
+			{"SELECT COUNT(*) FROM outbox_messages", "0"},
+			{"SELECT COUNT(*) FROM feedback", "0"},
+			{"SELECT COUNT(*) FROM people", "3"},
+		}}},
+		"deleting a registration takes its mail and feedback": {{sql: "DELETE FROM registrations WHERE id = 1", after: [][]string{
+			{"SELECT COUNT(*) FROM outbox_messages", "0"},
+			{"SELECT COUNT(*) FROM feedback", "0"},
+			{"SELECT COUNT(*) FROM registrations", "1"},
+		}}},
+		"deleting a user keeps the history": {{sql: "DELETE FROM users WHERE id = 1", after: [][]string{
+			{"SELECT COUNT(*) FROM auth_tokens", "0"},
+			{"SELECT COUNT(*) FROM session_trainers", "0"},
+			{"SELECT COUNT(*) FROM sessions WHERE created_by IS NULL", "1"},
+			{"SELECT COUNT(*) FROM registrations WHERE id = 1 AND attendance_by IS NULL", "1"},
+			{"SELECT COUNT(*) FROM audit_entries WHERE id = 1 AND actor_user_id IS NULL", "1"},
+		}}},
+	}
+	ctx := context.Background()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sqlDB, _ := s.SQL()
+		for _, f := range append(fixture, tableRow{"people", row{"id": 3}}) {
+			if err := insertRow(ctx, sqlDB, f.table, f.row); err != nil {
+				t.Fatalf("fixture %s %v: %v", f.table, f.row, err)
+			}
+		}
+		dialect := 0
+		if s.Dialect() == store.Postgres {
+			dialect = 1
+		}
+		for name, changes := range cases {
+			t.Run(name, func(t *testing.T) {
+				// Each case runs in a transaction rolled back at its end.
+				tx, err := sqlDB.BeginTx(ctx, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tx.Rollback()
+				for _, c := range changes {
+					if c.sql != "" {
+						_, err = tx.ExecContext(ctx, c.sql)
+					} else {
+						err = insertRow(ctx, tx, c.table, c.row)
+					}
+					want := c.err[dialect]
+					switch {
+					case want == "" && err != nil:
+						t.Fatalf("%s%v: %v", c.sql, c.row, err)
+					case want != "" && err == nil:
+						t.Fatalf("%s%v: accepted, want refused (%s)", c.sql, c.row, want)
+					case want != "" && !strings.Contains(err.Error(), want):
+						t.Fatalf("%s%v: %v, want an error about %s", c.sql, c.row, err, want)
+					}
+					for _, q := range c.after {
+						var got string
+						if err := tx.QueryRowContext(ctx, q[0]).Scan(&got); err != nil {
+							t.Fatalf("%s: %v", q[0], err)
+						}
+						if got != q[1] {
+							t.Errorf("%s = %s, want %s", q[0], got, q[1])
+						}
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestShiftWaitlist moves waiting lists forward under the unique index,
+// with row ids in the opposite order to positions, which is where an UPDATE
+// of "position - n" collides row by row.
+func TestShiftWaitlist(t *testing.T) {
+	ctx := context.Background()
+	cases := map[string]struct {
+		gone     []int // positions leaving the list (cancelled or promoted)
+		after, n int
+		want     []int // positions left, by registration id order
+	}{
+		"cancel the second":  {gone: []int{2}, after: 2, n: 1, want: []int{4, 3, 2, 1}},
+		"cancel the last":    {gone: []int{5}, after: 5, n: 1, want: []int{4, 3, 2, 1}},
+		"promote the first":  {gone: []int{1}, after: 1, n: 1, want: []int{4, 3, 2, 1}},
+		"promote three":      {gone: []int{1, 2, 3}, after: 3, n: 3, want: []int{2, 1}},
+		"nothing behind":     {gone: nil, after: 5, n: 1, want: []int{5, 4, 3, 2, 1}},
+		"promote everything": {gone: []int{1, 2, 3, 4, 5}, after: 5, n: 5, want: nil},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *store.Store) {
+				sqlDB, _ := s.SQL()
+				for _, f := range fixture[:7] { // a commune, people, a session
+					if err := insertRow(ctx, sqlDB, f.table, f.row); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for i := range 5 { // ids 11..15 hold positions 5..1
+					pos := 5 - i
+					r := row{"id": 11 + i, "status": "waitlisted", "waitlist_position": pos}
+					if slices.Contains(tc.gone, pos) {
+						r = row{"id": 11 + i, "status": "cancelled"}
+					}
+					if err := insertRow(ctx, sqlDB, "registrations", r); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := s.Tx(ctx, func(tx *store.Store) error { return tx.ShiftWaitlist(ctx, 1, tc.after, tc.n) }); err != nil {
+					t.Fatalf("ShiftWaitlist: %v", err)
+				}
+				var got []int
+				rows, err := sqlDB.QueryContext(ctx, "SELECT waitlist_position FROM registrations WHERE status = 'waitlisted' ORDER BY id")
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var p int
+					if err := rows.Scan(&p); err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, p)
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Errorf("positions %v, want %v", got, tc.want)
+				}
+			})
+		})
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	catalogdata "github.com/atelier-ch/atelier/catalog"
+	"github.com/atelier-ch/atelier/internal/app"
 	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/config"
@@ -162,15 +163,21 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Deps{Store: s, Catalog: cat, Log: log, BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom})
+	// The composition root: the domain services over the store, then the
+	// web layer over them.
+	svc, err := app.Build(app.Config{Store: s, Catalog: cat, BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Log: log})
 	if err != nil {
 		return err
 	}
-	if err := e.bootstrapAdmin(ctx, cfg, srv.Auth(), log); err != nil {
+	srv, err := web.New(web.Deps{Services: svc, Log: log, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return err
+	}
+	if err := e.bootstrapAdmin(ctx, cfg, svc.Auth, log); err != nil {
 		return err
 	}
 	if *withDemo {
-		if err := e.seedDemo(ctx, s, srv.Auth(), cat, cfg.BaseURL); err != nil {
+		if err := e.seedDemo(ctx, s, svc.Auth, cat, cfg.BaseURL); err != nil {
 			return err
 		}
 	}

@@ -311,7 +311,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		_ = json.Unmarshal(body, &p)
 		ids = append(ids, p.ID)
 	}
-	code, body := servers[0].do(t, "POST", "/api/v1/sessions", map[string]any{"format": "ecublens-collaborateurs", "starts_at": "2026-05-05T09:00:00+02:00", "capacity": 12, "location": map[string]string{"name": "Salle"}})
+	code, body := servers[0].do(t, "POST", "/api/v1/sessions", map[string]any{"format": "ecublens-collaborateurs", "starts_at": time.Now().AddDate(0, 1, 0).Format(time.RFC3339), "capacity": 12, "location": map[string]string{"name": "Salle"}})
 	if code != 201 {
 		t.Fatalf("session: %d %s", code, body)
 	}

@@ -11,10 +11,13 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -31,45 +34,47 @@ const (
 	maxText       = 2000
 )
 
+// Store is what attendance reads outside a transaction.
+type Store interface {
+	Tx(ctx context.Context, fn func(tx *store.Store) error) error
+	Session(ctx context.Context, id int64) (*store.Session, error)
+	SessionTrainers(ctx context.Context, sessionIDs []int64) (map[int64][]int64, error)
+	RegistrationByToken(ctx context.Context, token string) (*store.Registration, error)
+	Feedback(ctx context.Context, registrationID int64) (*store.Feedback, error)
+	SaveFeedback(ctx context.Context, f *store.Feedback) error
+}
+
 // Service applies the attendance rules.
 type Service struct {
-	store *store.Store
-	dir   *directory.Service
+	store Store
 	now   func() time.Time
 }
 
 // New returns a Service.
-func New(s *store.Store, now func() time.Time) *Service {
-	return &Service{store: s, dir: directory.New(s), now: now}
+func New(s Store, now func() time.Time) *Service {
+	return &Service{store: s, now: now}
 }
 
-// access checks that the actor may take attendance in sess now: HR of the
+// access checks that the caller may take attendance in sess now: HR of the
 // session's commune, or one of its trainers, once the doors are open.
-func (s *Service) access(ctx context.Context, tx *store.Store, actor booking.Actor, sess *store.Session) error {
-	if sess.OrgID != actor.OrgID {
-		return store.ErrNotFound
+// Attendance goes on once the session is held: that is when it matters.
+func (s *Service) access(ctx context.Context, tx *store.Store, caller access.Caller, sess *store.Session) error {
+	t, err := tx.SessionTrainers(ctx, []int64{sess.ID})
+	if err != nil {
+		return err
 	}
-	switch {
-	case actor.IsStaff():
-	case actor.Role == store.RoleTrainer && actor.UserID != nil:
-		ok, err := tx.IsSessionTrainer(ctx, sess.ID, *actor.UserID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apperr.Forbidden("err.not_your_session")
-		}
-	default:
-		return apperr.Forbidden("err.forbidden")
+	if err := caller.OnSession(access.TakeAttendance, access.Session{OrgID: sess.OrgID, Open: sess.OpenToOtherCommunes, Trainers: t[sess.ID]}); err != nil {
+		return err
+	}
+	if err := schedule.Live(sess); err != nil {
+		return err
 	}
 	now := s.now()
-	if sess.Status == store.SessionCancelled {
-		return apperr.Conflict("err.session_cancelled")
-	}
 	if now.Before(sess.StartsAt.Add(-DoorsOpen)) {
 		return apperr.Conflict("err.attendance_too_early")
 	}
-	if !actor.IsStaff() && now.After(sess.EndsAt.Add(TrainerWindow)) {
+	// Trainers mark during the week after; HR at any time.
+	if caller.Role == access.RoleTrainer && now.After(sess.EndsAt.Add(TrainerWindow)) {
 		return apperr.Conflict("err.attendance_too_late")
 	}
 	return nil
@@ -77,7 +82,7 @@ func (s *Service) access(ctx context.Context, tx *store.Store, actor booking.Act
 
 // Mark sets a registration's attendance. Only booked registrations can be
 // marked; the time and the acting user are kept.
-func (s *Service) Mark(ctx context.Context, actor booking.Actor, regID int64, status string) (*store.Registration, error) {
+func (s *Service) Mark(ctx context.Context, caller access.Caller, regID int64, status string) (*store.Registration, error) {
 	if !slices.Contains(Statuses, status) {
 		return nil, apperr.Invalid("status", "err.attendance_status")
 	}
@@ -91,22 +96,22 @@ func (s *Service) Mark(ctx context.Context, actor booking.Actor, regID int64, st
 		if err != nil {
 			return err
 		}
-		if err := s.access(ctx, tx, actor, sess); err != nil {
+		if err := s.access(ctx, tx, caller, sess); err != nil {
 			return err
 		}
 		if r, err = tx.Registration(ctx, regID); err != nil {
 			return err
 		}
-		if err := s.set(ctx, tx, actor, sess, r, status, "attendance"); err != nil {
+		if err := s.set(ctx, tx, caller, sess, r, status, "attendance"); err != nil {
 			return err
 		}
-		out = r
+		out = redacted(caller, sess, r)
 		return nil
 	})
 	return out, err
 }
 
-func (s *Service) set(ctx context.Context, tx *store.Store, actor booking.Actor, sess *store.Session, r *store.Registration, status, action string) error {
+func (s *Service) set(ctx context.Context, tx *store.Store, caller access.Caller, sess *store.Session, r *store.Registration, status, action string) error {
 	if r.Status != store.RegBooked {
 		return apperr.Conflict("err.attendance_not_booked")
 	}
@@ -116,12 +121,12 @@ func (s *Service) set(ctx context.Context, tx *store.Store, actor booking.Actor,
 	if status == store.AttendUnknown {
 		r.AttendanceAt, r.AttendanceBy = nil, nil
 	} else {
-		r.AttendanceAt, r.AttendanceBy = &now, actor.UserID
+		r.AttendanceAt, r.AttendanceBy = &now, caller.UserRef()
 	}
 	if err := tx.SaveRegistration(ctx, r); err != nil {
 		return err
 	}
-	return booking.Audit(ctx, tx, actor, sess.OrgID, sess.ID, action, map[string]any{
+	return audit.Record(ctx, tx, caller, sess.OrgID, sess.ID, action, map[string]any{
 		"registration_id": r.ID, "person_id": r.PersonID, "from": from, "to": status,
 	}, now)
 }
@@ -137,7 +142,7 @@ type CheckInResult struct {
 // CheckIn marks present the registration a participant's QR code names.
 // The code holds the personal link; the bare token works too. A token of
 // another session is not found; scanning twice changes nothing.
-func (s *Service) CheckIn(ctx context.Context, actor booking.Actor, sessionID int64, code string) (*CheckInResult, error) {
+func (s *Service) CheckIn(ctx context.Context, caller access.Caller, sessionID int64, code string) (*CheckInResult, error) {
 	token := tokenFrom(code)
 	if token == "" {
 		return nil, apperr.Invalid("token", "err.required")
@@ -148,7 +153,7 @@ func (s *Service) CheckIn(ctx context.Context, actor booking.Actor, sessionID in
 		if err != nil {
 			return err
 		}
-		if err := s.access(ctx, tx, actor, sess); err != nil {
+		if err := s.access(ctx, tx, caller, sess); err != nil {
 			return err
 		}
 		r, err := tx.RegistrationByToken(ctx, token)
@@ -164,10 +169,13 @@ func (s *Service) CheckIn(ctx context.Context, actor booking.Actor, sessionID in
 				out.Name = p.Name
 			}
 		}
-		if out.Already {
-			return nil
+		if !out.Already {
+			if err := s.set(ctx, tx, caller, sess, r, store.AttendPresent, "checked_in"); err != nil {
+				return err
+			}
 		}
-		return s.set(ctx, tx, actor, sess, r, store.AttendPresent, "checked_in")
+		out.Registration = redacted(caller, sess, r)
+		return nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.NotFound("err.checkin_unknown")
@@ -203,7 +211,7 @@ type WalkIn struct {
 // AddWalkIn registers someone on the spot and marks them present, beyond
 // the capacity if need be: they are in the room. A known email reuses the
 // person.
-func (s *Service) AddWalkIn(ctx context.Context, actor booking.Actor, sessionID int64, in WalkIn) (*store.Registration, *store.Person, error) {
+func (s *Service) AddWalkIn(ctx context.Context, caller access.Caller, sessionID int64, in WalkIn) (*store.Registration, *store.Person, error) {
 	if in.Role == "" {
 		in.Role = "staff"
 	}
@@ -214,10 +222,9 @@ func (s *Service) AddWalkIn(ctx context.Context, actor booking.Actor, sessionID 
 		if err != nil {
 			return err
 		}
-		if err := s.access(ctx, tx, actor, sess); err != nil {
+		if err := s.access(ctx, tx, caller, sess); err != nil {
 			return err
 		}
-		dir := directory.New(tx)
 		if in.Email != "" {
 			if p, err := tx.PersonByEmail(ctx, sess.OrgID, strings.TrimSpace(in.Email)); err == nil {
 				person = p
@@ -227,7 +234,7 @@ func (s *Service) AddWalkIn(ctx context.Context, actor booking.Actor, sessionID 
 		}
 		if person == nil {
 			email := in.Email
-			if person, err = dir.CreatePerson(ctx, sess.OrgID, directory.PersonInput{Name: &in.Name, Email: &email, Role: &in.Role, DepartmentID: in.DepartmentID}); err != nil {
+			if person, err = directory.CreatePerson(ctx, tx, sess.OrgID, directory.PersonInput{Name: &in.Name, Email: &email, Role: &in.Role, DepartmentID: in.DepartmentID}); err != nil {
 				return err
 			}
 		}
@@ -246,7 +253,7 @@ func (s *Service) AddWalkIn(ctx context.Context, actor booking.Actor, sessionID 
 			r.Sequence++
 		}
 		r.Status, r.WaitlistPosition, r.CancelledAt = store.RegBooked, nil, nil
-		r.Attendance, r.AttendanceAt, r.AttendanceBy, r.UpdatedAt = store.AttendPresent, &now, actor.UserID, now
+		r.Attendance, r.AttendanceAt, r.AttendanceBy, r.UpdatedAt = store.AttendPresent, &now, caller.UserRef(), now
 		if ok {
 			err = tx.SaveRegistration(ctx, r)
 		} else {
@@ -260,8 +267,8 @@ func (s *Service) AddWalkIn(ctx context.Context, actor booking.Actor, sessionID 
 				return err
 			}
 		}
-		reg = r
-		return booking.Audit(ctx, tx, actor, sess.OrgID, sessionID, "walk_in", map[string]any{
+		reg = redacted(caller, sess, r)
+		return audit.Record(ctx, tx, caller, sess.OrgID, sessionID, "walk_in", map[string]any{
 			"registration_id": r.ID, "person_id": person.ID, "person": person.Name,
 		}, now)
 	})
@@ -296,6 +303,9 @@ func (s *Service) SaveFeedback(ctx context.Context, token string, a Answers) (*s
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	if len(token) < 16 || len(token) > 64 {
+		return nil, store.ErrNotFound
+	}
 	r, err := s.store.RegistrationByToken(ctx, token)
 	if err != nil {
 		return nil, err
@@ -321,8 +331,8 @@ func (s *Service) SaveFeedback(ctx context.Context, token string, a Answers) (*s
 
 // FeedbackRefusal says why a registration cannot give feedback now, or nil.
 func (s *Service) FeedbackRefusal(sess *store.Session, r *store.Registration) error {
-	if sess.Status == store.SessionCancelled {
-		return apperr.Conflict("err.session_cancelled")
+	if err := schedule.Live(sess); err != nil {
+		return err
 	}
 	if r.Status != store.RegBooked {
 		return apperr.Conflict("err.feedback_not_booked")
@@ -333,22 +343,6 @@ func (s *Service) FeedbackRefusal(sess *store.Session, r *store.Registration) er
 	return nil
 }
 
-// Present lists the booked registrations of a session marked present: the
-// people a certificate is for.
-func (s *Service) Present(ctx context.Context, sessionID int64) ([]store.RegistrationRow, error) {
-	rows, err := s.store.RegistrationRows(ctx, store.RegistrationFilter{SessionID: sessionID, Status: []string{store.RegBooked}})
-	if err != nil {
-		return nil, err
-	}
-	out := rows[:0]
-	for _, r := range rows {
-		if r.Attendance == store.AttendPresent {
-			out = append(out, r)
-		}
-	}
-	return out, nil
-}
-
 // CertificateRefusal says why a registration has no certificate yet, or
 // nil: only people booked and marked present get one.
 func CertificateRefusal(r *store.Registration) error {
@@ -356,4 +350,15 @@ func CertificateRefusal(r *store.Registration) error {
 		return apperr.Conflict("participant.no_certificate_hint")
 	}
 	return nil
+}
+
+// redacted is a copy of r without its personal token unless the caller may
+// hold it (HR of the person's commune): a trainer checks people in, the
+// link to their page is none of their business.
+func redacted(caller access.Caller, sess *store.Session, r *store.Registration) *store.Registration {
+	out := *r
+	if !caller.CanSeeToken(access.Registration{ID: r.ID, OrgID: r.OrgID, Session: access.Session{OrgID: sess.OrgID, Open: sess.OpenToOtherCommunes}}) {
+		out.Token = ""
+	}
+	return &out
 }

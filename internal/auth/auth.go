@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/i18n"
@@ -30,28 +31,32 @@ const (
 	maxPassword = 72 // bcrypt ignores what is beyond 72 bytes
 )
 
-// Principal is the signed-in user a request acts as.
-type Principal struct {
-	User *store.User
-}
-
-// Role returns the user's role.
-func (p *Principal) Role() string { return p.User.Role }
-
-// OrgID returns the user's commune, 0 for an admin without one.
-func (p *Principal) OrgID() int64 {
-	if p.User.OrgID == nil {
-		return 0
+// Caller describes a signed-in account to the domain's access policy.
+func Caller(u *store.User) access.Caller {
+	var org int64
+	if u.OrgID != nil {
+		org = *u.OrgID
 	}
-	return *p.User.OrgID
+	return access.User(u.ID, u.Email, u.Role, org)
 }
 
-// Is reports whether the user has one of roles.
-func (p *Principal) Is(roles ...string) bool { return slices.Contains(roles, p.User.Role) }
+// Store is what accounts need from the data layer.
+type Store interface {
+	UserByEmail(ctx context.Context, email string) (*store.User, error)
+	User(ctx context.Context, id int64) (*store.User, error)
+	Users(ctx context.Context, orgID int64) ([]store.User, error)
+	OrgsByID(ctx context.Context, ids []int64) (map[int64]*store.Org, error)
+	OrgBySlug(ctx context.Context, slug string) (*store.Org, error)
+	CreateUser(ctx context.Context, u *store.User) error
+	SetUserRole(ctx context.Context, id int64, role string) error
+	CreateAuthToken(ctx context.Context, t *store.AuthToken) error
+	UserByTokenHash(ctx context.Context, hash, kind string, now time.Time) (*store.User, *store.AuthToken, error)
+	DeleteAuthToken(ctx context.Context, hash string) error
+}
 
 // Service issues and checks credentials.
 type Service struct {
-	store *store.Store
+	store Store
 	now   func() time.Time
 	cost  int
 	dummy []byte
@@ -77,7 +82,7 @@ const CacheTTL = 15 * time.Second
 const maxCached = 10000
 
 // New returns a Service; now is the clock (time.Now in production).
-func New(s *store.Store, now func() time.Time, bcryptCost int) *Service {
+func New(s Store, now func() time.Time, bcryptCost int) *Service {
 	if bcryptCost == 0 {
 		bcryptCost = bcrypt.DefaultCost
 	}
@@ -136,7 +141,7 @@ func (a *Service) Login(ctx context.Context, email, password, kind, addr string)
 }
 
 // Authenticate finds the user owning an unexpired token of kind.
-func (a *Service) Authenticate(ctx context.Context, token, kind string) (*Principal, error) {
+func (a *Service) Authenticate(ctx context.Context, token, kind string) (*store.User, error) {
 	if token == "" || len(token) > 128 {
 		return nil, apperr.Unauthorized("err.unauthenticated")
 	}
@@ -148,7 +153,7 @@ func (a *Service) Authenticate(ctx context.Context, token, kind string) (*Princi
 	a.mu.Unlock()
 	if ok && now.Before(c.until) {
 		u := c.user
-		return &Principal{User: &u}, nil
+		return &u, nil
 	}
 	u, t, err := a.store.UserByTokenHash(ctx, h, kind, now)
 	if errors.Is(err, store.ErrNotFound) {
@@ -167,7 +172,7 @@ func (a *Service) Authenticate(ctx context.Context, token, kind string) (*Princi
 	}
 	a.cache[key] = cached{user: *u, until: until}
 	a.mu.Unlock()
-	return &Principal{User: u}, nil
+	return u, nil
 }
 
 // forget drops every cached check of a token.
@@ -204,7 +209,13 @@ type NewUser struct {
 
 // CreateUser validates and creates an account. An hr user may only create
 // hr and trainer accounts of their own commune; an admin may create any.
-func (a *Service) CreateUser(ctx context.Context, actor *Principal, in NewUser) (*store.User, error) {
+// The command line (no caller) may create any.
+func (a *Service) CreateUser(ctx context.Context, caller *access.Caller, in NewUser) (*Account, error) {
+	if caller != nil && caller.Platform(access.ManageOrgs) != nil {
+		if err := caller.Commune(access.ManageAccounts, caller.OrgID); err != nil {
+			return nil, err
+		}
+	}
 	var v apperr.Validation
 	email, ok := clean.Email(in.Email)
 	if !ok {
@@ -233,19 +244,23 @@ func (a *Service) CreateUser(ctx context.Context, actor *Principal, in NewUser) 
 		return nil, err
 	}
 	var orgID *int64
+	var orgSlug string
 	switch {
-	case actor != nil && !actor.Is(store.RoleAdmin):
+	case caller != nil && caller.Role != access.RoleAdmin:
 		if in.Role == store.RoleAdmin {
 			return nil, apperr.Forbidden("err.forbidden")
 		}
 		if in.Org != "" {
 			o, err := a.store.OrgBySlug(ctx, in.Org)
-			if err != nil || o.ID != actor.OrgID() {
+			if err != nil || o.ID != caller.OrgID {
 				v.Add("org", "err.org_unknown")
 			}
 		}
-		id := actor.OrgID()
+		id := caller.OrgID
 		orgID = &id
+		if orgs, err := a.store.OrgsByID(ctx, []int64{id}); err == nil && orgs[id] != nil {
+			orgSlug = orgs[id].Slug
+		}
 	case in.Org != "":
 		o, err := a.store.OrgBySlug(ctx, in.Org)
 		if errors.Is(err, store.ErrNotFound) {
@@ -253,7 +268,7 @@ func (a *Service) CreateUser(ctx context.Context, actor *Principal, in NewUser) 
 		} else if err != nil {
 			return nil, err
 		} else {
-			orgID = &o.ID
+			orgID, orgSlug = &o.ID, o.Slug
 		}
 	case in.Role != store.RoleAdmin:
 		v.Add("org", "err.org_required")
@@ -267,7 +282,7 @@ func (a *Service) CreateUser(ctx context.Context, actor *Principal, in NewUser) 
 	} else if err != nil {
 		return nil, err
 	}
-	return u, nil
+	return &Account{User: *u, OrgSlug: orgSlug}, nil
 }
 
 // BootstrapAdmin creates an admin with email and password unless an account
@@ -287,9 +302,9 @@ func (a *Service) BootstrapAdmin(ctx context.Context, email, password string) (b
 
 // SetRole changes an account's role (admins only): an admin cannot demote
 // themself, so that a commune never loses its last way in by accident.
-func (a *Service) SetRole(ctx context.Context, actor *Principal, userID int64, role string) (*store.User, error) {
-	if !actor.Is(store.RoleAdmin) {
-		return nil, apperr.Forbidden("err.forbidden")
+func (a *Service) SetRole(ctx context.Context, caller access.Caller, userID int64, role string) (*Account, error) {
+	if err := caller.Platform(access.ManageRoles); err != nil {
+		return nil, err
 	}
 	if !slices.Contains(store.UserRoles, role) {
 		return nil, apperr.Invalid("role", "err.user_role", strings.Join(store.UserRoles, ", "))
@@ -298,7 +313,7 @@ func (a *Service) SetRole(ctx context.Context, actor *Principal, userID int64, r
 	if err != nil {
 		return nil, err
 	}
-	if u.ID == actor.User.ID && role != store.RoleAdmin {
+	if u.ID == caller.UserID && role != store.RoleAdmin {
 		return nil, apperr.Conflict("err.self_demote")
 	}
 	if role != store.RoleAdmin && u.OrgID == nil {
@@ -309,7 +324,13 @@ func (a *Service) SetRole(ctx context.Context, actor *Principal, userID int64, r
 	}
 	a.forgetUser(userID)
 	u.Role = role
-	return u, nil
+	out := &Account{User: *u}
+	if u.OrgID != nil {
+		if orgs, err := a.store.OrgsByID(ctx, []int64{*u.OrgID}); err == nil && orgs[*u.OrgID] != nil {
+			out.OrgSlug = orgs[*u.OrgID].Slug
+		}
+	}
+	return out, nil
 }
 
 // forgetUser drops the cached checks of a user's tokens.
@@ -321,4 +342,65 @@ func (a *Service) forgetUser(userID int64) {
 		}
 	}
 	a.mu.Unlock()
+}
+
+// Account is a user as lists show it, with the slug of their commune.
+type Account struct {
+	store.User
+	OrgSlug string
+}
+
+// Users lists accounts: an hr user's commune's; for an admin every account,
+// or one commune's when the admin acts in it.
+func (a *Service) Users(ctx context.Context, caller access.Caller) ([]Account, error) {
+	var orgID int64
+	if caller.Platform(access.ListAllUsers) != nil || caller.OrgID != 0 {
+		if err := caller.Commune(access.ManageAccounts, caller.OrgID); err != nil {
+			return nil, err
+		}
+		orgID = caller.OrgID
+	}
+	users, err := a.store.Users(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(users))
+	for _, u := range users {
+		if u.OrgID != nil {
+			ids = append(ids, *u.OrgID)
+		}
+	}
+	orgs, err := a.store.OrgsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Account, len(users))
+	for i, u := range users {
+		out[i] = Account{User: u}
+		if u.OrgID != nil {
+			if o, ok := orgs[*u.OrgID]; ok {
+				out[i].OrgSlug = o.Slug
+			}
+		}
+	}
+	return out, nil
+}
+
+// Trainers lists the accounts of the caller's commune that can run a
+// session: its trainers and HR.
+func (a *Service) Trainers(ctx context.Context, caller access.Caller) ([]store.User, error) {
+	if err := caller.Commune(access.ScheduleSession, caller.OrgID); err != nil {
+		return nil, err
+	}
+	users, err := a.store.Users(ctx, caller.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := users[:0]
+	for _, u := range users {
+		if u.Role == store.RoleTrainer || u.Role == store.RoleHR {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }

@@ -7,8 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -25,15 +28,19 @@ type BookRequest struct {
 	Audience  *Audience
 }
 
-// Book registers people of the actor's commune into a session, in order:
+// Book registers people of the caller's commune into a session, in order:
 // those who fit are booked, the others join the waiting list. Booking
 // someone already booked or waitlisted changes nothing; someone who had
-// cancelled is registered again. The whole request is one transaction.
-func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req BookRequest) ([]store.Registration, error) {
-	if !actor.IsStaff() {
-		return nil, apperr.Forbidden("err.forbidden")
+// cancelled is registered again. The whole request is one transaction,
+// and only while the session has not started. A session recorded after
+// the fact takes the people who attended, marked present, up to its
+// capacity, without a waiting list or a mail.
+func (b *Service) Book(ctx context.Context, caller access.Caller, sessionID int64, req BookRequest) ([]store.Registration, error) {
+	// The caller must be able to book somewhere before anything is read.
+	if err := caller.Commune(access.BookPeople, caller.OrgID); err != nil {
+		return nil, err
 	}
-	ids, err := b.resolve(ctx, actor, req)
+	ids, err := b.resolve(ctx, caller, req)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +49,7 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 	err = b.store.Tx(ctx, func(tx *store.Store) error {
 		// The people are read, and held shared against an erasure, before
 		// the session is locked: the lock is held as briefly as possible.
-		people, err := tx.SharePeople(ctx, actor.OrgID, ids)
+		people, err := tx.SharePeople(ctx, caller.OrgID, ids)
 		if err != nil {
 			return err
 		}
@@ -62,11 +69,15 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 		if err != nil {
 			return err
 		}
-		if !canSee(actor, sess) {
-			return store.ErrNotFound
+		if err := caller.OnSession(access.BookInto, sessionRef(sess)); err != nil {
+			return err
 		}
-		if sess.Status == store.SessionCancelled {
-			return apperr.Conflict("err.session_cancelled")
+		if sess.RecordPast {
+			if err := schedule.RecordingOpen(sess); err != nil {
+				return err
+			}
+		} else if err := schedule.BookingsOpen(sess, now); err != nil {
+			return err
 		}
 		booked, lastPos := counts.Booked, counts.MaxPosition
 		var fresh, changed []*store.Registration
@@ -83,10 +94,18 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 				r.Sequence++ // their calendar holds a cancellation to supersede
 			default:
 				pid := id
-				r = &store.Registration{SessionID: sessionID, PersonID: &pid, OrgID: actor.OrgID, Attendance: store.AttendUnknown, Token: NewToken(), CreatedAt: now, UpdatedAt: now}
+				r = &store.Registration{SessionID: sessionID, PersonID: &pid, OrgID: caller.OrgID, Attendance: store.AttendUnknown, Token: NewToken(), CreatedAt: now, UpdatedAt: now}
 				fresh = append(fresh, r)
 			}
-			if booked < sess.Capacity {
+			if sess.RecordPast {
+				// Recording who came: present, never waiting.
+				if booked >= sess.Capacity {
+					return apperr.Conflict("err.record_full", sess.Capacity)
+				}
+				r.Status, r.WaitlistPosition = store.RegBooked, nil
+				r.Attendance, r.AttendanceAt, r.AttendanceBy = store.AttendPresent, &now, caller.UserRef()
+				booked++
+			} else if booked < sess.Capacity {
 				r.Status, r.WaitlistPosition = store.RegBooked, nil
 				booked++
 			} else {
@@ -100,7 +119,7 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 		if err := tx.InsertRegistrations(ctx, fresh); err != nil {
 			return err
 		}
-		var log audit
+		var log audit.Log
 		var events []Event
 		for _, r := range changed {
 			if _, reregistered := existing[*r.PersonID]; reregistered {
@@ -114,15 +133,22 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 				detail["position"] = *r.WaitlistPosition
 				kind = EventWaitlisted
 			}
-			log.add(actor, sess.OrgID, sessionID, string(kind), detail, now)
+			if sess.RecordPast {
+				kind = "recorded"
+			}
+			log.Add(caller, sess.OrgID, sessionID, string(kind), detail, now)
 			events = append(events, Event{Kind: kind, SessionID: sessionID, RegistrationID: r.ID, Registration: r, Person: people[*r.PersonID], Session: sess})
 		}
 		out = make([]store.Registration, len(ids))
 		for i, id := range ids {
 			out[i] = *result[id]
+			redact(caller, sess, &out[i])
 		}
-		if err := log.save(ctx, tx); err != nil {
+		if err := log.Save(ctx, tx); err != nil {
 			return err
+		}
+		if sess.RecordPast {
+			return nil // a session of the past: nobody is written to
 		}
 		return b.notify(ctx, tx, events)
 	})
@@ -133,8 +159,8 @@ func (b *Service) Book(ctx context.Context, actor Actor, sessionID int64, req Bo
 }
 
 // resolve turns a request into a list of distinct person ids of the
-// actor's commune, in booking order.
-func (b *Service) resolve(ctx context.Context, actor Actor, req BookRequest) ([]int64, error) {
+// caller's commune, in booking order.
+func (b *Service) resolve(ctx context.Context, caller access.Caller, req BookRequest) ([]int64, error) {
 	given := 0
 	for _, set := range []bool{req.PersonID != nil, req.PersonIDs != nil, req.Audience != nil} {
 		if set {
@@ -174,7 +200,7 @@ func (b *Service) resolve(ctx context.Context, actor Actor, req BookRequest) ([]
 		v.Add("audience.role", "err.person_role", strings.Join(directory.Roles, ", "))
 	}
 	if a.DepartmentID != 0 {
-		if _, err := b.store.Department(ctx, actor.OrgID, a.DepartmentID); errors.Is(err, store.ErrNotFound) {
+		if _, err := b.store.Department(ctx, caller.OrgID, a.DepartmentID); errors.Is(err, store.ErrNotFound) {
 			v.Add("audience.department_id", "err.department_unknown")
 		} else if err != nil {
 			return nil, err
@@ -183,7 +209,7 @@ func (b *Service) resolve(ctx context.Context, actor Actor, req BookRequest) ([]
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	people, _, err := b.store.People(ctx, store.PeopleFilter{OrgID: actor.OrgID, Role: a.Role, DepartmentID: a.DepartmentID})
+	people, _, err := b.store.People(ctx, store.PeopleFilter{OrgID: caller.OrgID, Role: a.Role, DepartmentID: a.DepartmentID})
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +228,7 @@ func (b *Service) resolve(ctx context.Context, actor Actor, req BookRequest) ([]
 
 // promote books up to n people from the head of the waiting list and moves
 // the rest of the list forward.
-func promote(ctx context.Context, tx *store.Store, sess *store.Session, n int, actor Actor, log *audit, now time.Time) ([]store.Registration, error) {
+func promote(ctx context.Context, tx *store.Store, sess *store.Session, n int, caller access.Caller, log *audit.Log, now time.Time) ([]store.Registration, error) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -214,7 +240,7 @@ func promote(ctx context.Context, tx *store.Store, sess *store.Session, n int, a
 	for i := range first {
 		r := &first[i]
 		lastPos = *r.WaitlistPosition
-		log.add(actor, sess.OrgID, sess.ID, "promoted", map[string]any{"registration_id": r.ID, "person_id": r.PersonID, "from_position": lastPos}, now)
+		log.Add(caller, sess.OrgID, sess.ID, "promoted", map[string]any{"registration_id": r.ID, "person_id": r.PersonID, "from_position": lastPos}, now)
 		r.Status, r.WaitlistPosition, r.UpdatedAt = store.RegBooked, nil, now
 		r.Sequence++ // tentative becomes confirmed in their calendar
 		if err := tx.SaveRegistration(ctx, r); err != nil {

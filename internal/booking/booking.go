@@ -1,16 +1,15 @@
 // Package booking holds the rules of sessions and registrations: capacity,
 // a fair waiting list, deadlines and cancellations, each change in one
-// transaction with its audit entry.
+// transaction with its audit entry and the mails it causes.
 package booking
 
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"time"
 
-	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -25,26 +24,6 @@ const (
 	MaxYear  = 2100
 	maxTitle = 200
 )
-
-// Actor is whoever makes a change: a signed-in user or a participant.
-type Actor struct {
-	UserID *int64
-	// Label names the actor in the audit log (an email, or "participant").
-	Label string
-	OrgID int64
-	Role  string
-}
-
-// Participant is the actor of a change made through a personal link.
-func Participant() Actor { return Actor{Label: "participant"} }
-
-// IsStaff reports whether the actor is HR or an admin of a commune (an
-// account without a commune cannot act on sessions).
-func (a Actor) IsStaff() bool {
-	return a.OrgID != 0 && (a.Role == store.RoleHR || a.Role == store.RoleAdmin)
-}
-
-func errForbidden() error { return apperr.Forbidden("err.forbidden") }
 
 // EventKind says what happened, for notifications.
 type EventKind string
@@ -80,9 +59,25 @@ type Notifier interface {
 	Notify(ctx context.Context, tx *store.Store, events []Event) error
 }
 
+// Store is what booking reads outside a transaction.
+type Store interface {
+	Tx(ctx context.Context, fn func(tx *store.Store) error) error
+	Session(ctx context.Context, id int64) (*store.Session, error)
+	Sessions(ctx context.Context, f store.SessionFilter) ([]store.Session, int64, error)
+	SessionTrainers(ctx context.Context, sessionIDs []int64) (map[int64][]int64, error)
+	CountsBySession(ctx context.Context, ids []int64) (map[int64]store.Counts, error)
+	OrgsByID(ctx context.Context, ids []int64) (map[int64]*store.Org, error)
+	Department(ctx context.Context, orgID, id int64) (*store.Department, error)
+	People(ctx context.Context, f store.PeopleFilter) ([]store.Person, int64, error)
+	RegistrationRows(ctx context.Context, f store.RegistrationFilter) ([]store.RegistrationRow, error)
+	Registration(ctx context.Context, id int64) (*store.Registration, error)
+	RegistrationByToken(ctx context.Context, token string) (*store.Registration, error)
+	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
+}
+
 // Service applies the booking rules.
 type Service struct {
-	store    *store.Store
+	store    Store
 	catalog  *catalog.Catalog
 	now      func() time.Time
 	host     string
@@ -91,7 +86,7 @@ type Service struct {
 
 // New returns a Service. host names the server in session UIDs; notifier
 // may be nil.
-func New(s *store.Store, c *catalog.Catalog, now func() time.Time, host string, n Notifier) *Service {
+func New(s Store, c *catalog.Catalog, now func() time.Time, host string, n Notifier) *Service {
 	return &Service{store: s, catalog: c, now: now, host: host, notifier: n}
 }
 
@@ -102,37 +97,30 @@ func (b *Service) notify(ctx context.Context, tx *store.Store, events []Event) e
 	return b.notifier.Notify(ctx, tx, events)
 }
 
-// audit is an entry of the log under construction.
-type audit struct {
-	entries []store.AuditEntry
-}
-
-func (a *audit) add(actor Actor, orgID, sessionID int64, action string, detail map[string]any, now time.Time) {
-	data, _ := json.Marshal(detail)
-	sid := sessionID
-	e := store.AuditEntry{
-		OrgID: orgID, SessionID: &sid, ActorUserID: actor.UserID, Actor: actor.Label,
-		Action: action, Detail: string(data), CreatedAt: now,
+// policySession describes a session to the access policy, reading its
+// trainers through st.
+func policySession(ctx context.Context, st interface {
+	SessionTrainers(ctx context.Context, sessionIDs []int64) (map[int64][]int64, error)
+}, sess *store.Session) (access.Session, error) {
+	t, err := st.SessionTrainers(ctx, []int64{sess.ID})
+	if err != nil {
+		return access.Session{}, err
 	}
-	// Entries about a person are found by erasure through this column.
-	switch id := detail["person_id"].(type) {
-	case int64:
-		e.PersonID = &id
-	case *int64:
-		e.PersonID = id
+	return access.Session{OrgID: sess.OrgID, Open: sess.OpenToOtherCommunes, Trainers: t[sess.ID]}, nil
+}
+
+// sessionRef describes a session to the policy when trainers do not matter
+// (the action is one trainers never take).
+func sessionRef(sess *store.Session) access.Session {
+	return access.Session{OrgID: sess.OrgID, Open: sess.OpenToOtherCommunes}
+}
+
+// redact blanks the personal token of registrations the caller may not
+// hold: the token opens the person's page, invite and cancellation.
+func redact(caller access.Caller, sess *store.Session, r *store.Registration) {
+	if !caller.CanSeeToken(access.Registration{ID: r.ID, OrgID: r.OrgID, Session: sessionRef(sess)}) {
+		r.Token = ""
 	}
-	a.entries = append(a.entries, e)
-}
-
-// Audit records one entry outside the booking rules (attendance, check-in).
-func Audit(ctx context.Context, tx *store.Store, actor Actor, orgID, sessionID int64, action string, detail map[string]any, now time.Time) error {
-	var a audit
-	a.add(actor, orgID, sessionID, action, detail, now)
-	return a.save(ctx, tx)
-}
-
-func (a *audit) save(ctx context.Context, tx *store.Store) error {
-	return tx.InsertAudit(ctx, a.entries)
 }
 
 // NewToken returns a participant token: 130 random bits, base32, URL-safe.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	catalogdata "github.com/atelier-ch/atelier/catalog"
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
@@ -21,7 +22,8 @@ import (
 type fixture struct {
 	store *store.Store
 	svc   *booking.Service
-	hr    booking.Actor
+	hr    access.Caller
+	mails *recorder
 	org   *store.Org
 	now   atomic.Pointer[time.Time]
 }
@@ -36,7 +38,8 @@ func newFixture(tb testing.TB, db storetest.DB) *fixture {
 	f := &fixture{store: s}
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, tz.Zurich)
 	f.now.Store(&now)
-	f.svc = booking.New(s, cat, func() time.Time { return *f.now.Load() }, "atelier.test", nil)
+	f.mails = &recorder{}
+	f.svc = booking.New(s, cat, func() time.Time { return *f.now.Load() }, "atelier.test", f.mails)
 	f.org = &store.Org{Slug: "ecublens", Name: "Ecublens"}
 	if err := s.CreateOrg(context.Background(), f.org); err != nil {
 		tb.Fatal(err)
@@ -45,7 +48,7 @@ func newFixture(tb testing.TB, db storetest.DB) *fixture {
 	if err := s.CreateUser(context.Background(), u); err != nil {
 		tb.Fatal(err)
 	}
-	f.hr = booking.Actor{UserID: &u.ID, Label: u.Email, OrgID: f.org.ID, Role: store.RoleHR}
+	f.hr = access.User(u.ID, u.Email, access.RoleHR, f.org.ID)
 	return f
 }
 
@@ -63,7 +66,7 @@ func (f *fixture) people(tb testing.TB, n int, prefix string) []int64 {
 	return ids
 }
 
-func (f *fixture) session(tb testing.TB, capacity int, format string) *store.Session {
+func (f *fixture) session(tb testing.TB, capacity int, format string) *booking.SessionView {
 	tb.Helper()
 	start, cap_, loc := "2026-03-10T13:30:00+01:00", capacity, &booking.Location{Name: "Salle"}
 	s, err := f.svc.CreateSession(context.Background(), f.hr, booking.SessionInput{Format: &format, StartsAt: &start, Capacity: &cap_, Location: loc})
@@ -106,7 +109,13 @@ func TestBookAndCancelRules(t *testing.T) {
 					t.Errorf("%s: %v, want %s", name, err, tc.code)
 				}
 			}
-			// HR may still cancel after the start: the seat goes to the first waiting.
+			// Once started, HR cannot cancel either: the seat is history.
+			if _, err := f.svc.CancelRegistration(ctx, f.hr, regs[0].ID); !apperr.Is(err, apperr.CodeConflict) {
+				t.Fatalf("HR cancel after the start: %v, want 409", err)
+			}
+			// Before the start, HR cancels and the first waiting takes the seat.
+			before := time.Date(2026, 3, 9, 9, 0, 0, 0, tz.Zurich)
+			f.now.Store(&before)
 			if _, err := f.svc.CancelRegistration(ctx, f.hr, regs[0].ID); err != nil {
 				t.Fatal(err)
 			}
@@ -126,8 +135,8 @@ func TestBookAndCancelRules(t *testing.T) {
 				t.Errorf("after cancel: %v", got)
 			}
 			// Another commune's actor sees nothing of it.
-			other := booking.Actor{Label: "x", OrgID: f.org.ID + 1000, Role: store.RoleHR}
-			if _, err := f.svc.CancelRegistration(ctx, other, regs[2].ID); err != store.ErrNotFound {
+			other := access.User(9999, "x", access.RoleHR, f.org.ID+1000)
+			if _, err := f.svc.CancelRegistration(ctx, other, regs[2].ID); !apperr.Is(err, apperr.CodeNotFound) {
 				t.Errorf("cross-commune cancel: %v", err)
 			}
 		})

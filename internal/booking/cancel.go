@@ -4,26 +4,30 @@ import (
 	"context"
 	"time"
 
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
-// CancelRegistration cancels a registration as HR: one of the actor's
-// commune's people, or anyone in a session of the actor's commune. The
-// first on the waiting list takes a freed seat in the same transaction.
-// Cancelling a cancelled registration changes nothing and succeeds.
-func (b *Service) CancelRegistration(ctx context.Context, actor Actor, regID int64) (*store.Registration, error) {
-	if !actor.IsStaff() {
-		return nil, apperr.Forbidden("err.forbidden")
-	}
-	return b.cancel(ctx, actor, func(tx *store.Store) (*store.Registration, error) {
+// CancelRegistration cancels a registration as HR: one of the caller's
+// commune's people, or anyone in a session of the caller's commune, while
+// the session has not started. The first on the waiting list takes a freed
+// seat in the same transaction. Cancelling a cancelled registration changes
+// nothing and succeeds.
+func (b *Service) CancelRegistration(ctx context.Context, caller access.Caller, regID int64) (*store.Registration, error) {
+	return b.cancel(ctx, caller, func(tx *store.Store) (*store.Registration, error) {
 		return tx.Registration(ctx, regID)
 	}, func(sess *store.Session, r *store.Registration) error {
-		if r.OrgID != actor.OrgID && sess.OrgID != actor.OrgID {
-			return store.ErrNotFound
+		if err := caller.OnRegistration(access.CancelRegistration, access.Registration{ID: r.ID, OrgID: r.OrgID, Session: sessionRef(sess)}); err != nil {
+			return err
 		}
-		return nil
+		if r.Status == store.RegCancelled {
+			return nil
+		}
+		return schedule.BookingsOpen(sess, b.now())
 	})
 }
 
@@ -31,15 +35,29 @@ func (b *Service) CancelRegistration(ctx context.Context, actor Actor, regID int
 // a voluntary session can be left this way, and only until its
 // registration deadline (or its start, without a deadline).
 func (b *Service) CancelByToken(ctx context.Context, token string) (*store.Registration, error) {
-	return b.cancel(ctx, Participant(), func(tx *store.Store) (*store.Registration, error) {
-		return tx.RegistrationByToken(ctx, token)
+	if !plausibleToken(token) {
+		return nil, store.ErrNotFound
+	}
+	var caller access.Caller
+	return b.cancel(ctx, access.Participant(0), func(tx *store.Store) (*store.Registration, error) {
+		r, err := tx.RegistrationByToken(ctx, token)
+		if err == nil {
+			caller = access.Participant(r.ID)
+		}
+		return r, err
 	}, func(sess *store.Session, r *store.Registration) error {
+		if err := caller.OnRegistration(access.ActOnOwnLink, access.Registration{ID: r.ID, OrgID: r.OrgID, Session: sessionRef(sess)}); err != nil {
+			return err
+		}
 		if r.Status == store.RegCancelled {
 			return nil
 		}
 		return b.SelfCancelRefusal(sess, r)
 	})
 }
+
+// plausibleToken rejects what cannot be a token before any query.
+func plausibleToken(t string) bool { return len(t) >= 16 && len(t) <= 64 }
 
 // SelfCancelRefusal says why a participant may not cancel their own
 // registration now, or nil when they may.
@@ -50,28 +68,28 @@ func (b *Service) SelfCancelRefusal(sess *store.Session, r *store.Registration) 
 	if f, ok := b.catalog.Format(sess.FormatSlug); ok && f.Participation == catalog.Mandatory {
 		return apperr.Forbidden("err.cancel_mandatory")
 	}
-	if sess.Status == store.SessionCancelled {
-		return apperr.Conflict("err.session_cancelled")
-	}
 	now := b.now()
+	if err := schedule.BookingsOpen(sess, now); err != nil {
+		return err
+	}
 	if d := sess.RegistrationDeadline; d != nil && now.After(*d) {
 		return apperr.Conflict("err.deadline_passed")
-	}
-	if !now.Before(sess.StartsAt) {
-		return apperr.Conflict("err.session_started")
 	}
 	return nil
 }
 
 // cancel runs the cancellation common to HR and participants: find the
 // registration, lock its session, check, cancel, fill the seat.
-func (b *Service) cancel(ctx context.Context, actor Actor, find func(*store.Store) (*store.Registration, error), check func(*store.Session, *store.Registration) error) (*store.Registration, error) {
+func (b *Service) cancel(ctx context.Context, caller access.Caller, find func(*store.Store) (*store.Registration, error), check func(*store.Session, *store.Registration) error) (*store.Registration, error) {
 	var out *store.Registration
 	now := b.now()
 	err := b.store.Tx(ctx, func(tx *store.Store) error {
 		r, err := find(tx)
 		if err != nil {
 			return err
+		}
+		if caller.IsParticipant() {
+			caller = access.Participant(r.ID)
 		}
 		sess, err := tx.LockSession(ctx, r.SessionID)
 		if err != nil {
@@ -88,23 +106,30 @@ func (b *Service) cancel(ctx context.Context, actor Actor, find func(*store.Stor
 		if r.Status == store.RegCancelled {
 			return nil
 		}
-		var log audit
-		events, err := cancelLocked(ctx, tx, actor, sess, r, &log, now)
+		var log audit.Log
+		events, err := CancelLocked(ctx, tx, caller, sess, r, &log, now)
 		if err != nil {
 			return err
 		}
-		if err := log.save(ctx, tx); err != nil {
+		if err := log.Save(ctx, tx); err != nil {
 			return err
 		}
 		return b.notify(ctx, tx, events)
 	})
+	if out != nil && !caller.IsParticipant() {
+		if sess, serr := b.store.Session(ctx, out.SessionID); serr == nil {
+			redact(caller, sess, out)
+		}
+	}
 	return out, err
 }
 
-// cancelLocked cancels an active registration of sess, whose row the
+// CancelLocked cancels an active registration of sess, whose row the
 // caller has locked, and gives a freed seat to the head of the waiting
-// list, or moves the list forward. It returns what to announce.
-func cancelLocked(ctx context.Context, tx *store.Store, actor Actor, sess *store.Session, r *store.Registration, log *audit, now time.Time) ([]Event, error) {
+// list, or moves the list forward. It returns what to announce. It is the
+// one way a registration is cancelled: by HR, by the participant, by an
+// erasure.
+func CancelLocked(ctx context.Context, tx *store.Store, caller access.Caller, sess *store.Session, r *store.Registration, log *audit.Log, now time.Time) ([]Event, error) {
 	wasBooked, oldPos := r.Status == store.RegBooked, r.WaitlistPosition
 	r.Status, r.WaitlistPosition, r.CancelledAt, r.UpdatedAt = store.RegCancelled, nil, &now, now
 	r.Sequence++ // the cancellation must supersede the invitation
@@ -115,17 +140,17 @@ func cancelLocked(ctx context.Context, tx *store.Store, actor Actor, sess *store
 	if oldPos != nil {
 		detail["position"] = *oldPos
 	}
-	log.add(actor, sess.OrgID, sess.ID, "cancelled", detail, now)
+	log.Add(caller, sess.OrgID, sess.ID, "cancelled", detail, now)
 	events := []Event{{Kind: EventCancelled, SessionID: sess.ID, RegistrationID: r.ID}}
 	switch {
-	case wasBooked && sess.Status == store.SessionScheduled:
+	case wasBooked && schedule.BookingsOpen(sess, now) == nil:
 		// A walk-in may have filled the room beyond its capacity: only
 		// seats actually free go to the waiting list.
 		counts, err := tx.SessionCounts(ctx, sess.ID)
 		if err != nil {
 			return nil, err
 		}
-		promoted, err := promote(ctx, tx, sess, sess.Capacity-counts.Booked, actor, log, now)
+		promoted, err := promote(ctx, tx, sess, sess.Capacity-counts.Booked, caller, log, now)
 		if err != nil {
 			return nil, err
 		}
@@ -140,39 +165,32 @@ func cancelLocked(ctx context.Context, tx *store.Store, actor Actor, sess *store
 	return events, nil
 }
 
-// Registrations lists a session's registrations the actor may see: all of
-// them in the actor's own session, only their commune's people in a session
-// of another commune.
-func (b *Service) Registrations(ctx context.Context, actor Actor, sessionID int64) ([]store.RegistrationRow, error) {
-	sess, err := b.Session(ctx, actor, sessionID)
+// Registrations lists a session's registrations the caller may see: all of
+// them in the caller's own session, only their commune's people in a
+// session of another commune. Tokens are left only where the caller may
+// hold them.
+func (b *Service) Registrations(ctx context.Context, caller access.Caller, sessionID int64) ([]store.RegistrationRow, error) {
+	sess, err := b.store.Session(ctx, sessionID)
 	if err != nil {
 		return nil, err
 	}
-	if err := b.TrainerAccess(ctx, actor, sess); err != nil {
+	ref, err := policySession(ctx, b.store, sess)
+	if err != nil {
+		return nil, err
+	}
+	if err := caller.OnSession(access.ViewRegistrations, ref); err != nil {
 		return nil, err
 	}
 	f := store.RegistrationFilter{SessionID: sessionID}
-	if sess.OrgID != actor.OrgID {
-		f.OrgID = actor.OrgID
+	if !caller.SeesAllRegistrations(ref) {
+		f.OrgID = caller.OrgID
 	}
-	return b.store.RegistrationRows(ctx, f)
-}
-
-// TrainerAccess lets HR through, and a trainer only to the sessions they
-// run: the participants of the others are none of their business.
-func (b *Service) TrainerAccess(ctx context.Context, actor Actor, sess *store.Session) error {
-	if actor.Role != store.RoleTrainer {
-		return nil
-	}
-	if actor.UserID == nil || sess.OrgID != actor.OrgID {
-		return store.ErrNotFound
-	}
-	ok, err := b.store.IsSessionTrainer(ctx, sess.ID, *actor.UserID)
+	rows, err := b.store.RegistrationRows(ctx, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !ok {
-		return apperr.Forbidden("err.not_your_session")
+	for i := range rows {
+		redact(caller, sess, &rows[i].Registration)
 	}
-	return nil
+	return rows, nil
 }

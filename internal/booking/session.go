@@ -7,10 +7,13 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/tz"
 )
@@ -36,6 +39,8 @@ type SessionInput struct {
 	Language             *string
 	Trainers             *[]int64
 	OpenToOtherCommunes  *bool
+	// RecordPast creates a session already held (creation only).
+	RecordPast *bool
 }
 
 // parseTime reads an RFC 3339 time, or a local Europe/Zurich time without
@@ -58,13 +63,15 @@ func parseTime(s string) (time.Time, bool) {
 	return t.UTC(), true
 }
 
-// CreateSession schedules a session of a catalogue format for the actor's
-// commune. Sessions in the past are allowed, to record trainings held.
-func (b *Service) CreateSession(ctx context.Context, actor Actor, in SessionInput) (*store.Session, error) {
-	if !actor.IsStaff() {
-		return nil, apperr.Forbidden("err.forbidden")
+// CreateSession schedules a session of a catalogue format for the caller's
+// commune. A session must start in the future, unless in.RecordPast says
+// it records a session already held (e.g. before Atelier): that one takes
+// the people who attended and never mails anyone.
+func (b *Service) CreateSession(ctx context.Context, caller access.Caller, in SessionInput) (*SessionView, error) {
+	if err := caller.Commune(access.ScheduleSession, caller.OrgID); err != nil {
+		return nil, err
 	}
-	sess := &store.Session{OrgID: actor.OrgID, Status: store.SessionScheduled, Language: "fr", CreatedBy: actor.UserID}
+	sess := &store.Session{OrgID: caller.OrgID, Status: store.SessionScheduled, Language: "fr", CreatedBy: caller.UserRef()}
 	var v apperr.Validation
 	if in.Format == nil || *in.Format == "" {
 		v.Add("format", "err.required")
@@ -82,29 +89,48 @@ func (b *Service) CreateSession(ctx context.Context, actor Actor, in SessionInpu
 	if err != nil {
 		return nil, err
 	}
+	now := b.now()
+	sess.RecordPast = in.RecordPast != nil && *in.RecordPast
+	if !v.Has("starts_at") && !v.Has("ends_at") && !sess.StartsAt.IsZero() {
+		switch {
+		case !sess.RecordPast && schedule.PastStart(sess.StartsAt, now):
+			v.Add("starts_at", "err.starts_in_past")
+		case sess.RecordPast && !sess.EndsAt.Before(now):
+			v.Add("starts_at", "err.record_past_future")
+		}
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	sess.UID = newUID(b.host)
-	now := b.now()
 	err = b.store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateSession(ctx, sess, trainers); err != nil {
 			return err
 		}
-		var log audit
-		log.add(actor, sess.OrgID, sess.ID, "session_created", map[string]any{
-			"format": sess.FormatSlug, "starts_at": tz.In(sess.StartsAt), "capacity": sess.Capacity,
-		}, now)
-		return log.save(ctx, tx)
+		var log audit.Log
+		detail := map[string]any{"format": sess.FormatSlug, "starts_at": tz.In(sess.StartsAt), "capacity": sess.Capacity}
+		if sess.RecordPast {
+			detail["record_past"] = true
+		}
+		log.Add(caller, sess.OrgID, sess.ID, "session_created", detail, now)
+		return log.Save(ctx, tx)
 	})
-	return sess, err
+	if err != nil {
+		return nil, err
+	}
+	return b.viewOf(ctx, caller, sess)
+}
+
+// trainerReader is what validating trainers reads.
+type trainerReader interface {
+	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
 }
 
 // apply validates in and copies it onto sess, reading through st (the
 // transaction, when there is one). creating says whether absent
 // fields get defaults (ends_at, title). It returns the trainer ids when
 // they were given.
-func (b *Service) apply(ctx context.Context, st *store.Store, v *apperr.Validation, sess *store.Session, in SessionInput, creating bool) ([]int64, error) {
+func (b *Service) apply(ctx context.Context, st trainerReader, v *apperr.Validation, sess *store.Session, in SessionInput, creating bool) ([]int64, error) {
 	var format *catalog.Format
 	if in.Format != nil && *in.Format != "" {
 		f, ok := b.catalog.Format(*in.Format)
@@ -220,14 +246,13 @@ func line(v *apperr.Validation, field, s string, max int, required bool) string 
 	return s
 }
 
-// UpdateSession edits a session of the actor's commune. A change of time or
-// place (or title) raises the sequence, so calendars apply it. Raising the
-// capacity promotes from the waiting list; lowering it under the number of
-// booked people is refused.
-func (b *Service) UpdateSession(ctx context.Context, actor Actor, id int64, in SessionInput) (*store.Session, error) {
-	if !actor.IsStaff() {
-		return nil, apperr.Forbidden("err.forbidden")
-	}
+// UpdateSession edits a session of the caller's commune. A change of time
+// or place (or title) raises the sequence, so calendars apply it. Raising
+// the capacity promotes from the waiting list; lowering it under the
+// number of booked people is refused. Once the session has started, its
+// time, place and capacity are history: only the title, the trainers and
+// the like may change.
+func (b *Service) UpdateSession(ctx context.Context, caller access.Caller, id int64, in SessionInput) (*SessionView, error) {
 	var out *store.Session
 	now := b.now()
 	err := b.store.Tx(ctx, func(tx *store.Store) error {
@@ -235,8 +260,8 @@ func (b *Service) UpdateSession(ctx context.Context, actor Actor, id int64, in S
 		if err != nil {
 			return err
 		}
-		if sess.OrgID != actor.OrgID {
-			return store.ErrNotFound
+		if err := caller.OnSession(access.EditSession, sessionRef(sess)); err != nil {
+			return err
 		}
 		before := *sess
 		var v apperr.Validation
@@ -247,21 +272,28 @@ func (b *Service) UpdateSession(ctx context.Context, actor Actor, id int64, in S
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if sess.Status == store.SessionCancelled {
-			return apperr.Conflict("err.session_cancelled")
-		}
-		var log audit
-		var events []Event
-		counts, err := tx.SessionCounts(ctx, id)
-		if err != nil {
+		if err := schedule.Live(&before); err != nil {
 			return err
 		}
+		moved := !sess.StartsAt.Equal(before.StartsAt) || !sess.EndsAt.Equal(before.EndsAt) ||
+			sess.LocationName != before.LocationName || sess.LocationAddress != before.LocationAddress || sess.LocationRoom != before.LocationRoom
+		if moved || sess.Capacity != before.Capacity {
+			if err := schedule.TimeAndPlaceChangeable(&before, now); err != nil {
+				return err
+			}
+		}
+		var log audit.Log
+		var events []Event
 		if sess.Capacity != before.Capacity {
+			counts, err := tx.SessionCounts(ctx, id)
+			if err != nil {
+				return err
+			}
 			if sess.Capacity < counts.Booked {
 				return apperr.Conflict("err.capacity_below_booked", counts.Booked)
 			}
-			log.add(actor, sess.OrgID, id, "capacity_changed", map[string]any{"from": before.Capacity, "to": sess.Capacity}, now)
-			promoted, err := promote(ctx, tx, sess, sess.Capacity-counts.Booked, actor, &log, now)
+			log.Add(caller, sess.OrgID, id, "capacity_changed", map[string]any{"from": before.Capacity, "to": sess.Capacity}, now)
+			promoted, err := promote(ctx, tx, sess, sess.Capacity-counts.Booked, caller, &log, now)
 			if err != nil {
 				return err
 			}
@@ -269,15 +301,13 @@ func (b *Service) UpdateSession(ctx context.Context, actor Actor, id int64, in S
 				events = append(events, Event{Kind: EventPromoted, SessionID: id, RegistrationID: r.ID})
 			}
 		}
-		moved := !sess.StartsAt.Equal(before.StartsAt) || !sess.EndsAt.Equal(before.EndsAt) ||
-			sess.LocationName != before.LocationName || sess.LocationAddress != before.LocationAddress || sess.LocationRoom != before.LocationRoom
 		if moved || sess.Title != before.Title {
 			sess.Sequence++
 		}
 		if moved {
-			log.add(actor, sess.OrgID, id, "rescheduled", map[string]any{
-				"from": map[string]any{"starts_at": tz.In(before.StartsAt), "ends_at": tz.In(before.EndsAt), "location": locationText(&before)},
-				"to":   map[string]any{"starts_at": tz.In(sess.StartsAt), "ends_at": tz.In(sess.EndsAt), "location": locationText(sess)},
+			log.Add(caller, sess.OrgID, id, "rescheduled", map[string]any{
+				"from": map[string]any{"starts_at": tz.In(before.StartsAt), "ends_at": tz.In(before.EndsAt), "location": schedule.Place(&before)},
+				"to":   map[string]any{"starts_at": tz.In(sess.StartsAt), "ends_at": tz.In(sess.EndsAt), "location": schedule.Place(sess)},
 			}, now)
 			active, err := tx.ActiveRegistrationIDs(ctx, id)
 			if err != nil {
@@ -288,7 +318,7 @@ func (b *Service) UpdateSession(ctx context.Context, actor Actor, id int64, in S
 			}
 		}
 		if changed := otherChanges(&before, sess, trainers != nil); len(changed) > 0 {
-			log.add(actor, sess.OrgID, id, "session_updated", map[string]any{"fields": changed}, now)
+			log.Add(caller, sess.OrgID, id, "session_updated", map[string]any{"fields": changed}, now)
 		}
 		if err := tx.SaveSession(ctx, sess); err != nil {
 			return err
@@ -298,13 +328,16 @@ func (b *Service) UpdateSession(ctx context.Context, actor Actor, id int64, in S
 				return err
 			}
 		}
-		if err := log.save(ctx, tx); err != nil {
+		if err := log.Save(ctx, tx); err != nil {
 			return err
 		}
 		out = sess
 		return b.notify(ctx, tx, events)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return b.viewOf(ctx, caller, out)
 }
 
 func otherChanges(before, after *store.Session, trainers bool) []string {
@@ -337,22 +370,10 @@ func equalTimePtr(a, b *time.Time) bool {
 	return a.Equal(*b)
 }
 
-func locationText(s *store.Session) string {
-	parts := []string{}
-	for _, p := range []string{s.LocationName, s.LocationRoom, s.LocationAddress} {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-// CancelSession cancels a session of the actor's commune and every
-// registration in it. Cancelling a cancelled session changes nothing.
-func (b *Service) CancelSession(ctx context.Context, actor Actor, id int64) (*store.Session, error) {
-	if !actor.IsStaff() {
-		return nil, apperr.Forbidden("err.forbidden")
-	}
+// CancelSession cancels a session of the caller's commune and every
+// registration in it, before it starts. Cancelling a cancelled session
+// changes nothing.
+func (b *Service) CancelSession(ctx context.Context, caller access.Caller, id int64) (*SessionView, error) {
 	var out *store.Session
 	now := b.now()
 	err := b.store.Tx(ctx, func(tx *store.Store) error {
@@ -360,10 +381,13 @@ func (b *Service) CancelSession(ctx context.Context, actor Actor, id int64) (*st
 		if err != nil {
 			return err
 		}
-		if sess.OrgID != actor.OrgID {
-			return store.ErrNotFound
+		if err := caller.OnSession(access.EditSession, sessionRef(sess)); err != nil {
+			return err
 		}
 		out = sess
+		if err := schedule.Cancellable(sess, now); err != nil {
+			return err
+		}
 		if sess.Status == store.SessionCancelled {
 			return nil
 		}
@@ -380,9 +404,9 @@ func (b *Service) CancelSession(ctx context.Context, actor Actor, id int64) (*st
 		if err != nil {
 			return err
 		}
-		var log audit
-		log.add(actor, sess.OrgID, id, "session_cancelled", map[string]any{"registrations_cancelled": n}, now)
-		if err := log.save(ctx, tx); err != nil {
+		var log audit.Log
+		log.Add(caller, sess.OrgID, id, "session_cancelled", map[string]any{"registrations_cancelled": n}, now)
+		if err := log.Save(ctx, tx); err != nil {
 			return err
 		}
 		events := make([]Event, len(active))
@@ -391,37 +415,8 @@ func (b *Service) CancelSession(ctx context.Context, actor Actor, id int64) (*st
 		}
 		return b.notify(ctx, tx, events)
 	})
-	return out, err
-}
-
-// Session returns a session the actor may see: their commune's, or another
-// commune's session open to all.
-func (b *Service) Session(ctx context.Context, actor Actor, id int64) (*store.Session, error) {
-	sess, err := b.store.Session(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !canSee(actor, sess) {
-		return nil, store.ErrNotFound
-	}
-	return sess, nil
-}
-
-func canSee(actor Actor, sess *store.Session) bool {
-	return actor.OrgID != 0 && (sess.OrgID == actor.OrgID || sess.OpenToOtherCommunes)
-}
-
-// History returns the audit log of a session of the actor's commune.
-func (b *Service) History(ctx context.Context, actor Actor, id int64) ([]store.AuditEntry, error) {
-	if !actor.IsStaff() {
-		return nil, apperr.Forbidden("err.forbidden")
-	}
-	sess, err := b.store.Session(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if sess.OrgID != actor.OrgID {
-		return nil, store.ErrNotFound
-	}
-	return b.store.SessionHistory(ctx, id)
+	return b.viewOf(ctx, caller, out)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -70,7 +71,7 @@ func (c *Composer) Event(e Entry, lang string) Event {
 		Start:     s.StartsAt,
 		End:       s.EndsAt,
 		Summary:   s.Title,
-		Location:  Place(s),
+		Location:  schedule.Place(s),
 		Organizer: c.Organizer(e.Org),
 		Status:    Confirmed,
 	}
@@ -105,17 +106,6 @@ func (c *Composer) Event(e Entry, lang string) Event {
 	ev.Description = strings.Join(desc, "\n\n")
 	ev.Alarm = c.tr.T(lang, "cal.alarm", s.Title)
 	return ev
-}
-
-// Place joins a session's place: name, room, address.
-func Place(s *store.Session) string {
-	var parts []string
-	for _, p := range []string{s.LocationName, s.LocationRoom, s.LocationAddress} {
-		if strings.TrimSpace(p) != "" {
-			parts = append(parts, p)
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // InviteFile is what a participant's invite.ics answers: the invitation,

@@ -6,20 +6,34 @@ import (
 	"slices"
 	"time"
 
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
+// Store is what the calendar files read.
+type Store interface {
+	Session(ctx context.Context, id int64) (*store.Session, error)
+	Sessions(ctx context.Context, f store.SessionFilter) ([]store.Session, int64, error)
+	SessionsByID(ctx context.Context, ids []int64) (map[int64]*store.Session, error)
+	Org(ctx context.Context, id int64) (*store.Org, error)
+	Person(ctx context.Context, orgID, id int64) (*store.Person, error)
+	RegistrationByToken(ctx context.Context, token string) (*store.Registration, error)
+	RegistrationsOfPerson(ctx context.Context, personID int64) ([]store.Registration, error)
+	UserByFeedToken(ctx context.Context, token string) (*store.User, error)
+	SetFeedToken(ctx context.Context, userID int64, token string) (string, error)
+}
+
 // Service reads what the calendar files show.
 type Service struct {
-	store    *store.Store
+	store    Store
 	catalog  *catalog.Catalog
 	composer *Composer
 	now      func() time.Time
 }
 
 // NewService returns a Service.
-func NewService(s *store.Store, c *catalog.Catalog, comp *Composer, now func() time.Time) *Service {
+func NewService(s Store, c *catalog.Catalog, comp *Composer, now func() time.Time) *Service {
 	return &Service{store: s, catalog: c, composer: comp, now: now}
 }
 
@@ -178,9 +192,18 @@ func (s *Service) StaffFeed(ctx context.Context, token string) (*File, error) {
 	return &File{Method: Publish, Data: data, Name: "formations.ics"}, nil
 }
 
-// FeedToken returns the user's feed token, creating it on first use.
-func (s *Service) FeedToken(ctx context.Context, userID int64) (string, error) {
-	return s.store.SetFeedToken(ctx, userID, rand.Text()+rand.Text())
+// FeedURL returns the address of the caller's calendar feed — the sessions
+// a trainer runs, or every session of an HR user's commune —, creating its
+// token on first use.
+func (s *Service) FeedURL(ctx context.Context, caller access.Caller) (string, error) {
+	if err := caller.Commune(access.UseFeed, caller.OrgID); err != nil {
+		return "", err
+	}
+	token, err := s.store.SetFeedToken(ctx, caller.UserID, rand.Text()+rand.Text())
+	if err != nil {
+		return "", err
+	}
+	return s.composer.baseURL + "/feeds/" + token + ".ics", nil
 }
 
 func sortEntries(es []Entry) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/directory"
@@ -95,7 +96,7 @@ var accounts = []struct{ email, name, role string }{
 func create(ctx context.Context, s *store.Store, a *auth.Service) error {
 	return s.Tx(ctx, func(tx *store.Store) error {
 		dir := directory.New(tx)
-		org, err := dir.CreateOrg(ctx, directory.NewOrg{Slug: OrgSlug, Name: "Commune de Démo", HRSenderName: "Service RH – Commune de Démo", HRSenderEmail: "rh@demo.atelier.example"})
+		org, err := dir.CreateOrg(ctx, access.System("demo"), directory.NewOrg{Slug: OrgSlug, Name: "Commune de Démo", HRSenderName: "Service RH – Commune de Démo", HRSenderEmail: "rh@demo.atelier.example"})
 		if err != nil {
 			return err
 		}
@@ -107,13 +108,18 @@ func create(ctx context.Context, s *store.Store, a *auth.Service) error {
 			}
 		}
 		lang := "fr"
+		hrUser, err := tx.UserByEmail(ctx, accounts[0].email)
+		if err != nil {
+			return err
+		}
+		hr := auth.Caller(hrUser)
 		for _, d := range departments {
-			dep, err := dir.CreateDepartment(ctx, org.ID, d.name)
+			dep, err := dir.CreateDepartment(ctx, hr, d.name)
 			if err != nil {
 				return err
 			}
 			for _, m := range d.members {
-				if err := addPerson(ctx, dir, org.ID, &dep.ID, m.name, m.role, lang); err != nil {
+				if err := addPerson(ctx, tx, org.ID, &dep.ID, m.name, m.role, lang); err != nil {
 					return err
 				}
 			}
@@ -123,7 +129,7 @@ func create(ctx context.Context, s *store.Store, a *auth.Service) error {
 			if i%3 == 2 {
 				l = "de" // a bilingual council
 			}
-			if err := addPerson(ctx, dir, org.ID, nil, name, "council_member", l); err != nil {
+			if err := addPerson(ctx, tx, org.ID, nil, name, "council_member", l); err != nil {
 				return err
 			}
 		}
@@ -131,9 +137,9 @@ func create(ctx context.Context, s *store.Store, a *auth.Service) error {
 	})
 }
 
-func addPerson(ctx context.Context, dir *directory.Service, orgID int64, depID *int64, name, role, lang string) error {
+func addPerson(ctx context.Context, st directory.Store, orgID int64, depID *int64, name, role, lang string) error {
 	email := emailFor(name)
-	_, err := dir.CreatePerson(ctx, orgID, directory.PersonInput{Name: &name, Email: &email, Role: &role, DepartmentID: depID, Language: &lang})
+	_, err := directory.CreatePerson(ctx, st, orgID, directory.PersonInput{Name: &name, Email: &email, Role: &role, DepartmentID: depID, Language: &lang})
 	return err
 }
 

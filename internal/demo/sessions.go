@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/attendance"
+	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -27,10 +28,12 @@ func sessions(ctx context.Context, s *store.Store, cat *catalog.Catalog, now tim
 	if err != nil {
 		return err
 	}
-	actor := booking.Actor{UserID: &hr.ID, Label: hr.Email, OrgID: org.ID, Role: store.RoleHR}
-	// Bookings and marks happen "now"; the held session is in the past.
+	actor := auth.Caller(hr)
+	// Bookings and marks happen "now"; the held session was planned and
+	// booked four weeks ago, before it took place.
 	clock := func() time.Time { return now }
 	b := booking.New(s, cat, clock, "demo.atelier.example", nil)
+	earlier := booking.New(s, cat, func() time.Time { return now.AddDate(0, 0, -28) }, "demo.atelier.example", nil)
 	day := func(days, hour, minute int) string {
 		d := now.In(tz.Zurich).AddDate(0, 0, days)
 		return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, tz.Zurich).Format(time.RFC3339)
@@ -60,8 +63,12 @@ func sessions(ctx context.Context, s *store.Store, cat *catalog.Catalog, now tim
 		{"yverdon-conseil", day(21, 18, 30), 10, "Salle du Conseil", booking.BookRequest{Audience: &booking.Audience{Role: "council_member"}}},
 		{"ucv-consultation", day(35, 8, 30), 10, "Salle polyvalente", booking.BookRequest{Audience: &booking.Audience{DepartmentID: depID("Administration générale")}}},
 	}
-	var held *store.Session
+	var held *booking.SessionView
 	for i, p := range plans {
+		b := b
+		if i == 0 {
+			b = earlier
+		}
 		format, start, capacity := p.format, p.start, p.capacity
 		trainers := []int64{trainer.ID}
 		loc := &booking.Location{Name: p.room, Address: "Place de la Maison de commune 1, 1999 Démo"}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
@@ -28,13 +29,30 @@ var Roles = func() []string {
 
 var orgSlugRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`)
 
+// Store is what the directory needs from the data layer; a transaction's
+// *store.Store is one too.
+type Store interface {
+	CreateOrg(ctx context.Context, o *store.Org) error
+	Orgs(ctx context.Context) ([]store.Org, error)
+	OrgBySlug(ctx context.Context, slug string) (*store.Org, error)
+	CreateDepartment(ctx context.Context, d *store.Department) error
+	Departments(ctx context.Context, orgID int64) ([]store.Department, error)
+	DepartmentCounts(ctx context.Context, orgID int64) (map[int64]int64, error)
+	Department(ctx context.Context, orgID, id int64) (*store.Department, error)
+	RenameDepartment(ctx context.Context, orgID, id int64, name string) error
+	CreatePerson(ctx context.Context, p *store.Person) error
+	SavePerson(ctx context.Context, p *store.Person) error
+	Person(ctx context.Context, orgID, id int64) (*store.Person, error)
+	People(ctx context.Context, f store.PeopleFilter) ([]store.Person, int64, error)
+}
+
 // Service applies the directory's rules.
 type Service struct {
-	store *store.Store
+	store Store
 }
 
 // New returns a Service.
-func New(s *store.Store) *Service { return &Service{store: s} }
+func New(s Store) *Service { return &Service{store: s} }
 
 // NewOrg is what creating a commune takes.
 type NewOrg struct {
@@ -44,8 +62,11 @@ type NewOrg struct {
 	HRSenderEmail string
 }
 
-// CreateOrg validates and creates a commune.
-func (d *Service) CreateOrg(ctx context.Context, in NewOrg) (*store.Org, error) {
+// CreateOrg validates and creates a commune (admins).
+func (d *Service) CreateOrg(ctx context.Context, caller access.Caller, in NewOrg) (*store.Org, error) {
+	if err := caller.Platform(access.ManageOrgs); err != nil {
+		return nil, err
+	}
 	var v apperr.Validation
 	slug := strings.TrimSpace(in.Slug)
 	if slug == "" {
@@ -78,8 +99,26 @@ func (d *Service) CreateOrg(ctx context.Context, in NewOrg) (*store.Org, error) 
 	return o, nil
 }
 
-// CreateDepartment validates and creates a department of orgID.
-func (d *Service) CreateDepartment(ctx context.Context, orgID int64, name string) (*store.Department, error) {
+// Orgs lists every commune (admins).
+func (d *Service) Orgs(ctx context.Context, caller access.Caller) ([]store.Org, error) {
+	if err := caller.Platform(access.ManageOrgs); err != nil {
+		return nil, err
+	}
+	return d.store.Orgs(ctx)
+}
+
+// OrgBySlug finds a commune by its slug, for an admin who names the commune
+// they act in; whether they may act there is the policy's business.
+func (d *Service) OrgBySlug(ctx context.Context, slug string) (*store.Org, error) {
+	return d.store.OrgBySlug(ctx, slug)
+}
+
+// CreateDepartment validates and creates a department of the caller's commune.
+func (d *Service) CreateDepartment(ctx context.Context, caller access.Caller, name string) (*store.Department, error) {
+	if err := caller.Commune(access.ManageDirectory, caller.OrgID); err != nil {
+		return nil, err
+	}
+	orgID := caller.OrgID
 	var v apperr.Validation
 	name = requiredLine(&v, "name", name, 200)
 	if err := v.Err(); err != nil {
@@ -106,8 +145,84 @@ type PersonInput struct {
 	Language        *string
 }
 
-// CreatePerson validates and creates a person of orgID.
-func (d *Service) CreatePerson(ctx context.Context, orgID int64, in PersonInput) (*store.Person, error) {
+// Departments lists the caller's commune's departments by name.
+func (d *Service) Departments(ctx context.Context, caller access.Caller) ([]store.Department, error) {
+	if err := caller.Commune(access.ReadDirectory, caller.OrgID); err != nil {
+		return nil, err
+	}
+	return d.store.Departments(ctx, caller.OrgID)
+}
+
+// DepartmentRow is a department with its number of people.
+type DepartmentRow struct {
+	store.Department
+	People int64
+}
+
+// DepartmentsWithCounts lists the caller's commune's departments with
+// their number of people, in two queries whatever their number.
+func (d *Service) DepartmentsWithCounts(ctx context.Context, caller access.Caller) ([]DepartmentRow, error) {
+	if err := caller.Commune(access.ManageDirectory, caller.OrgID); err != nil {
+		return nil, err
+	}
+	deps, err := d.Departments(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := d.store.DepartmentCounts(ctx, caller.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DepartmentRow, len(deps))
+	for i, dep := range deps {
+		out[i] = DepartmentRow{Department: dep, People: counts[dep.ID]}
+	}
+	return out, nil
+}
+
+// Person finds a person of the caller's commune.
+func (d *Service) Person(ctx context.Context, caller access.Caller, id int64) (*store.Person, error) {
+	if err := caller.Commune(access.ReadDirectory, caller.OrgID); err != nil {
+		return nil, err
+	}
+	return d.store.Person(ctx, caller.OrgID, id)
+}
+
+// People lists the caller's commune's people, with the total before paging.
+func (d *Service) People(ctx context.Context, caller access.Caller, f store.PeopleFilter) ([]store.Person, int64, error) {
+	if err := caller.Commune(access.ReadDirectory, caller.OrgID); err != nil {
+		return nil, 0, err
+	}
+	var v apperr.Validation
+	if f.Role != "" && !slices.Contains(Roles, f.Role) {
+		v.Add("role", "err.person_role", strings.Join(Roles, ", "))
+	}
+	if f.DepartmentID != 0 {
+		if _, err := d.store.Department(ctx, caller.OrgID, f.DepartmentID); errors.Is(err, store.ErrNotFound) {
+			v.Add("department_id", "err.department_unknown")
+		} else if err != nil {
+			return nil, 0, err
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
+	f.OrgID = caller.OrgID
+	return d.store.People(ctx, f)
+}
+
+// CreatePerson validates and creates a person of the caller's commune.
+func (d *Service) CreatePerson(ctx context.Context, caller access.Caller, in PersonInput) (*store.Person, error) {
+	if err := caller.Commune(access.ManageDirectory, caller.OrgID); err != nil {
+		return nil, err
+	}
+	return CreatePerson(ctx, d.store, caller.OrgID, in)
+}
+
+// CreatePerson validates and creates a person of orgID through st (a
+// transaction, for a walk-in): for callers that already checked access.
+func CreatePerson(ctx context.Context, st Store, orgID int64, in PersonInput) (*store.Person, error) {
+	d := &Service{store: st}
 	p := &store.Person{OrgID: orgID, Language: "fr"}
 	if in.Name == nil {
 		in.Name = new(string)
@@ -126,9 +241,12 @@ func (d *Service) CreatePerson(ctx context.Context, orgID int64, in PersonInput)
 	return p, nil
 }
 
-// UpdatePerson applies an edit to a person of orgID.
-func (d *Service) UpdatePerson(ctx context.Context, orgID, id int64, in PersonInput) (*store.Person, error) {
-	p, err := d.store.Person(ctx, orgID, id)
+// UpdatePerson applies an edit to a person of the caller's commune.
+func (d *Service) UpdatePerson(ctx context.Context, caller access.Caller, id int64, in PersonInput) (*store.Person, error) {
+	if err := caller.Commune(access.ManageDirectory, caller.OrgID); err != nil {
+		return nil, err
+	}
+	p, err := d.store.Person(ctx, caller.OrgID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -198,8 +316,12 @@ func requiredLine(v *apperr.Validation, field, s string, max int) string {
 	return s
 }
 
-// RenameDepartment renames a department of orgID.
-func (d *Service) RenameDepartment(ctx context.Context, orgID, id int64, name string) (*store.Department, error) {
+// RenameDepartment renames a department of the caller's commune.
+func (d *Service) RenameDepartment(ctx context.Context, caller access.Caller, id int64, name string) (*store.Department, error) {
+	if err := caller.Commune(access.ManageDirectory, caller.OrgID); err != nil {
+		return nil, err
+	}
+	orgID := caller.OrgID
 	var v apperr.Validation
 	name = requiredLine(&v, "name", name, 200)
 	if err := v.Err(); err != nil {

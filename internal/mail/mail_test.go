@@ -20,6 +20,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	catalogdata "github.com/atelier-ch/atelier/catalog"
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
@@ -33,7 +34,7 @@ import (
 type fixture struct {
 	store *store.Store
 	svc   *booking.Service
-	hr    booking.Actor
+	hr    access.Caller
 	org   *store.Org
 	now   time.Time
 }
@@ -60,7 +61,7 @@ func newFixtureTB(t testing.TB, db storetest.DB) *fixture {
 	if err := s.CreateUser(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
-	f.hr = booking.Actor{UserID: &u.ID, Label: u.Email, OrgID: f.org.ID, Role: store.RoleHR}
+	f.hr = access.User(u.ID, u.Email, access.RoleHR, f.org.ID)
 	return f
 }
 
@@ -86,7 +87,7 @@ func (f *fixture) sessionTB(t testing.TB, capacity int) *store.Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return &s.Session
 }
 
 func (f *fixture) outbox(t *testing.T) []store.OutboxMessage {

@@ -17,6 +17,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/tz"
 )
@@ -142,7 +143,7 @@ func (n *Notifier) compose(ctx context.Context, tx *store.Store, ev booking.Even
 	body := n.body(ev, entry, lang)
 	from := n.composer.Organizer(org)
 	return &store.OutboxMessage{
-		OrgID: org.ID, SessionID: sess.ID, RegistrationID: &r.ID, Kind: string(ev.Kind),
+		OrgID: r.OrgID, SessionID: sess.ID, RegistrationID: &r.ID, Kind: string(ev.Kind),
 		ToEmail: *p.Email, ToName: clean.Line(p.Name), FromEmail: from.Email, FromName: clean.Line(from.Name),
 		Subject: clean.Truncate(clean.Line(body.subject), 250), TextBody: body.text, HTMLBody: body.html,
 		ICS: string(ics), ICSMethod: string(method), PageURL: qrFor(ev.Kind, n.composer.PageURL(r.Token)), MessageID: fmt.Sprintf("<%s@%s>", strings.ToLower(rand.Text()), n.host),
@@ -183,7 +184,7 @@ func (n *Notifier) body(ev booking.Event, e calendar.Entry, lang string) compose
 		colon = ": "
 	}
 	c := content{Lang: lang, Colon: colon, Greeting: t("mail.greeting", e.Person.Name), Link: n.composer.PageURL(e.Registration.Token), LinkText: t("mail.link"), Footer: e.Org.Name}
-	c.Facts = []change{{Label: t("mail.when"), After: when}, {Label: t("mail.where"), After: calendar.Place(s)}}
+	c.Facts = []change{{Label: t("mail.when"), After: when}, {Label: t("mail.where"), After: schedule.Place(s)}}
 	if qrFor(ev.Kind, "x") != "" {
 		c.QR, c.QRID, c.QRText = true, QRContentID, t("participant.qr_hint")
 	}
@@ -231,12 +232,12 @@ func (n *Notifier) changes(before, after *store.Session, lang string) []change {
 			Before: i18n.DateRange(lang, tz.In(before.StartsAt), tz.In(before.EndsAt)),
 			After:  i18n.DateRange(lang, tz.In(after.StartsAt), tz.In(after.EndsAt))})
 	}
-	if calendar.Place(before) != calendar.Place(after) {
+	if schedule.Place(before) != schedule.Place(after) {
 		label := "mail.new_place"
 		if before.LocationName == after.LocationName && before.LocationAddress == after.LocationAddress {
 			label = "mail.new_room"
 		}
-		out = append(out, change{Label: n.tr.T(lang, label), Before: calendar.Place(before), After: calendar.Place(after)})
+		out = append(out, change{Label: n.tr.T(lang, label), Before: schedule.Place(before), After: schedule.Place(after)})
 	}
 	return out
 }

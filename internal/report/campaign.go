@@ -11,21 +11,29 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
+// Store is what reports read.
+type Store interface {
+	ReportData(ctx context.Context, orgID int64) (*store.ReportData, error)
+	Department(ctx context.Context, orgID, id int64) (*store.Department, error)
+	Org(ctx context.Context, id int64) (*store.Org, error)
+}
+
 // Service computes reports.
 type Service struct {
-	store   *store.Store
+	store   Store
 	catalog *catalog.Catalog
 	tr      *i18n.Translator
 	now     func() time.Time
 }
 
 // New returns a Service.
-func New(s *store.Store, c *catalog.Catalog, tr *i18n.Translator, now func() time.Time) *Service {
+func New(s Store, c *catalog.Catalog, tr *i18n.Translator, now func() time.Time) *Service {
 	return &Service{store: s, catalog: c, tr: tr, now: now}
 }
 
@@ -113,8 +121,17 @@ const (
 	topWords                               = 10
 )
 
-// Campaign computes a commune's campaign report in lang.
-func (s *Service) Campaign(ctx context.Context, orgID int64, lang string) (*Campaign, error) {
+// Campaign computes the campaign report of the caller's commune in lang.
+func (s *Service) Campaign(ctx context.Context, caller access.Caller, lang string) (*Campaign, error) {
+	if err := caller.Commune(access.ReadReports, caller.OrgID); err != nil {
+		return nil, err
+	}
+	return s.CampaignOf(ctx, caller.OrgID, lang)
+}
+
+// CampaignOf computes commune orgID's campaign report in lang, for callers
+// that decided access already (tests, regional aggregates).
+func (s *Service) CampaignOf(ctx context.Context, orgID int64, lang string) (*Campaign, error) {
 	d, err := s.store.ReportData(ctx, orgID)
 	if err != nil {
 		return nil, err

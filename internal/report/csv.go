@@ -1,13 +1,17 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"io"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/atelier-ch/atelier/internal/access"
+	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -30,6 +34,40 @@ type AttendanceRow struct {
 	Role       string
 	Status     string
 	Attendance string
+}
+
+// AttendanceCSV writes the attendance export of the caller's commune: one
+// row per registration of its people and of its own sessions, for Swiss
+// Excel.
+func (s *Service) AttendanceCSV(ctx context.Context, caller access.Caller, f AttendanceFilter, lang string) ([]byte, error) {
+	if err := caller.Commune(access.ReadReports, caller.OrgID); err != nil {
+		return nil, err
+	}
+	var v apperr.Validation
+	if f.Format != "" {
+		if _, ok := s.catalog.Format(f.Format); !ok {
+			v.Add("format", "err.format_unknown")
+		}
+	}
+	if f.DepartmentID != 0 {
+		if _, err := s.store.Department(ctx, caller.OrgID, f.DepartmentID); errors.Is(err, store.ErrNotFound) {
+			v.Add("department_id", "err.department_unknown")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.Attendance(ctx, caller.OrgID, f, lang)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := s.WriteCSV(&buf, rows, lang); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // Attendance lists the registrations of a commune's people and of its own

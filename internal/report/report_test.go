@@ -127,7 +127,7 @@ func TestCampaignAgainstRecomputation(t *testing.T) {
 				s := storetest.Open(t, storetest.Fresh(t, db.Name))
 				w := generate(t, s, cat, seed)
 				svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return w.now })
-				got, err := svc.Campaign(context.Background(), w.org.ID, "fr")
+				got, err := svc.CampaignOf(context.Background(), w.org.ID, "fr")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -313,7 +313,7 @@ func TestPilotRules(t *testing.T) {
 	svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return now })
 	org := &store.Org{Slug: "p", Name: "P"}
 	_ = s.CreateOrg(ctx, org)
-	got, err := svc.Campaign(ctx, org.ID, "fr")
+	got, err := svc.CampaignOf(ctx, org.ID, "fr")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +346,7 @@ func TestPilotRules(t *testing.T) {
 	add("Écoles", 6, 3, 4)   // same interest, 4 of 6 trained: wins the tie
 	add("Social", 12, 3, 5)  // best interest but 3 of 12 < a third
 	add("Travaux", 4, 2, 5)  // fewer than 3 respondents
-	got, _ = svc.Campaign(ctx, org.ID, "fr")
+	got, _ = svc.CampaignOf(ctx, org.ID, "fr")
 	if !got.Pilot.Suggested || got.Pilot.Name != "Écoles" || got.Pilot.Reasons[0] != "Intérêt le plus élevé : 4,0 / 5 à « J’utiliserai ces outils dans mon travail »." {
 		t.Errorf("pilot: %+v", got.Pilot)
 	}

@@ -291,3 +291,38 @@ func (s *Store) SharePeople(ctx context.Context, orgID int64, ids []int64) (map[
 	}
 	return out, nil
 }
+
+// OrgsByID returns the communes among ids, keyed by id.
+func (s *Store) OrgsByID(ctx context.Context, ids []int64) (map[int64]*Org, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	out := make(map[int64]*Org, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var orgs []Org
+	if err := s.with(ctx).Where("id IN ?", ids).Find(&orgs).Error; err != nil {
+		return nil, translate(err)
+	}
+	for i := range orgs {
+		out[orgs[i].ID] = &orgs[i]
+	}
+	return out, nil
+}
+
+// DepartmentCounts counts the people of each department of a commune.
+func (s *Store) DepartmentCounts(ctx context.Context, orgID int64) (map[int64]int64, error) {
+	var rows []struct {
+		DepartmentID int64
+		N            int64
+	}
+	err := s.with(ctx).Model(&Person{}).Select("department_id, COUNT(*) AS n").
+		Where("org_id = ? AND department_id IS NOT NULL", orgID).Group("department_id").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]int64, len(rows))
+	for _, r := range rows {
+		out[r.DepartmentID] = r.N
+	}
+	return out, nil
+}

@@ -94,8 +94,8 @@ type Session struct {
 	Status               string
 	Sequence             int
 	CreatedBy            *int64
-	// RecordPast marks a session recorded after the fact, e.g. held
-	// before Atelier existed.
+	// RecordPast marks a session recorded after the fact (held before
+	// Atelier): it takes the people who attended and never mails anyone.
 	RecordPast bool
 	CreatedAt  time.Time
 	UpdatedAt  time.Time

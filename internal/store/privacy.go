@@ -7,7 +7,9 @@ import (
 
 // PersonData is everything held about one person.
 type PersonData struct {
-	Person        Person
+	Person Person
+	// Department is the name of the person's department, if any.
+	Department    *string
 	Registrations []Registration
 	Sessions      map[int64]*Session
 	Feedback      []Feedback
@@ -23,6 +25,11 @@ func (s *Store) PersonData(ctx context.Context, orgID, personID int64) (*PersonD
 	}
 	d := &PersonData{Person: *p}
 	db := s.with(ctx)
+	if p.DepartmentID != nil {
+		if dep, err := s.Department(ctx, orgID, *p.DepartmentID); err == nil {
+			d.Department = &dep.Name
+		}
+	}
 	if err := db.Where("person_id = ?", personID).Order("id").Find(&d.Registrations).Error; err != nil {
 		return nil, translate(err)
 	}

@@ -282,10 +282,20 @@ func (s *Store) InsertAudit(ctx context.Context, entries []AuditEntry) error {
 	return translate(s.with(ctx).CreateInBatches(entries, 200).Error)
 }
 
-// SessionHistory returns a session's audit log, oldest first.
-func (s *Store) SessionHistory(ctx context.Context, sessionID int64) ([]AuditEntry, error) {
+// SessionHistory returns a session's audit log, oldest first, or with
+// newestFirst the newest first; limit > 0 keeps that many entries.
+func (s *Store) SessionHistory(ctx context.Context, sessionID int64, newestFirst bool, limit int) ([]AuditEntry, error) {
+	q := s.with(ctx).Where("session_id = ?", sessionID)
+	if newestFirst {
+		q = q.Order("created_at DESC").Order("id DESC")
+	} else {
+		q = q.Order("created_at").Order("id")
+	}
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
 	var out []AuditEntry
-	return out, translate(s.with(ctx).Where("session_id = ?", sessionID).Order("created_at").Order("id").Find(&out).Error)
+	return out, translate(q.Find(&out).Error)
 }
 
 // CancelAllRegistrations cancels every booked or waitlisted registration of

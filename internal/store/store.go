@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -227,17 +228,34 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 
 func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
-// translate maps gorm's errors to the store's.
+// translate maps gorm's errors to the store's and says which operation
+// failed: the caller's method name wraps the error (%w), so errors.Is
+// still finds ErrNotFound and ErrDuplicate.
 func translate(err error) error {
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		return ErrNotFound
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return fmt.Errorf("%w: %v", ErrDuplicate, err)
 	}
-	return err
+	op := "store"
+	if pc, _, _, ok := runtime.Caller(1); ok {
+		if f := runtime.FuncForPC(pc); f != nil {
+			name := f.Name()
+			name = name[strings.LastIndexByte(name, '.')+1:]
+			// Closures are named funcN: the method is the part before.
+			if strings.HasPrefix(name, "func") {
+				full := f.Name()
+				full = strings.TrimSuffix(full, "."+name)
+				name = full[strings.LastIndexByte(full, '.')+1:]
+			}
+			op = "store." + name
+		}
+	}
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound), errors.Is(err, ErrNotFound):
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	case errors.Is(err, gorm.ErrDuplicatedKey), errors.Is(err, ErrDuplicate):
+		return fmt.Errorf("%s: %w: %v", op, ErrDuplicate, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
 }
 
 func gormLogger(l *slog.Logger) logger.Interface {

@@ -13,23 +13,21 @@ type attendanceRequest struct {
 }
 
 // apiMarkAttendance sets present, absent, excused (or unknown to undo).
-func (s *Server) apiMarkAttendance(c *gin.Context) {
+func (s *Server) apiMarkAttendance(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	var in attendanceRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	r, err := s.attendance.Mark(c.Request.Context(), actor(c), id, in.Status)
+	r, err := s.svc.Attendance.Mark(c.Request.Context(), caller(c), id, in.Status)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	c.JSON(http.StatusOK, s.regJSON(c, r, ""))
+	c.JSON(http.StatusOK, s.toRegistrationJSON(r, ""))
+	return nil
 }
 
 type checkinRequest struct {
@@ -43,23 +41,21 @@ type checkinJSON struct {
 }
 
 // apiCheckIn marks present the person whose QR code (or token) is given.
-func (s *Server) apiCheckIn(c *gin.Context) {
+func (s *Server) apiCheckIn(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	var in checkinRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	res, err := s.attendance.CheckIn(c.Request.Context(), actor(c), id, in.Token)
+	res, err := s.svc.Attendance.CheckIn(c.Request.Context(), caller(c), id, in.Token)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	c.JSON(http.StatusOK, checkinJSON{Name: res.Name, Already: res.Already, Registration: s.regJSON(c, res.Registration, res.Name)})
+	c.JSON(http.StatusOK, checkinJSON{Name: res.Name, Already: res.Already, Registration: s.toRegistrationJSON(res.Registration, res.Name)})
+	return nil
 }
 
 type walkInRequest struct {
@@ -70,21 +66,19 @@ type walkInRequest struct {
 }
 
 // apiWalkIn registers someone who came unannounced, marked present.
-func (s *Server) apiWalkIn(c *gin.Context) {
+func (s *Server) apiWalkIn(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	var in walkInRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	r, p, err := s.attendance.AddWalkIn(c.Request.Context(), actor(c), id, attendance.WalkIn(in))
+	r, p, err := s.svc.Attendance.AddWalkIn(c.Request.Context(), caller(c), id, attendance.WalkIn(in))
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	c.JSON(http.StatusCreated, s.regJSON(c, r, p.Name))
+	c.JSON(http.StatusCreated, s.toRegistrationJSON(r, p.Name))
+	return nil
 }

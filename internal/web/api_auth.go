@@ -23,11 +23,10 @@ type tokenResponse struct {
 }
 
 // apiLogin exchanges an email and password for a bearer token.
-func (s *Server) apiLogin(c *gin.Context) {
+func (s *Server) apiLogin(c *gin.Context) error {
 	var in loginRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	var v apperr.Validation
 	if strings.TrimSpace(in.Email) == "" {
@@ -37,23 +36,22 @@ func (s *Server) apiLogin(c *gin.Context) {
 		v.Add("password", "err.required")
 	}
 	if err := v.Err(); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	token, expires, _, err := s.auth.Login(c.Request.Context(), in.Email, in.Password, store.TokenAPI, c.ClientIP())
+	token, expires, _, err := s.svc.Auth.Login(c.Request.Context(), in.Email, in.Password, store.TokenAPI, c.ClientIP())
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, tokenResponse{Token: token, ExpiresAt: tz.In(expires)})
+	return nil
 }
 
 // apiLogout revokes the token the request carries.
-func (s *Server) apiLogout(c *gin.Context) {
+func (s *Server) apiLogout(c *gin.Context) error {
 	token := strings.TrimSpace(strings.TrimPrefix(c.GetHeader("Authorization"), "Bearer "))
-	if err := s.auth.Logout(c.Request.Context(), token); err != nil {
-		s.renderError(c, err)
-		return
+	if err := s.svc.Auth.Logout(c.Request.Context(), token); err != nil {
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

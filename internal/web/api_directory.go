@@ -2,9 +2,7 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,31 +34,30 @@ type createOrgRequest struct {
 	HRSenderEmail string `json:"hr_sender_email"`
 }
 
-func (s *Server) apiCreateOrg(c *gin.Context) {
+func (s *Server) apiCreateOrg(c *gin.Context) error {
 	var in createOrgRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	o, err := s.dir.CreateOrg(c.Request.Context(), directory.NewOrg(in))
+	o, err := s.svc.Directory.CreateOrg(c.Request.Context(), caller(c), directory.NewOrg(in))
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, toOrgJSON(o))
+	return nil
 }
 
-func (s *Server) apiOrgs(c *gin.Context) {
-	orgs, err := s.store.Orgs(c.Request.Context())
+func (s *Server) apiOrgs(c *gin.Context) error {
+	orgs, err := s.svc.Directory.Orgs(c.Request.Context(), caller(c))
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	out := make([]orgJSON, len(orgs))
 	for i := range orgs {
 		out[i] = toOrgJSON(&orgs[i])
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 type userJSON struct {
@@ -72,6 +69,10 @@ type userJSON struct {
 	Language string `json:"language"`
 }
 
+func toUserJSON(u *store.User, orgSlug string) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Org: orgSlug, Language: u.Language}
+}
+
 type createUserRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -81,69 +82,33 @@ type createUserRequest struct {
 	Language string `json:"language"`
 }
 
-func (s *Server) apiCreateUser(c *gin.Context) {
+func (s *Server) apiCreateUser(c *gin.Context) error {
 	var in createUserRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	u, err := s.auth.CreateUser(c.Request.Context(), principal(c), auth.NewUser(in))
+	cl := caller(c)
+	a, err := s.svc.Auth.CreateUser(c.Request.Context(), &cl, auth.NewUser(in))
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	c.JSON(http.StatusCreated, s.toUserJSON(c, u))
+	c.JSON(http.StatusCreated, toUserJSON(&a.User, a.OrgSlug))
+	return nil
 }
 
 // apiUsers lists accounts: an hr user's commune's, or for an admin every
 // account (or one commune's with ?org=).
-func (s *Server) apiUsers(c *gin.Context) {
-	var orgID int64
-	if !principal(c).Is(store.RoleAdmin) || c.Query("org") != "" {
-		var err error
-		if orgID, err = s.scopeOrg(c); err != nil {
-			s.renderError(c, err)
-			return
-		}
-	}
-	users, err := s.store.Users(c.Request.Context(), orgID)
+func (s *Server) apiUsers(c *gin.Context) error {
+	accounts, err := s.svc.Auth.Users(c.Request.Context(), caller(c))
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	out := make([]userJSON, len(users))
-	for i := range users {
-		out[i] = s.toUserJSON(c, &users[i])
+	out := make([]userJSON, len(accounts))
+	for i := range accounts {
+		out[i] = toUserJSON(&accounts[i].User, accounts[i].OrgSlug)
 	}
 	c.JSON(http.StatusOK, out)
-}
-
-func (s *Server) toUserJSON(c *gin.Context, u *store.User) userJSON {
-	out := userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Language: u.Language}
-	if u.OrgID != nil {
-		if o, err := s.store.Org(c.Request.Context(), *u.OrgID); err == nil {
-			out.Org = o.Slug
-		}
-	}
-	return out
-}
-
-// scopeOrg is the commune a request works in: the user's own; an admin
-// without one names it with ?org=slug.
-func (s *Server) scopeOrg(c *gin.Context) (int64, error) {
-	p := principal(c)
-	slug := c.Query("org")
-	if p.Is(store.RoleAdmin) && slug != "" {
-		o, err := s.store.OrgBySlug(c.Request.Context(), slug)
-		if err != nil {
-			return 0, apperr.Invalid("org", "err.org_unknown")
-		}
-		return o.ID, nil
-	}
-	if p.OrgID() == 0 {
-		return 0, apperr.Invalid("org", "err.org_required")
-	}
-	return p.OrgID(), nil
+	return nil
 }
 
 type departmentJSON struct {
@@ -155,41 +120,30 @@ type createDepartmentRequest struct {
 	Name string `json:"name"`
 }
 
-func (s *Server) apiCreateDepartment(c *gin.Context) {
+func (s *Server) apiCreateDepartment(c *gin.Context) error {
 	var in createDepartmentRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	orgID, err := s.scopeOrg(c)
+	d, err := s.svc.Directory.CreateDepartment(c.Request.Context(), caller(c), in.Name)
 	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	d, err := s.dir.CreateDepartment(c.Request.Context(), orgID, in.Name)
-	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, departmentJSON{ID: d.ID, Name: d.Name})
+	return nil
 }
 
-func (s *Server) apiDepartments(c *gin.Context) {
-	orgID, err := s.scopeOrg(c)
+func (s *Server) apiDepartments(c *gin.Context) error {
+	deps, err := s.svc.Directory.Departments(c.Request.Context(), caller(c))
 	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	deps, err := s.store.Departments(c.Request.Context(), orgID)
-	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	out := make([]departmentJSON, len(deps))
 	for i, d := range deps {
 		out[i] = departmentJSON{ID: d.ID, Name: d.Name}
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 type personJSON struct {
@@ -220,95 +174,65 @@ func (r personRequest) input() directory.PersonInput {
 	}
 }
 
-func (s *Server) apiCreatePerson(c *gin.Context) {
+func (s *Server) apiCreatePerson(c *gin.Context) error {
 	var in personRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	orgID, err := s.scopeOrg(c)
+	p, err := s.svc.Directory.CreatePerson(c.Request.Context(), caller(c), in.input())
 	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	p, err := s.dir.CreatePerson(c.Request.Context(), orgID, in.input())
-	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusCreated, toPersonJSON(p))
+	return nil
 }
 
-func (s *Server) apiUpdatePerson(c *gin.Context) {
+func (s *Server) apiUpdatePerson(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	var in personRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	orgID, err := s.scopeOrg(c)
+	p, err := s.svc.Directory.UpdatePerson(c.Request.Context(), caller(c), id, in.input())
 	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	p, err := s.dir.UpdatePerson(c.Request.Context(), orgID, id, in.input())
-	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, toPersonJSON(p))
+	return nil
 }
 
-func (s *Server) apiPerson(c *gin.Context) {
+func (s *Server) apiPerson(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	orgID, err := s.scopeOrg(c)
+	p, err := s.svc.Directory.Person(c.Request.Context(), caller(c), id)
 	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	p, err := s.store.Person(c.Request.Context(), orgID, id)
-	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, toPersonJSON(p))
+	return nil
 }
 
 // apiPeople lists people, filtered by role and department, paged with
 // limit (default 100, at most 1000) and offset; X-Total-Count gives the total.
-func (s *Server) apiPeople(c *gin.Context) {
-	orgID, err := s.scopeOrg(c)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	f := store.PeopleFilter{OrgID: orgID, Role: c.Query("role"), Query: c.Query("q"), Limit: 100}
+func (s *Server) apiPeople(c *gin.Context) error {
+	f := store.PeopleFilter{Role: c.Query("role"), Query: c.Query("q"), Limit: 100}
 	var v apperr.Validation
-	if f.Role != "" && !slices.Contains(directory.Roles, f.Role) {
-		v.Add("role", "err.person_role", strings.Join(directory.Roles, ", "))
-	}
 	f.DepartmentID = queryInt(c, &v, "department_id", 0, 1<<62)
-	f.Limit = int(queryInt(c, &v, "limit", 1, 1000))
-	if f.Limit == 0 {
-		f.Limit = 100
+	if n := queryInt(c, &v, "limit", 1, 1000); n > 0 {
+		f.Limit = int(n)
 	}
 	f.Offset = int(queryInt(c, &v, "offset", 0, 1<<31))
 	if err := v.Err(); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	people, total, err := s.store.People(c.Request.Context(), f)
+	people, total, err := s.svc.Directory.People(c.Request.Context(), caller(c), f)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	out := make([]personJSON, len(people))
 	for i := range people {
@@ -316,6 +240,7 @@ func (s *Server) apiPeople(c *gin.Context) {
 	}
 	c.Header("X-Total-Count", strconv.FormatInt(total, 10))
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 // queryInt reads an optional integer query parameter within [lo, hi];
@@ -334,28 +259,21 @@ func queryInt(c *gin.Context, v *apperr.Validation, name string, lo, hi int64) i
 }
 
 // apiRenameDepartment renames a department: {"name"}.
-func (s *Server) apiRenameDepartment(c *gin.Context) {
+func (s *Server) apiRenameDepartment(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	var in createDepartmentRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	orgID, err := s.scopeOrg(c)
+	d, err := s.svc.Directory.RenameDepartment(c.Request.Context(), caller(c), id, in.Name)
 	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	d, err := s.dir.RenameDepartment(c.Request.Context(), orgID, id, in.Name)
-	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, departmentJSON{ID: d.ID, Name: d.Name})
+	return nil
 }
 
 type roleRequest struct {
@@ -363,21 +281,19 @@ type roleRequest struct {
 }
 
 // apiSetUserRole changes an account's role (admin): {"role"}.
-func (s *Server) apiSetUserRole(c *gin.Context) {
+func (s *Server) apiSetUserRole(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	var in roleRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	u, err := s.auth.SetRole(c.Request.Context(), principal(c), id, in.Role)
+	a, err := s.svc.Auth.SetRole(c.Request.Context(), caller(c), id, in.Role)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	c.JSON(http.StatusOK, s.toUserJSON(c, u))
+	c.JSON(http.StatusOK, toUserJSON(&a.User, a.OrgSlug))
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/catalog"
 )
 
@@ -19,20 +20,21 @@ type formatDetail struct {
 	Exercises []*catalog.Exercise `json:"exercises"`
 }
 
-func (s *Server) apiFormats(c *gin.Context) {
-	fs := s.catalog.Formats()
+func (s *Server) apiFormats(c *gin.Context) error {
+	fs := s.svc.Catalog.Formats()
 	out := make([]formatSummary, len(fs))
 	for i, f := range fs {
 		out[i] = formatSummary{f}
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) apiFormat(c *gin.Context) {
-	f, ok := s.catalog.Format(c.Param("slug"))
+func (s *Server) apiFormat(c *gin.Context) error {
+	f, ok := s.svc.Catalog.Format(c.Param("slug"))
 	if !ok {
-		s.notFound(c)
-		return
+		return apperr.NotFound("err.not_found")
 	}
-	c.JSON(http.StatusOK, formatDetail{Format: f, Exercises: s.catalog.ExercisesOf(f)})
+	c.JSON(http.StatusOK, formatDetail{Format: f, Exercises: s.svc.Catalog.ExercisesOf(f)})
+	return nil
 }

@@ -90,7 +90,7 @@ func TestKitDownloads(t *testing.T) {
 			t.Errorf("absent person's certificate: %d", res.Code)
 		}
 		// Format sheets need no login; the participant variant has no trainer notes.
-		ex := a.srv.catalog.ExercisesOf(f)[0]
+		ex := a.srv.svc.Catalog.ExercisesOf(f)[0]
 		part := pdfText(t, a.do("GET", "/api/v1/formats/"+f.Slug+"/sheets.pdf?variant=participant", "", nil).Body.Bytes())
 		trainer := pdfText(t, a.do("GET", "/api/v1/formats/"+f.Slug+"/sheets.pdf?variant=trainer", "", nil).Body.Bytes())
 		note := strings.Join(strings.Fields(ex.TrainerNotes[0]), " ")[:30]

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -38,26 +37,9 @@ func (s *Server) links(token string) linksJSON {
 	return linksJSON{Page: base, Invite: base + "/invite.ics", Feed: base + "/feed.ics"}
 }
 
-// toRegistrationJSON renders a registration with its token and links.
+// toRegistrationJSON renders a registration. The domain has already left
+// the token out where the caller may not hold it; the links come with it.
 func (s *Server) toRegistrationJSON(r *store.Registration, name string) registrationJSON {
-	out := s.registrationNoToken(r, name)
-	l := s.links(r.Token)
-	out.Token, out.Links = r.Token, &l
-	return out
-}
-
-// regJSON renders a registration for the signed-in user: the token (which
-// opens the participant's page, invite and cancellation) only for HR of the
-// person's own commune; trainers and other communes get the rest.
-func (s *Server) regJSON(c *gin.Context, r *store.Registration, name string) registrationJSON {
-	p := principal(c)
-	if p.Is(store.RoleHR, store.RoleAdmin) && p.OrgID() != 0 && r.OrgID == p.OrgID() {
-		return s.toRegistrationJSON(r, name)
-	}
-	return s.registrationNoToken(r, name)
-}
-
-func (s *Server) registrationNoToken(r *store.Registration, name string) registrationJSON {
 	out := registrationJSON{
 		ID: r.ID, SessionID: r.SessionID, PersonID: r.PersonID, PersonName: name, Status: r.Status,
 		WaitlistPosition: r.WaitlistPosition, Attendance: r.Attendance, WalkIn: r.WalkIn, CreatedAt: tz.In(r.CreatedAt),
@@ -65,6 +47,10 @@ func (s *Server) registrationNoToken(r *store.Registration, name string) registr
 	if r.AttendanceAt != nil {
 		t := tz.In(*r.AttendanceAt)
 		out.AttendanceAt = &t
+	}
+	if r.Token != "" {
+		l := s.links(r.Token)
+		out.Token, out.Links = r.Token, &l
 	}
 	return out
 }
@@ -80,70 +66,59 @@ type bookRequest struct {
 	Audience  *audienceRequest `json:"audience"`
 }
 
-func (s *Server) apiBook(c *gin.Context) {
+func (s *Server) apiBook(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	var in bookRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	req := booking.BookRequest{PersonID: in.PersonID, PersonIDs: in.PersonIDs}
 	if in.Audience != nil {
 		req.Audience = &booking.Audience{Role: in.Audience.Role, DepartmentID: in.Audience.DepartmentID}
 	}
-	regs, err := s.booking.Book(c.Request.Context(), actor(c), id, req)
+	regs, err := s.svc.Booking.Book(c.Request.Context(), caller(c), id, req)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	out := make([]registrationJSON, len(regs))
 	for i := range regs {
-		out[i] = s.regJSON(c, &regs[i], "")
+		out[i] = s.toRegistrationJSON(&regs[i], "")
 	}
 	c.JSON(http.StatusCreated, gin.H{"registrations": out})
+	return nil
 }
 
-func (s *Server) apiRegistrations(c *gin.Context) {
+func (s *Server) apiRegistrations(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	rows, err := s.booking.Registrations(c.Request.Context(), actor(c), id)
+	rows, err := s.svc.Booking.Registrations(c.Request.Context(), caller(c), id)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	out := make([]registrationJSON, len(rows))
 	for i := range rows {
-		out[i] = s.regJSON(c, &rows[i].Registration, rows[i].PersonName)
+		out[i] = s.toRegistrationJSON(&rows[i].Registration, rows[i].PersonName)
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 // apiCancelRegistration cancels a registration. Cancelling one already
 // cancelled succeeds again with the same answer (idempotent).
-func (s *Server) apiCancelRegistration(c *gin.Context) {
+func (s *Server) apiCancelRegistration(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	r, err := s.booking.CancelRegistration(c.Request.Context(), actor(c), id)
+	r, err := s.svc.Booking.CancelRegistration(c.Request.Context(), caller(c), id)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	c.JSON(http.StatusOK, s.regJSON(c, r, ""))
-}
-
-// decodeDetail turns an audit entry's stored JSON back into an object.
-func decodeDetail(s string) map[string]any {
-	out := map[string]any{}
-	_ = json.Unmarshal([]byte(s), &out)
-	return out
+	c.JSON(http.StatusOK, s.toRegistrationJSON(r, ""))
+	return nil
 }

@@ -1,14 +1,13 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
-	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -24,60 +23,43 @@ func reportLang(c *gin.Context) string {
 
 // apiAttendanceCSV exports one row per registration for Swiss Excel,
 // filtered by from/to (dates or RFC 3339), format and department_id.
-func (s *Server) apiAttendanceCSV(c *gin.Context) {
-	orgID, err := s.scopeOrg(c)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
+func (s *Server) apiAttendanceCSV(c *gin.Context) error {
 	var v apperr.Validation
 	f := report.AttendanceFilter{From: queryTime(c, &v, "from"), To: queryTime(c, &v, "to"), Format: c.Query("format")}
 	f.DepartmentID = queryInt(c, &v, "department_id", 1, 1<<62)
-	if f.Format != "" {
-		if _, ok := s.catalog.Format(f.Format); !ok {
-			v.Add("format", "err.format_unknown")
-		}
-	}
-	if f.DepartmentID != 0 {
-		if _, err := s.store.Department(c.Request.Context(), orgID, f.DepartmentID); err != nil {
-			v.Add("department_id", "err.department_unknown")
-		}
-	}
 	if err := v.Err(); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	lang := reportLang(c)
-	rows, err := s.reports.Attendance(c.Request.Context(), orgID, f, lang)
+	data, err := s.svc.Reports.AttendanceCSV(c.Request.Context(), caller(c), f, reportLang(c))
 	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := s.reports.WriteCSV(&buf, rows, lang); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	name := "presences-" + tz.In(s.now()).Format("2006-01-02") + ".csv"
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", data)
+	return nil
 }
 
 // apiCampaign answers the campaign report as JSON.
-func (s *Server) apiCampaign(c *gin.Context) {
-	orgID, err := s.scopeOrg(c)
+func (s *Server) apiCampaign(c *gin.Context) error {
+	rep, err := s.svc.Reports.Campaign(c.Request.Context(), caller(c), reportLang(c))
 	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	rep, err := s.reports.Campaign(c.Request.Context(), orgID, reportLang(c))
-	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	rep.GeneratedAt = tz.In(rep.GeneratedAt)
 	c.JSON(http.StatusOK, rep)
+	return nil
+}
+
+// apiCampaignPDF prints the campaign report.
+func (s *Server) apiCampaignPDF(c *gin.Context) error {
+	f, err := s.svc.Kit.CampaignReport(c.Request.Context(), caller(c), reportLang(c))
+	if err != nil {
+		return err
+	}
+	sendPDF(c, f)
+	return nil
 }
 
 type exportJSON struct {
@@ -111,29 +93,17 @@ type exportMail struct {
 }
 
 // apiExportPerson answers everything held about a person (right of access).
-func (s *Server) apiExportPerson(c *gin.Context) {
+func (s *Server) apiExportPerson(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	orgID, err := s.scopeOrg(c)
+	d, err := s.svc.Privacy.Export(c.Request.Context(), caller(c), id)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	d, err := s.dir.Export(c.Request.Context(), orgID, id)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	out := exportJSON{Person: toPersonJSON(&d.Person), ExportedAt: tz.In(s.now()),
+	out := exportJSON{Person: toPersonJSON(&d.Person), Department: d.Department, ExportedAt: tz.In(s.now()),
 		Registrations: []exportRegistration{}, Feedback: []feedbackJSON{}, Mail: []exportMail{}, History: []auditJSON{}}
-	if d.Person.DepartmentID != nil {
-		if dep, err := s.store.Department(c.Request.Context(), orgID, *d.Person.DepartmentID); err == nil {
-			out.Department = &dep.Name
-		}
-	}
 	for _, r := range d.Registrations {
 		e := exportRegistration{ID: r.ID, SessionID: r.SessionID, Status: r.Status, Attendance: r.Attendance, WalkIn: r.WalkIn, CreatedAt: tz.In(r.CreatedAt)}
 		if sess, ok := d.Sessions[r.SessionID]; ok {
@@ -156,53 +126,25 @@ func (s *Server) apiExportPerson(c *gin.Context) {
 		}
 		out.Mail = append(out.Mail, em)
 	}
-	for _, e := range d.Audit {
-		out.History = append(out.History, auditJSON{ID: e.ID, At: tz.In(e.CreatedAt), Actor: e.Actor, UserID: e.ActorUserID, Action: e.Action, Details: decodeDetail(e.Detail)})
+	for i := range d.Audit {
+		out.History = append(out.History, toAuditJSON(&d.Audit[i]))
 	}
-	c.Header("Content-Disposition", `attachment; filename="personne-`+c.Param("id")+`.json"`)
+	c.Header("Content-Disposition", `attachment; filename="personne-`+strconv.FormatInt(id, 10)+`.json"`)
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 // apiErasePerson erases a person; their registrations stay as anonymous
 // counts.
-func (s *Server) apiErasePerson(c *gin.Context) {
+func (s *Server) apiErasePerson(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	orgID, err := s.scopeOrg(c)
-	if err != nil {
-		s.renderError(c, err)
-		return
+	if err := s.svc.Privacy.Erase(c.Request.Context(), caller(c), id); err != nil {
+		return err
 	}
-	if err := s.booking.ErasePerson(c.Request.Context(), booking.Actor{UserID: &principal(c).User.ID, Label: principal(c).User.Email, OrgID: orgID, Role: principal(c).Role()}, id); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.log.InfoContext(c.Request.Context(), "person erased", "person_id", id, "by", principal(c).User.Email)
+	s.log.InfoContext(c.Request.Context(), "person erased", "person_id", id, "by", caller(c).UserID)
 	c.Status(http.StatusNoContent)
-}
-
-// apiCampaignPDF prints the campaign report.
-func (s *Server) apiCampaignPDF(c *gin.Context) {
-	orgID, err := s.scopeOrg(c)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	lang := reportLang(c)
-	rep, err := s.reports.Campaign(c.Request.Context(), orgID, lang)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	org, err := s.store.Org(c.Request.Context(), orgID)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.sendPDF(c, "rapport-campagne.pdf", func(b *bytes.Buffer) error {
-		return s.kit.CampaignReport(b, org.Name, rep, lang)
-	})
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -32,6 +33,8 @@ type sessionJSON struct {
 	Booked               int          `json:"booked"`
 	Waitlisted           int          `json:"waitlisted"`
 	Status               string       `json:"status"`
+	Phase                string       `json:"phase"`
+	RecordPast           bool         `json:"record_past"`
 	Sequence             int          `json:"sequence"`
 	RegistrationDeadline *time.Time   `json:"registration_deadline"`
 	Language             string       `json:"language"`
@@ -39,60 +42,20 @@ type sessionJSON struct {
 	Trainers             []int64      `json:"trainers"`
 }
 
-// sessionsJSON renders sessions with their counts and trainers, in two
-// queries whatever their number.
-func (s *Server) sessionsJSON(c *gin.Context, sessions []store.Session) ([]sessionJSON, error) {
-	ctx := c.Request.Context()
-	ids := make([]int64, len(sessions))
-	for i, ss := range sessions {
-		ids[i] = ss.ID
+func toSessionJSON(v *booking.SessionView) sessionJSON {
+	var deadline *time.Time
+	if v.RegistrationDeadline != nil {
+		d := tz.In(*v.RegistrationDeadline)
+		deadline = &d
 	}
-	counts, err := s.store.CountsBySession(ctx, ids)
-	if err != nil {
-		return nil, err
+	return sessionJSON{
+		ID: v.ID, UID: v.UID, Org: v.OrgSlug, Format: v.FormatSlug, Title: v.Title,
+		StartsAt: tz.In(v.StartsAt), EndsAt: tz.In(v.EndsAt),
+		Location: locationJSON{Name: v.LocationName, Address: v.LocationAddress, Room: v.LocationRoom},
+		Capacity: v.Capacity, Booked: v.Counts.Booked, Waitlisted: v.Counts.Waitlisted,
+		Status: v.Status, Phase: string(v.Phase), RecordPast: v.RecordPast, Sequence: v.Sequence, RegistrationDeadline: deadline, Language: v.Language,
+		OpenToOtherCommunes: v.OpenToOtherCommunes, Trainers: v.Trainers,
 	}
-	trainers, err := s.store.SessionTrainers(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	orgs := map[int64]string{}
-	out := make([]sessionJSON, len(sessions))
-	for i := range sessions {
-		ss := &sessions[i]
-		slug, ok := orgs[ss.OrgID]
-		if !ok {
-			if o, err := s.store.Org(ctx, ss.OrgID); err == nil {
-				slug = o.Slug
-			}
-			orgs[ss.OrgID] = slug
-		}
-		var deadline *time.Time
-		if ss.RegistrationDeadline != nil {
-			d := tz.In(*ss.RegistrationDeadline)
-			deadline = &d
-		}
-		t := trainers[ss.ID]
-		if t == nil {
-			t = []int64{}
-		}
-		out[i] = sessionJSON{
-			ID: ss.ID, UID: ss.UID, Org: slug, Format: ss.FormatSlug, Title: ss.Title,
-			StartsAt: tz.In(ss.StartsAt), EndsAt: tz.In(ss.EndsAt),
-			Location: locationJSON{Name: ss.LocationName, Address: ss.LocationAddress, Room: ss.LocationRoom},
-			Capacity: ss.Capacity, Booked: counts[ss.ID].Booked, Waitlisted: counts[ss.ID].Waitlisted,
-			Status: ss.Status, Sequence: ss.Sequence, RegistrationDeadline: deadline, Language: ss.Language,
-			OpenToOtherCommunes: ss.OpenToOtherCommunes, Trainers: t,
-		}
-	}
-	return out, nil
-}
-
-func (s *Server) sessionJSON(c *gin.Context, sess *store.Session) (sessionJSON, error) {
-	out, err := s.sessionsJSON(c, []store.Session{*sess})
-	if err != nil {
-		return sessionJSON{}, err
-	}
-	return out[0], nil
 }
 
 type locationRequest struct {
@@ -112,13 +75,14 @@ type sessionRequest struct {
 	Language             optional[string]          `json:"language"`
 	Trainers             optional[[]int64]         `json:"trainers"`
 	OpenToOtherCommunes  optional[bool]            `json:"open_to_other_communes"`
+	RecordPast           optional[bool]            `json:"record_past"`
 }
 
 func (r sessionRequest) input() booking.SessionInput {
 	in := booking.SessionInput{
 		Format: r.Format.ptr(), StartsAt: r.StartsAt.ptr(), EndsAt: r.EndsAt.ptr(), Capacity: r.Capacity.ptr(),
 		Title: r.Title.ptr(), RegistrationDeadline: r.RegistrationDeadline.ptr(), Language: r.Language.ptr(),
-		Trainers: r.Trainers.ptr(), OpenToOtherCommunes: r.OpenToOtherCommunes.ptr(),
+		Trainers: r.Trainers.ptr(), OpenToOtherCommunes: r.OpenToOtherCommunes.ptr(), RecordPast: r.RecordPast.ptr(),
 	}
 	if r.RegistrationDeadline.Set && r.RegistrationDeadline.Null {
 		in.RegistrationDeadline = new(string) // null removes the deadline
@@ -129,126 +93,101 @@ func (r sessionRequest) input() booking.SessionInput {
 	return in
 }
 
-// actor describes the signed-in user to the domain.
-func actor(c *gin.Context) booking.Actor {
-	p := principal(c)
-	id := p.User.ID
-	return booking.Actor{UserID: &id, Label: p.User.Email, OrgID: p.OrgID(), Role: p.Role()}
-}
-
-func (s *Server) apiCreateSession(c *gin.Context) {
+func (s *Server) apiCreateSession(c *gin.Context) error {
 	var in sessionRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	sess, err := s.booking.CreateSession(c.Request.Context(), actor(c), in.input())
+	v, err := s.svc.Booking.CreateSession(c.Request.Context(), caller(c), in.input())
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	s.respondSession(c, http.StatusCreated, sess)
+	c.JSON(http.StatusCreated, toSessionJSON(v))
+	return nil
 }
 
-func (s *Server) apiUpdateSession(c *gin.Context) {
+func (s *Server) apiUpdateSession(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	var in sessionRequest
 	if err := decodeJSON(c, &in); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	sess, err := s.booking.UpdateSession(c.Request.Context(), actor(c), id, in.input())
+	if in.RecordPast.Set {
+		return apperr.Invalid("record_past", "err.record_past_create_only")
+	}
+	v, err := s.svc.Booking.UpdateSession(c.Request.Context(), caller(c), id, in.input())
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	s.respondSession(c, http.StatusOK, sess)
+	c.JSON(http.StatusOK, toSessionJSON(v))
+	return nil
 }
 
-func (s *Server) apiCancelSession(c *gin.Context) {
+func (s *Server) apiCancelSession(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	sess, err := s.booking.CancelSession(c.Request.Context(), actor(c), id)
+	v, err := s.svc.Booking.CancelSession(c.Request.Context(), caller(c), id)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	s.respondSession(c, http.StatusOK, sess)
+	c.JSON(http.StatusOK, toSessionJSON(v))
+	return nil
 }
 
-func (s *Server) apiSession(c *gin.Context) {
+func (s *Server) apiSession(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	sess, err := s.booking.Session(c.Request.Context(), actor(c), id)
+	v, err := s.svc.Booking.Session(c.Request.Context(), caller(c), id)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	s.respondSession(c, http.StatusOK, sess)
-}
-
-func (s *Server) respondSession(c *gin.Context, status int, sess *store.Session) {
-	out, err := s.sessionJSON(c, sess)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	c.JSON(status, out)
+	c.JSON(http.StatusOK, toSessionJSON(v))
+	return nil
 }
 
 // apiSessions lists the sessions the user can see: their commune's and
 // those other communes opened, filtered by from/to (RFC 3339 or a date),
 // status and trainer=me, paged with limit and offset.
-func (s *Server) apiSessions(c *gin.Context) {
-	a := actor(c)
-	f := store.SessionFilter{OrgID: a.OrgID, IncludeOpen: true, Status: c.Query("status"), Limit: 100}
+func (s *Server) apiSessions(c *gin.Context) error {
+	q := booking.SessionQuery{Status: c.Query("status"), Limit: 100}
 	var v apperr.Validation
-	if f.Status != "" && f.Status != store.SessionScheduled && f.Status != store.SessionCancelled {
+	if q.Status != "" && q.Status != store.SessionScheduled && q.Status != store.SessionCancelled {
 		v.Add("status", "err.session_status")
 	}
-	f.From = queryTime(c, &v, "from")
-	f.To = queryTime(c, &v, "to")
+	q.From = queryTime(c, &v, "from")
+	q.To = queryTime(c, &v, "to")
 	switch c.Query("trainer") {
 	case "":
 	case "me":
-		f.TrainerID = *a.UserID
+		q.Mine = true
 	default:
 		v.Add("trainer", "err.trainer_filter")
 	}
 	if n := queryInt(c, &v, "limit", 1, 1000); n > 0 {
-		f.Limit = int(n)
+		q.Limit = int(n)
 	}
-	f.Offset = int(queryInt(c, &v, "offset", 0, 1<<31))
+	q.Offset = int(queryInt(c, &v, "offset", 0, 1<<31))
 	if err := v.Err(); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	if a.OrgID == 0 {
-		c.JSON(http.StatusOK, []sessionJSON{})
-		return
-	}
-	sessions, total, err := s.store.Sessions(c.Request.Context(), f)
+	views, total, err := s.svc.Booking.Sessions(c.Request.Context(), caller(c), q)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	out, err := s.sessionsJSON(c, sessions)
-	if err != nil {
-		s.renderError(c, err)
-		return
+	out := make([]sessionJSON, len(views))
+	for i := range views {
+		out[i] = toSessionJSON(&views[i])
 	}
 	c.Header("X-Total-Count", strconv.FormatInt(total, 10))
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 // queryTime reads an optional time: RFC 3339, or a date (midnight in Zurich).
@@ -276,20 +215,23 @@ type auditJSON struct {
 	Details map[string]any `json:"details"`
 }
 
-func (s *Server) apiSessionHistory(c *gin.Context) {
+func toAuditJSON(e *store.AuditEntry) auditJSON {
+	return auditJSON{ID: e.ID, At: tz.In(e.CreatedAt), Actor: e.Actor, UserID: e.ActorUserID, Action: e.Action, Details: audit.Detail(e)}
+}
+
+func (s *Server) apiSessionHistory(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	entries, err := s.booking.History(c.Request.Context(), actor(c), id)
+	entries, err := s.svc.Audit.History(c.Request.Context(), caller(c), id, 0)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	out := make([]auditJSON, len(entries))
-	for i, e := range entries {
-		out[i] = auditJSON{ID: e.ID, At: tz.In(e.CreatedAt), Actor: e.Actor, UserID: e.ActorUserID, Action: e.Action, Details: decodeDetail(e.Detail)}
+	for i := range entries {
+		out[i] = toAuditJSON(&entries[i])
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }

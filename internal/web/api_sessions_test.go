@@ -18,7 +18,7 @@ import (
 // voluntaryFormat and mandatoryFormat pick formats of the real catalogue.
 func pickFormat(t testing.TB, a *app, p catalog.Participation) *catalog.Format {
 	t.Helper()
-	for _, f := range a.srv.catalog.Formats() {
+	for _, f := range a.srv.svc.Catalog.Formats() {
 		if f.Participation == p {
 			return f
 		}
@@ -115,7 +115,10 @@ func TestCreateSession(t *testing.T) {
 		if _, off := summer.StartsAt.Zone(); off != 7200 {
 			t.Errorf("summer offset %d", off)
 		}
-		// In the past, to record a training already held, with everything given.
+		// In the past: refused, unless it records a training already held.
+		expectError(t, a.as(hrAEmail, "POST", "/api/v1/sessions", map[string]any{
+			"format": f.Slug, "starts_at": "2025-11-04T08:30:00+01:00", "location": map[string]string{"name": "Aula"}, "capacity": 20,
+		}), 422, "validation", "starts_at")
 		var trainer userJSON
 		for _, u := range a.users(hrAEmail) {
 			if u.Email == trainerAEmail {
@@ -126,6 +129,7 @@ func TestCreateSession(t *testing.T) {
 			"format": f.Slug, "starts_at": "2025-11-04T08:30:00+01:00", "ends_at": "2025-11-04T12:00:00+01:00",
 			"location": map[string]string{"name": "Aula"}, "capacity": 20, "title": "Séance spéciale", "language": "de",
 			"registration_deadline": "2025-11-01T12:00:00+01:00", "trainers": []int64{trainer.ID}, "open_to_other_communes": true,
+			"record_past": true,
 		})
 		if past.Title != "Séance spéciale" || past.Language != "de" || !past.OpenToOtherCommunes || len(past.Trainers) != 1 || past.RegistrationDeadline == nil {
 			t.Errorf("full create: %+v", past)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	catalogdata "github.com/atelier-ch/atelier/catalog"
+	appsvc "github.com/atelier-ch/atelier/internal/app"
 	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -64,8 +65,12 @@ func newApp(t testing.TB, db storetest.DB) *app {
 	t.Helper()
 	s := storetest.Open(t, db)
 	a := &app{t: t, store: s, now: time.Date(2026, 3, 2, 9, 0, 0, 0, tz.Zurich), tokens: map[string]string{}}
-	srv, err := New(Deps{Store: s, Catalog: loadCatalog(t), BaseURL: "https://atelier.example", Now: a.clock, BcryptCost: 4,
-		Log: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc, err := appsvc.Build(appsvc.Config{Store: s, Catalog: loadCatalog(t), BaseURL: "https://atelier.example", Now: a.clock, BcryptCost: 4, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Deps{Services: svc, BaseURL: "https://atelier.example", Now: a.clock, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +90,7 @@ func newApp(t testing.TB, db storetest.DB) *app {
 		{Email: trainerAEmail, Role: store.RoleTrainer, Org: "commune-a", Name: "Laura Formaz"},
 	} {
 		u.Password = testPassword
-		if _, err := srv.auth.CreateUser(ctx, nil, u); err != nil {
+		if _, err := svc.Auth.CreateUser(ctx, nil, u); err != nil {
 			t.Fatal(err)
 		}
 	}

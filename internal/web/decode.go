@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -35,6 +36,12 @@ func decodeJSON(c *gin.Context, v any) error {
 	}
 	if dec.More() {
 		return apperr.BadRequest("err.bad_json")
+	}
+	if f := controlField(reflect.ValueOf(v), ""); f != "" {
+		if f == "" {
+			f = "body"
+		}
+		return apperr.Invalid(f, "err.control_chars")
 	}
 	return nil
 }

@@ -11,6 +11,11 @@ import (
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
+// handler is a route's work: it parses, makes its domain call and renders;
+// an error it returns is rendered by the adapter of its face (api, page,
+// participant, file).
+type handler func(c *gin.Context) error
+
 var statusOf = map[apperr.Code]int{
 	apperr.CodeBadRequest:   http.StatusBadRequest,
 	apperr.CodeUnauthorized: http.StatusUnauthorized,
@@ -37,6 +42,10 @@ type errorDetail struct {
 // toAppErr maps any error to a user-facing one; unknown errors are logged
 // and become a 500 that reveals nothing.
 func (s *Server) toAppErr(c *gin.Context, err error) *apperr.Error {
+	var fe *formError
+	if errors.As(err, &fe) {
+		err = fe.err
+	}
 	if e, ok := apperr.As(err); ok {
 		return e
 	}
@@ -47,7 +56,7 @@ func (s *Server) toAppErr(c *gin.Context, err error) *apperr.Error {
 	case errors.As(err, &mbe):
 		return apperr.New(apperr.CodeTooLarge, "err.too_large")
 	}
-	s.log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
+	s.log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "route", c.FullPath(), "err", err)
 	return apperr.New(apperr.CodeInternal, "err.internal")
 }
 
@@ -70,6 +79,58 @@ func (s *Server) apiLang(c *gin.Context) string {
 	return i18n.FromAcceptLanguage(c.GetHeader("Accept-Language"))
 }
 
+// api adapts a JSON API handler: its error is the contract's error JSON.
+func (s *Server) api(h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.renderError(c, err)
+		}
+	}
+}
+
+// formError is a refusal of a form post: the adapter shows the form again
+// with what was typed and a message next to each field.
+type formError struct {
+	err    error
+	form   *form
+	redraw func(c *gin.Context, status int, p *page, f *form) error
+}
+
+func (e *formError) Error() string { return e.err.Error() }
+func (e *formError) Unwrap() error { return e.err }
+
+// redisplay asks the page adapter to show the form again after err.
+func redisplay(err error, f *form, redraw func(c *gin.Context, status int, p *page, f *form) error) error {
+	return &formError{err: err, form: f, redraw: redraw}
+}
+
+// page adapts a staff page handler: a refused form is shown again with its
+// messages; any other error is an error page.
+func (s *Server) page(h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		err := formControl(c)
+		if err == nil {
+			err = h(c)
+		}
+		if err == nil {
+			return
+		}
+		var fe *formError
+		e := s.toAppErr(c, err)
+		if errors.As(err, &fe) && e.Code != apperr.CodeInternal {
+			p := s.userPage(c, "")
+			status := s.fail(c, p, fe.form, e)
+			if rerr := fe.redraw(c, status, p, fe.form); rerr == nil {
+				return
+			} else {
+				e = s.toAppErr(c, rerr)
+			}
+		}
+		s.errorPage(c, e)
+	}
+}
+
 func (s *Server) notFound(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
 	s.renderError(c, apperr.NotFound("err.not_found"))
 }

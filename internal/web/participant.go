@@ -10,27 +10,24 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
-	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/ticket"
 )
 
 // participantView is what the participant's page shows.
 type participantView struct {
-	*booking.Ticket
+	*ticket.Page
 	Token     string
-	CanCancel bool
 	MapURL    string
 	Place     string
 	Bring     []string
 	Summary   string
 	FeedURL   string
 	WebcalURL template.URL // built by us: html/template would refuse the webcal scheme
-	// Feedback is shown once the session has ended.
-	FeedbackOpen  bool
+	// Feedback is what the form shows: the answer given, or what was typed.
 	Feedback      *feedbackRequest
 	FeedbackGiven bool
 	FieldErrors   map[string]string
-	Present       bool
 	Ratings       []int
 }
 
@@ -41,45 +38,78 @@ func wantsJSON(c *gin.Context) bool {
 		(strings.Contains(c.GetHeader("Accept"), "application/json") && !strings.Contains(c.GetHeader("Accept"), "text/html"))
 }
 
-func (s *Server) participantPage(c *gin.Context) {
-	t, err := s.booking.TicketByToken(c.Request.Context(), c.Param("token"))
+// participantFormError is a refused feedback form, shown again as typed.
+type participantFormError struct {
+	err  error
+	form *feedbackRequest
+}
+
+func (e *participantFormError) Error() string { return e.err.Error() }
+func (e *participantFormError) Unwrap() error { return e.err }
+
+// participant adapts a participant route: a JSON caller gets the error
+// JSON; a browser gets the page again with the refusal, or « link not
+// found » when the token opens nothing.
+func (s *Server) participant(h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		err := formControl(c)
+		if err == nil {
+			err = h(c)
+		}
+		if err == nil {
+			return
+		}
+		if c.Request.Method != http.MethodGet && wantsJSON(c) {
+			s.renderError(c, err)
+			return
+		}
+		e := s.toAppErr(c, err)
+		if e.Code == apperr.CodeNotFound || e.Code == apperr.CodeInternal {
+			s.participantNotFound(c, err)
+			return
+		}
+		pg, perr := s.svc.Tickets.Page(c.Request.Context(), c.Param("token"))
+		if perr != nil {
+			s.participantNotFound(c, perr)
+			return
+		}
+		var fe *participantFormError
+		var form *feedbackRequest
+		if errors.As(err, &fe) {
+			form = fe.form
+		}
+		s.renderParticipant(c, statusOf[e.Code], pg, e, form)
+	}
+}
+
+func (s *Server) participantPage(c *gin.Context) error {
+	pg, err := s.svc.Tickets.Page(c.Request.Context(), c.Param("token"))
 	if err != nil {
-		s.participantNotFound(c, err)
-		return
+		return err
 	}
-	s.renderParticipantForm(c, http.StatusOK, t, nil, personLang(t), nil)
+	s.renderParticipant(c, http.StatusOK, pg, nil, nil)
+	return nil
 }
 
-func personLang(t *booking.Ticket) string {
-	if t.Person != nil {
-		return t.Person.Language
-	}
-	return ""
-}
-
-// renderParticipantForm renders the page; problem, when set, is shown at
-// the top and next to the fields it names; form re-displays what was typed.
-func (s *Server) renderParticipantForm(c *gin.Context, status int, t *booking.Ticket, problem *apperr.Error, lang string, form *feedbackRequest) {
-	p := s.newPage(c, lang)
-	v := &participantView{Ticket: t, Token: t.Registration.Token, CanCancel: s.booking.SelfCancelRefusal(t.Session, t.Registration) == nil, Ratings: []int{1, 2, 3, 4, 5}}
+// renderParticipant renders the page; problem, when set, is shown at the
+// top and next to the fields it names; form re-displays what was typed.
+func (s *Server) renderParticipant(c *gin.Context, status int, pg *ticket.Page, problem *apperr.Error, form *feedbackRequest) {
+	p := s.newPage(c, pg.Lang())
+	v := &participantView{Page: pg, Token: pg.Registration.Token, Place: pg.Place(), Ratings: []int{1, 2, 3, 4, 5}}
 	v.FeedURL = s.baseURL + "/r/" + v.Token + "/feed.ics"
 	v.WebcalURL = template.URL(webcal(v.FeedURL))
-	v.Place = strings.Join(nonEmpty(t.Session.LocationName, t.Session.LocationRoom, t.Session.LocationAddress), ", ")
-	if addr := strings.TrimSpace(t.Session.LocationAddress); addr != "" {
+	if addr := strings.TrimSpace(pg.Session.LocationAddress); addr != "" {
 		v.MapURL = "https://www.openstreetmap.org/search?query=" + url.QueryEscape(addr)
 	}
-	if t.Format != nil {
-		ft := t.Format.Localized(p.Lang)
+	if pg.Format != nil {
+		ft := pg.Format.Localized(p.Lang)
 		v.Bring, v.Summary = ft.Bring, ft.Summary
 	}
-	v.Present = t.Registration.Attendance == store.AttendPresent
-	v.FeedbackOpen = s.attendance.FeedbackRefusal(t.Session, t.Registration) == nil
 	v.Feedback = form
-	if v.FeedbackOpen && form == nil {
-		if fb, err := s.store.Feedback(c.Request.Context(), t.Registration.ID); err == nil {
-			v.FeedbackGiven = true
-			v.Feedback = &feedbackRequest{fb.Overall, fb.WillUse, fb.ConfidenceBefore, fb.ConfidenceAfter, fb.UseCases, fb.Worries}
-		}
+	if v.Feedback == nil && pg.Feedback != nil {
+		fb := pg.Feedback
+		v.FeedbackGiven = true
+		v.Feedback = &feedbackRequest{fb.Overall, fb.WillUse, fb.ConfidenceBefore, fb.ConfidenceAfter, fb.UseCases, fb.Worries}
 	}
 	if v.Feedback == nil {
 		v.Feedback = &feedbackRequest{}
@@ -97,14 +127,14 @@ func (s *Server) renderParticipantForm(c *gin.Context, status int, t *booking.Ti
 	case "feedback":
 		p.Info = p.T("participant.feedback_done")
 	}
-	p.Title = t.Session.Title
+	p.Title = pg.Session.Title
 	p.Data = v
 	s.render(c, status, "participant", p)
 }
 
 func (s *Server) participantNotFound(c *gin.Context, err error) {
-	if !errors.Is(err, store.ErrNotFound) {
-		s.log.ErrorContext(c.Request.Context(), "participant page", "err", err)
+	if !errors.Is(err, store.ErrNotFound) && !apperr.Is(err, apperr.CodeNotFound) {
+		s.log.ErrorContext(c.Request.Context(), "participant page", "route", c.FullPath(), "err", err)
 	}
 	p := s.newPage(c, "")
 	p.Title = p.T("participant.not_found_title")
@@ -114,36 +144,16 @@ func (s *Server) participantNotFound(c *gin.Context, err error) {
 
 // participantCancel cancels through the personal link: a form post answers
 // with a redirect to the page, a JSON post with JSON.
-func (s *Server) participantCancel(c *gin.Context) {
+func (s *Server) participantCancel(c *gin.Context) error {
 	token := c.Param("token")
-	r, err := s.booking.CancelByToken(c.Request.Context(), token)
-	if wantsJSON(c) {
-		if err != nil {
-			s.renderError(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, s.toRegistrationJSON(r, ""))
-		return
-	}
+	r, err := s.svc.Booking.CancelByToken(c.Request.Context(), token)
 	if err != nil {
-		t, terr := s.booking.TicketByToken(c.Request.Context(), token)
-		if terr != nil {
-			s.participantNotFound(c, terr)
-			return
-		}
-		s.renderParticipantForm(c, statusOf[s.toAppErr(c, err).Code], t, s.toAppErr(c, err), personLang(t), nil)
-		return
+		return err
+	}
+	if wantsJSON(c) {
+		c.JSON(http.StatusOK, s.toRegistrationJSON(r, ""))
+		return nil
 	}
 	c.Redirect(http.StatusSeeOther, "/r/"+token+"?done=cancelled")
-}
-
-// nonEmpty keeps the non-blank strings.
-func nonEmpty(parts ...string) []string {
-	out := parts[:0:0]
-	for _, p := range parts {
-		if strings.TrimSpace(p) != "" {
-			out = append(out, p)
-		}
-	}
-	return out
+	return nil
 }

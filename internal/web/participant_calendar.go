@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -27,48 +28,55 @@ func (s *Server) sendCalendar(c *gin.Context, f *calendar.File, inline bool) {
 	c.Data(http.StatusOK, ct, f.Data)
 }
 
-func (s *Server) calendarError(c *gin.Context, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		c.Data(http.StatusNotFound, "text/plain; charset=utf-8", []byte("Introuvable / Nicht gefunden\n"))
-		return
+// file adapts a route answering a file to a calendar or an image reader:
+// its errors are short plain texts in both languages.
+func (s *Server) file(h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		err := h(c)
+		if err == nil {
+			return
+		}
+		if errors.Is(err, store.ErrNotFound) || apperr.Is(err, apperr.CodeNotFound) {
+			c.Data(http.StatusNotFound, "text/plain; charset=utf-8", []byte("Introuvable / Nicht gefunden\n"))
+			return
+		}
+		s.log.ErrorContext(c.Request.Context(), "file", "route", c.FullPath(), "err", err)
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Erreur interne / Interner Fehler\n"))
 	}
-	s.log.ErrorContext(c.Request.Context(), "calendar", "path", c.FullPath(), "err", err)
-	c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Erreur interne / Interner Fehler\n"))
 }
 
 // participantInvite answers /r/{token}/invite.ics.
-func (s *Server) participantInvite(c *gin.Context) {
-	f, err := s.calendar.Invite(c.Request.Context(), c.Param("token"))
+func (s *Server) participantInvite(c *gin.Context) error {
+	f, err := s.svc.Calendar.Invite(c.Request.Context(), c.Param("token"))
 	if err != nil {
-		s.calendarError(c, err)
-		return
+		return err
 	}
 	s.sendCalendar(c, f, false)
+	return nil
 }
 
 // participantFeed answers /r/{token}/feed.ics, for subscription.
-func (s *Server) participantFeed(c *gin.Context) {
-	f, err := s.calendar.PersonFeed(c.Request.Context(), c.Param("token"))
+func (s *Server) participantFeed(c *gin.Context) error {
+	f, err := s.svc.Calendar.PersonFeed(c.Request.Context(), c.Param("token"))
 	if err != nil {
-		s.calendarError(c, err)
-		return
+		return err
 	}
 	s.sendCalendar(c, f, true)
+	return nil
 }
 
 // staffFeed answers /feeds/{token}.ics: a trainer's or a commune's sessions.
-func (s *Server) staffFeed(c *gin.Context) {
+func (s *Server) staffFeed(c *gin.Context) error {
 	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
 	if !ok {
-		s.calendarError(c, store.ErrNotFound)
-		return
+		return store.ErrNotFound
 	}
-	f, err := s.calendar.StaffFeed(c.Request.Context(), token)
+	f, err := s.svc.Calendar.StaffFeed(c.Request.Context(), token)
 	if err != nil {
-		s.calendarError(c, err)
-		return
+		return err
 	}
 	s.sendCalendar(c, f, true)
+	return nil
 }
 
 type feedJSON struct {
@@ -84,12 +92,11 @@ func webcal(u string) string {
 
 // apiFeed gives the signed-in user their feed's address: the sessions they
 // run (trainer) or all of their commune's (hr).
-func (s *Server) apiFeed(c *gin.Context) {
-	token, err := s.calendar.FeedToken(c.Request.Context(), principal(c).User.ID)
+func (s *Server) apiFeed(c *gin.Context) error {
+	u, err := s.svc.Calendar.FeedURL(c.Request.Context(), caller(c))
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
-	u := s.baseURL + "/feeds/" + token + ".ics"
 	c.JSON(http.StatusOK, feedJSON{URL: u, Webcal: webcal(u)})
+	return nil
 }

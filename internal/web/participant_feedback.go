@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,24 +10,33 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/attendance"
-	"github.com/atelier-ch/atelier/internal/store"
 )
 
 // participantQR answers the QR code a trainer scans: it holds the personal
 // link, so a phone's camera also opens the participant's page.
-func (s *Server) participantQR(c *gin.Context) {
-	t, err := s.booking.TicketByToken(c.Request.Context(), c.Param("token"))
+func (s *Server) participantQR(c *gin.Context) error {
+	t, err := s.svc.Tickets.Open(c.Request.Context(), c.Param("token"))
 	if err != nil {
-		s.calendarError(c, err)
-		return
+		return err
 	}
 	png, err := qrcode.Encode(s.baseURL+"/r/"+t.Registration.Token, qrcode.Medium, 320)
 	if err != nil {
-		s.calendarError(c, err)
-		return
+		return err
 	}
 	c.Header("Cache-Control", "private, max-age=3600")
 	c.Data(http.StatusOK, "image/png", png)
+	return nil
+}
+
+// participantCertificate prints the participant's own certificate, once
+// they are marked present.
+func (s *Server) participantCertificate(c *gin.Context) error {
+	f, _, err := s.svc.Kit.ParticipantCertificate(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		return err
+	}
+	sendPDF(c, f)
+	return nil
 }
 
 type feedbackRequest struct {
@@ -69,7 +77,7 @@ func readFeedbackForm(c *gin.Context) (feedbackRequest, error) {
 }
 
 // participantFeedback records the questionnaire after the session.
-func (s *Server) participantFeedback(c *gin.Context) {
+func (s *Server) participantFeedback(c *gin.Context) error {
 	token := c.Param("token")
 	asJSON := wantsJSON(c)
 	var in feedbackRequest
@@ -79,31 +87,21 @@ func (s *Server) participantFeedback(c *gin.Context) {
 	} else {
 		in, err = readFeedbackForm(c)
 	}
-	var fb *store.Feedback
 	if err == nil {
-		fb, err = s.attendance.SaveFeedback(c.Request.Context(), token, attendance.Answers(in))
-	}
-	if asJSON {
-		if err != nil {
-			s.renderError(c, err)
-			return
+		var fb *feedbackJSON
+		if f, serr := s.svc.Attendance.SaveFeedback(c.Request.Context(), token, attendance.Answers(in)); serr != nil {
+			err = serr
+		} else {
+			fb = &feedbackJSON{f.Overall, f.WillUse, f.ConfidenceBefore, f.ConfidenceAfter, f.UseCases, f.Worries}
 		}
-		c.JSON(http.StatusOK, feedbackJSON{fb.Overall, fb.WillUse, fb.ConfidenceBefore, fb.ConfidenceAfter, fb.UseCases, fb.Worries})
-		return
-	}
-	if err != nil {
-		t, terr := s.booking.TicketByToken(c.Request.Context(), token)
-		if terr != nil || errors.Is(err, store.ErrNotFound) {
-			s.participantNotFound(c, store.ErrNotFound)
-			return
+		if err == nil {
+			if asJSON {
+				c.JSON(http.StatusOK, fb)
+			} else {
+				c.Redirect(http.StatusSeeOther, "/r/"+token+"?done=feedback")
+			}
+			return nil
 		}
-		e := s.toAppErr(c, err)
-		lang := "fr"
-		if t.Person != nil {
-			lang = t.Person.Language
-		}
-		s.renderParticipantForm(c, statusOf[e.Code], t, e, lang, &in)
-		return
 	}
-	c.Redirect(http.StatusSeeOther, "/r/"+token+"?done=feedback")
+	return &participantFormError{err: err, form: &in}
 }

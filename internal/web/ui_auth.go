@@ -1,9 +1,11 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -25,52 +27,28 @@ func (s *Server) setSessionCookie(c *gin.Context, value string, maxAge int) {
 	})
 }
 
-// cookiePrincipal authenticates the browser's cookie, if any.
-func (s *Server) cookiePrincipal(c *gin.Context) *auth.Principal {
+// cookieUser authenticates the browser's cookie, if any.
+func (s *Server) cookieUser(c *gin.Context) *store.User {
 	token, err := c.Cookie(sessionCookie)
 	if err != nil || token == "" {
 		return nil
 	}
-	p, err := s.auth.Authenticate(c.Request.Context(), token, store.TokenWeb)
+	u, err := s.svc.Auth.Authenticate(c.Request.Context(), token, store.TokenWeb)
 	if err != nil {
 		return nil
 	}
-	return p
+	return u
 }
 
-// requirePage lets signed-in users through to pages; others are sent to the
-// sign-in page, which brings them back.
-func (s *Server) requirePage(roles ...string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		p := s.cookiePrincipal(c)
-		if p == nil {
-			c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
-			c.Abort()
-			return
-		}
-		c.Set(principalKey, p)
-		if len(roles) > 0 && !p.Is(roles...) {
-			s.pageError(c, http.StatusForbidden, "err.forbidden")
-			return
-		}
-		c.Next()
-	}
-}
-
-// pageError renders a page-level error (403, 404, 409…).
-func (s *Server) pageError(c *gin.Context, status int, key string, args ...any) {
-	p := s.userPage(c, "")
-	p.Title = p.T(key, args...)
-	p.Data = ""
-	s.render(c, status, "error", p)
-	c.Abort()
-}
-
-// pageFail renders any error of a page handler as a page.
-func (s *Server) pageFail(c *gin.Context, err error) {
-	e := s.toAppErr(c, err)
+// errorPage renders a page-level error (403, 404, 409…).
+func (s *Server) errorPage(c *gin.Context, e *apperr.Error) {
 	p := s.userPage(c, "")
 	p.Title = s.tr.Msg(p.Lang, e.Msg)
+	var details []string
+	for _, f := range slices.Sorted(maps.Keys(e.Fields)) {
+		details = append(details, f+" : "+s.tr.Msg(p.Lang, e.Fields[f]))
+	}
+	p.Data = strings.Join(details, " · ")
 	s.render(c, statusOf[e.Code], "error", p)
 	c.Abort()
 }
@@ -78,11 +56,10 @@ func (s *Server) pageFail(c *gin.Context, err error) {
 // userPage starts a page for the signed-in user (if any), in their language.
 func (s *Server) userPage(c *gin.Context, title string) *page {
 	var p *page
-	if v, ok := c.Get(principalKey); ok {
-		u := v.(*auth.Principal)
-		p = s.newPage(c, u.User.Language)
-		p.User = u.User
-		p.Role = u.Role()
+	if u := currentUser(c); u != nil {
+		p = s.newPage(c, u.Language)
+		p.User = u
+		p.Role = u.Role
 	} else {
 		p = s.newPage(c, "")
 	}
@@ -98,7 +75,7 @@ type loginView struct {
 }
 
 func (s *Server) loginPage(c *gin.Context) {
-	if s.cookiePrincipal(c) != nil {
+	if s.cookieUser(c) != nil {
 		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
 		return
 	}
@@ -108,9 +85,20 @@ func (s *Server) loginPage(c *gin.Context) {
 }
 
 func (s *Server) login(c *gin.Context) {
+	if err := formControl(c); err != nil {
+		p := s.userPage(c, "login.title")
+		e := s.toAppErr(c, err)
+		p.Error = s.tr.Msg(p.Lang, e.Msg)
+		for _, m := range e.Fields {
+			p.Error = s.tr.Msg(p.Lang, m)
+		}
+		p.Data = loginView{Next: "/app"}
+		s.render(c, statusOf[e.Code], "login", p)
+		return
+	}
 	email, password := strings.TrimSpace(c.PostForm("email")), c.PostForm("password")
 	next := safeNext(c.PostForm("next"))
-	token, _, u, err := s.auth.Login(c.Request.Context(), email, password, store.TokenWeb, c.ClientIP())
+	token, _, u, err := s.svc.Auth.Login(c.Request.Context(), email, password, store.TokenWeb, c.ClientIP())
 	if err != nil {
 		e := s.toAppErr(c, err)
 		p := s.userPage(c, "login.title")
@@ -133,7 +121,7 @@ func (s *Server) login(c *gin.Context) {
 
 func (s *Server) logout(c *gin.Context) {
 	if token, err := c.Cookie(sessionCookie); err == nil {
-		_ = s.auth.Logout(c.Request.Context(), token)
+		_ = s.svc.Auth.Logout(c.Request.Context(), token)
 	}
 	s.setSessionCookie(c, "", -1)
 	c.Redirect(http.StatusSeeOther, "/login")
@@ -165,7 +153,7 @@ func safeNext(next string) string {
 
 // home sends signed-in users to their start page, others to sign in.
 func (s *Server) home(c *gin.Context) {
-	if s.cookiePrincipal(c) != nil {
+	if s.cookieUser(c) != nil {
 		c.Redirect(http.StatusSeeOther, "/app")
 		return
 	}

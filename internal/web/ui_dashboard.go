@@ -2,10 +2,10 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -13,64 +13,41 @@ import (
 
 type dashboardView struct {
 	Upcoming []sessionRow
-	Recent   []sessionRow
 	Campaign *report.Campaign
 	FeedURL  string
 }
 
 // dashboard is the start page: HR sees the next sessions and the campaign
 // at a glance; a trainer sees the sessions they run.
-func (s *Server) dashboard(c *gin.Context) {
-	pr := principal(c)
-	if pr.Is(store.RoleAdmin) && pr.OrgID() == 0 {
-		c.Redirect(http.StatusSeeOther, "/app/admin")
-		return
-	}
-	ctx := c.Request.Context()
-	now := s.now()
+func (s *Server) dashboard(c *gin.Context) error {
 	p := s.userPage(c, "dashboard.title")
-	p.Nav = "dashboard"
-	v := &dashboardView{}
-	f := store.SessionFilter{OrgID: pr.OrgID(), IncludeOpen: true, From: &now, Status: store.SessionScheduled, Limit: 8}
-	if pr.Is(store.RoleTrainer) {
-		p.Title = p.T("dashboard.trainer_title")
-		f.TrainerID, f.IncludeOpen = pr.User.ID, false
-		f.From = ptrTime(now.Add(-14 * 24 * time.Hour))
-		f.Limit = 50
-	}
-	sessions, _, err := s.store.Sessions(ctx, f)
+	d, err := s.svc.Desk.Dashboard(c.Request.Context(), caller(c), p.Lang)
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
 	}
-	if v.Upcoming, err = s.sessionRows(c, sessions); err != nil {
-		s.pageFail(c, err)
-		return
+	if d.AdminHome {
+		c.Redirect(http.StatusSeeOther, "/app/admin")
+		return nil
 	}
-	if !pr.Is(store.RoleTrainer) {
-		if v.Campaign, err = s.reports.Campaign(ctx, pr.OrgID(), p.Lang); err != nil {
-			s.pageFail(c, err)
-			return
-		}
+	p.Nav = "dashboard"
+	if d.Trainer {
+		p.Title = p.T("dashboard.trainer_title")
 	}
-	if token, err := s.calendar.FeedToken(ctx, pr.User.ID); err == nil {
-		v.FeedURL = s.baseURL + "/feeds/" + token + ".ics"
-	}
-	p.Data = v
+	p.Data = &dashboardView{Upcoming: sessionRows(d.Upcoming), Campaign: d.Campaign, FeedURL: d.FeedURL}
 	s.render(c, http.StatusOK, "dashboard", p)
+	return nil
 }
-
-func ptrTime(t time.Time) *time.Time { return &t }
 
 type catalogView struct {
 	Formats []*catalog.Format
 }
 
-func (s *Server) catalogPage(c *gin.Context) {
+func (s *Server) catalogPage(c *gin.Context) error {
 	p := s.userPage(c, "catalog.title")
 	p.Nav = "catalog"
-	p.Data = catalogView{Formats: s.catalog.Formats()}
+	p.Data = catalogView{Formats: s.svc.Catalog.Formats()}
 	s.render(c, http.StatusOK, "catalog", p)
+	return nil
 }
 
 type formatView struct {
@@ -91,16 +68,15 @@ type agendaLine struct {
 	Title string
 }
 
-func (s *Server) formatPage(c *gin.Context) {
-	f, ok := s.catalog.Format(c.Param("slug"))
+func (s *Server) formatPage(c *gin.Context) error {
+	f, ok := s.svc.Catalog.Format(c.Param("slug"))
 	if !ok {
-		s.pageError(c, http.StatusNotFound, "err.not_found")
-		return
+		return apperr.NotFound("err.not_found")
 	}
 	p := s.userPage(c, "")
 	p.Nav = "catalog"
-	v := formatView{Format: f, Text: f.Localized(p.Lang), CanPlan: principal(c).Is(store.RoleHR, store.RoleAdmin)}
-	for _, e := range s.catalog.ExercisesOf(f) {
+	v := formatView{Format: f, Text: f.Localized(p.Lang), CanPlan: p.Role == store.RoleHR || p.Role == store.RoleAdmin}
+	for _, e := range s.svc.Catalog.ExercisesOf(f) {
 		v.Exercises = append(v.Exercises, exerciseView{Exercise: e, Text: e.Localized(p.Lang)})
 	}
 	for _, a := range f.Agenda {
@@ -113,4 +89,5 @@ func (s *Server) formatPage(c *gin.Context) {
 	p.Title = v.Text.Title
 	p.Data = v
 	s.render(c, http.StatusOK, "format", p)
+	return nil
 }

@@ -9,61 +9,38 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/attendance"
+	"github.com/atelier-ch/atelier/internal/desk"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
 type dayView struct {
-	Session     *store.Session
-	Place       string
-	Rows        []store.RegistrationRow
-	Present     int
-	Departments []store.Department
-	Statuses    []string
-	WalkIn      *form
+	*desk.Day
+	Place    string
+	Statuses []string
+	WalkIn   *form
 }
 
 // dayPage is the trainer's view of a session's day, made for a tablet:
 // check-in by QR code or by name, attendance toggles, walk-ins, the kit.
-func (s *Server) dayPage(c *gin.Context) {
-	s.renderDay(c, http.StatusOK, nil, nil)
+func (s *Server) dayPage(c *gin.Context) error {
+	return s.renderDay(c, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderDay(c *gin.Context, status int, p *page, walk *form) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) renderDay(c *gin.Context, status int, p *page, walk *form) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
-	ctx := c.Request.Context()
-	a := actor(c)
-	sess, err := s.booking.Session(ctx, a, id)
-	if err != nil || sess.OrgID != a.OrgID {
-		s.pageFail(c, store.ErrNotFound)
-		return
-	}
-	if a.Role == store.RoleTrainer {
-		if ok, err := s.store.IsSessionTrainer(ctx, id, *a.UserID); err != nil || !ok {
-			s.pageError(c, http.StatusForbidden, "err.not_your_session")
-			return
-		}
+	d, err := s.svc.Desk.Day(c.Request.Context(), caller(c), id)
+	if err != nil {
+		return err
 	}
 	if p == nil {
 		p = s.userPage(c, "")
 	}
 	p.Nav = "dashboard"
-	p.Title = sess.Title
-	rows, err := s.store.RegistrationRows(ctx, store.RegistrationFilter{SessionID: id, Status: []string{store.RegBooked}})
-	if err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	v := &dayView{Session: sess, Rows: rows, Statuses: []string{store.AttendPresent, store.AttendAbsent, store.AttendExcused}, WalkIn: walk}
-	v.Place = strings.Join(nonEmpty(sess.LocationName, sess.LocationRoom, sess.LocationAddress), ", ")
-	for _, r := range rows {
-		if r.Attendance == store.AttendPresent {
-			v.Present++
-		}
-	}
-	v.Departments, _ = s.store.Departments(ctx, a.OrgID)
+	p.Title = d.Session.Title
+	v := &dayView{Day: d, Place: d.Session.Place(), Statuses: []string{store.AttendPresent, store.AttendAbsent, store.AttendExcused}, WalkIn: walk}
 	if v.WalkIn == nil {
 		v.WalkIn = &form{Errors: map[string]string{}}
 	}
@@ -75,53 +52,58 @@ func (s *Server) renderDay(c *gin.Context, status int, p *page, walk *form) {
 	}
 	p.Data = v
 	s.render(c, status, "day", p)
+	return nil
+}
+
+// redrawDay shows the day view again after a refused form.
+func (s *Server) redrawDay(c *gin.Context, status int, p *page, f *form) error {
+	return s.renderDay(c, status, p, f)
 }
 
 // markForm sets one registration's attendance from the day view.
-func (s *Server) markForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
-	}
-	r, err := s.attendance.Mark(c.Request.Context(), actor(c), id, c.PostForm("status"))
+func (s *Server) markForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
+	}
+	r, err := s.svc.Attendance.Mark(c.Request.Context(), caller(c), id, c.PostForm("status"))
+	if err != nil {
+		return err
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d/day?done=marked#r%d", r.SessionID, r.ID))
+	return nil
 }
 
 // walkInForm adds someone who came unannounced.
-func (s *Server) walkInForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) walkInForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
 	f := newForm(c)
 	in := attendance.WalkIn{Name: f.Get("name"), Email: strings.TrimSpace(f.Get("email")), Role: f.Get("role")}
 	if n, err := strconv.ParseInt(f.Get("department_id"), 10, 64); err == nil {
 		in.DepartmentID = &n
 	}
-	if _, _, err := s.attendance.AddWalkIn(c.Request.Context(), actor(c), id, in); err != nil {
-		p := s.userPage(c, "")
-		status := s.fail(c, p, f, err)
-		s.renderDay(c, status, p, f)
-		return
+	if _, _, err := s.svc.Attendance.AddWalkIn(c.Request.Context(), caller(c), id, in); err != nil {
+		return redisplay(err, f, s.redrawDay)
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d/day?done=walkin", id))
+	return nil
 }
 
 // checkinForm checks in by a typed code, for browsers without JavaScript.
-func (s *Server) checkinForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) checkinForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
-	if _, err := s.attendance.CheckIn(c.Request.Context(), actor(c), id, c.PostForm("code")); err != nil {
-		p := s.userPage(c, "")
-		status := s.fail(c, p, nil, err)
-		s.renderDay(c, status, p, nil)
-		return
+	f := newForm(c)
+	if _, err := s.svc.Attendance.CheckIn(c.Request.Context(), caller(c), id, f.Get("code")); err != nil {
+		return redisplay(err, f, func(c *gin.Context, status int, p *page, _ *form) error {
+			return s.renderDay(c, status, p, nil)
+		})
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d/day?done=marked", id))
+	return nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
-	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/booking"
 )
 
 // pageSize is how many rows a list page shows.
@@ -76,8 +76,7 @@ func newForm(c *gin.Context) *form {
 
 // fail fills the page and form from an error: field messages go next to
 // their fields, the general message to the top. It returns the status.
-func (s *Server) fail(c *gin.Context, p *page, f *form, err error) int {
-	e := s.toAppErr(c, err)
+func (s *Server) fail(c *gin.Context, p *page, f *form, e *apperr.Error) int {
 	p.Error = s.tr.Msg(p.Lang, e.Msg)
 	for field, m := range e.Fields {
 		if f != nil {
@@ -102,29 +101,20 @@ func newFillBar(booked, capacity, waitlisted int) fillBar {
 
 // sessionRow is a session in a list.
 type sessionRow struct {
-	store.Session
+	booking.SessionView
 	Fill        fillBar
 	FormatTitle string
 }
 
-func (s *Server) sessionRows(c *gin.Context, sessions []store.Session) ([]sessionRow, error) {
-	ids := make([]int64, len(sessions))
-	for i, ss := range sessions {
-		ids[i] = ss.ID
-	}
-	counts, err := s.store.CountsBySession(c.Request.Context(), ids)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]sessionRow, len(sessions))
-	for i, ss := range sessions {
-		cnt := counts[ss.ID]
-		rows[i] = sessionRow{Session: ss, Fill: newFillBar(cnt.Booked, ss.Capacity, cnt.Waitlisted)}
-		if f, ok := s.catalog.Format(ss.FormatSlug); ok {
-			rows[i].FormatTitle = f.Title
+func sessionRows(views []booking.SessionView) []sessionRow {
+	rows := make([]sessionRow, len(views))
+	for i, v := range views {
+		rows[i] = sessionRow{SessionView: v, Fill: newFillBar(v.Counts.Booked, v.Capacity, v.Counts.Waitlisted)}
+		if v.Format != nil {
+			rows[i].FormatTitle = v.Format.Title
 		}
 	}
-	return rows, nil
+	return rows
 }
 
 // localInput writes t for a datetime-local field, in Zurich time.
@@ -135,15 +125,13 @@ func localInput(t time.Time) string {
 	return t.In(zurichLoc()).Format("2006-01-02T15:04")
 }
 
-// pathInt64 reads an id in the path; a bad one is a 404 page.
-func (s *Server) pagePathID(c *gin.Context) (int64, bool) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		s.pageFail(c, apperr.NotFound("err.not_found"))
-		return 0, false
-	}
-	return id, true
-}
-
 // percentOf formats a share for display.
 func percentOf(v float64) string { return fmt.Sprintf("%.0f %%", 100*v) }
+
+// pageNumber is the page a list was asked for (1 when absent or wrong).
+func pageNumber(c *gin.Context) int {
+	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 1 {
+		return n
+	}
+	return 1
+}

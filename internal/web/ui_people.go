@@ -1,8 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,43 +27,42 @@ type peopleView struct {
 }
 
 // peoplePage lists the commune's people: search, filters, pages.
-func (s *Server) peoplePage(c *gin.Context) {
-	s.renderPeople(c, http.StatusOK, nil, nil)
+func (s *Server) peoplePage(c *gin.Context) error {
+	return s.renderPeople(c, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderPeople(c *gin.Context, status int, p *page, imp *importResult) {
-	ctx := c.Request.Context()
-	orgID := principal(c).OrgID()
+func (s *Server) renderPeople(c *gin.Context, status int, p *page, imp *importResult) error {
 	if p == nil {
 		p = s.userPage(c, "people.title")
 	}
 	p.Nav = "people"
 	v := &peopleView{Query: strings.TrimSpace(c.Query("q")), Role: c.Query("role"), Roles: directory.Roles, Departments: map[int64]string{}, Import: imp}
 	v.Department, _ = strconv.ParseInt(c.Query("department_id"), 10, 64)
-	f := store.PeopleFilter{OrgID: orgID, Query: v.Query, Role: v.Role, DepartmentID: v.Department, Limit: 1}
-	_, total, err := s.store.People(ctx, f)
+	f := store.PeopleFilter{Query: v.Query, Role: v.Role, DepartmentID: v.Department, Limit: pageSize, Offset: (pageNumber(c) - 1) * pageSize}
+	pp, err := s.svc.Desk.People(c.Request.Context(), caller(c), f)
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
 	}
-	v.Pager = newPager(c, total)
-	f.Limit, f.Offset = pageSize, v.Pager.offset()
-	if v.People, _, err = s.store.People(ctx, f); err != nil {
-		s.pageFail(c, err)
-		return
+	v.Pager = newPager(c, pp.Total)
+	if v.Pager.offset() != f.Offset { // asked past the last page: show the last
+		f.Offset = v.Pager.offset()
+		if pp, err = s.svc.Desk.People(c.Request.Context(), caller(c), f); err != nil {
+			return err
+		}
 	}
-	v.DepList, _ = s.store.Departments(ctx, orgID)
+	v.People, v.DepList = pp.People, pp.Departments
 	for _, d := range v.DepList {
 		v.Departments[d.ID] = d.Name
 	}
-	if c.Query("done") == "saved" {
+	switch c.Query("done") {
+	case "saved":
 		p.Info = p.T("people.saved")
-	}
-	if c.Query("done") == "erased" {
+	case "erased":
 		p.Info = p.T("people.erased")
 	}
 	p.Data = v
 	s.render(c, status, "people", p)
+	return nil
 }
 
 type personFormView struct {
@@ -75,41 +72,48 @@ type personFormView struct {
 	Roles       []string
 }
 
-func (s *Server) newPersonPage(c *gin.Context) {
-	s.renderPersonForm(c, http.StatusOK, nil, &form{Values: map[string][]string{"language": {"fr"}, "role": {"staff"}}, Errors: map[string]string{}}, nil)
+func (s *Server) newPersonPage(c *gin.Context) error {
+	return s.renderPersonForm(c, http.StatusOK, nil, &form{Values: map[string][]string{"language": {"fr"}, "role": {"staff"}}, Errors: map[string]string{}})
 }
 
-func (s *Server) editPersonPage(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) editPersonPage(c *gin.Context) error {
+	return s.renderPersonForm(c, http.StatusOK, nil, nil)
+}
+
+// renderPersonForm shows the form of a new person, or of the person in the
+// path; f nil fills it from the person.
+func (s *Server) renderPersonForm(c *gin.Context, status int, p *page, f *form) error {
+	var id int64
+	if c.Param("id") != "" {
+		var err error
+		if id, err = pathID(c, "id"); err != nil {
+			return err
+		}
 	}
-	person, err := s.store.Person(c.Request.Context(), principal(c).OrgID(), id)
+	pf, err := s.svc.Desk.PersonForm(c.Request.Context(), caller(c), id)
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
 	}
-	f := &form{Values: map[string][]string{"name": {person.Name}, "role": {person.Role}, "language": {person.Language}}, Errors: map[string]string{}}
-	if person.Email != nil {
-		f.Values.Set("email", *person.Email)
-	}
-	if person.DepartmentID != nil {
-		f.Values.Set("department_id", strconv.FormatInt(*person.DepartmentID, 10))
-	}
-	s.renderPersonForm(c, http.StatusOK, nil, f, person)
-}
-
-func (s *Server) renderPersonForm(c *gin.Context, status int, p *page, f *form, person *store.Person) {
 	if p == nil {
-		p = s.userPage(c, "people.new")
+		p = s.userPage(c, "")
 	}
-	if person != nil {
+	p.Title = p.T("people.new")
+	if person := pf.Person; person != nil {
 		p.Title = person.Name
+		if f == nil {
+			f = &form{Values: map[string][]string{"name": {person.Name}, "role": {person.Role}, "language": {person.Language}}, Errors: map[string]string{}}
+			if person.Email != nil {
+				f.Values.Set("email", *person.Email)
+			}
+			if person.DepartmentID != nil {
+				f.Values.Set("department_id", strconv.FormatInt(*person.DepartmentID, 10))
+			}
+		}
 	}
 	p.Nav = "people"
-	deps, _ := s.store.Departments(c.Request.Context(), principal(c).OrgID())
-	p.Data = personFormView{Form: f, Person: person, Departments: deps, Roles: directory.Roles}
+	p.Data = personFormView{Form: f, Person: pf.Person, Departments: pf.Departments, Roles: directory.Roles}
 	s.render(c, status, "person_form", p)
+	return nil
 }
 
 func personFormInput(f *form) directory.PersonInput {
@@ -127,165 +131,88 @@ func personFormInput(f *form) directory.PersonInput {
 	return in
 }
 
-func (s *Server) createPersonForm(c *gin.Context) {
+func (s *Server) createPersonForm(c *gin.Context) error {
 	f := newForm(c)
 	in := personFormInput(f)
 	in.ClearDepartment = false
-	if _, err := s.dir.CreatePerson(c.Request.Context(), principal(c).OrgID(), in); err != nil {
-		p := s.userPage(c, "people.new")
-		s.renderPersonForm(c, s.fail(c, p, f, err), p, f, nil)
-		return
+	if _, err := s.svc.Directory.CreatePerson(c.Request.Context(), caller(c), in); err != nil {
+		return redisplay(err, f, s.renderPersonForm)
 	}
 	c.Redirect(http.StatusSeeOther, "/app/people?done=saved")
+	return nil
 }
 
-func (s *Server) updatePersonForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) updatePersonForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
 	f := newForm(c)
-	person, err := s.dir.UpdatePerson(c.Request.Context(), principal(c).OrgID(), id, personFormInput(f))
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			s.pageFail(c, err)
-			return
+	if _, err := s.svc.Directory.UpdatePerson(c.Request.Context(), caller(c), id, personFormInput(f)); err != nil {
+		if apperr.Is(err, apperr.CodeNotFound) || isNotFound(err) {
+			return err
 		}
-		p := s.userPage(c, "")
-		orig, _ := s.store.Person(c.Request.Context(), principal(c).OrgID(), id)
-		s.renderPersonForm(c, s.fail(c, p, f, err), p, f, orig)
-		return
+		return redisplay(err, f, s.renderPersonForm)
 	}
-	_ = person
 	c.Redirect(http.StatusSeeOther, "/app/people?done=saved")
+	return nil
 }
 
-func (s *Server) erasePersonForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) erasePersonForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
-	if err := s.booking.ErasePerson(c.Request.Context(), actor(c), id); err != nil {
-		s.pageFail(c, err)
-		return
+	if err := s.svc.Privacy.Erase(c.Request.Context(), caller(c), id); err != nil {
+		return err
 	}
 	c.Redirect(http.StatusSeeOther, "/app/people?done=erased")
+	return nil
 }
 
-// importResult says what an import did.
+// importResult says what an import did, for the page.
 type importResult struct {
 	Created int
 	Skipped int
 	Errors  []string
 }
 
-// maxImport caps the rows of one import.
-const maxImport = 5000
-
-// importPeopleForm creates people from a CSV file: columns name, email,
-// role, department (created if new), language; ";" or "," between fields;
-// a header row. Rows that fail are listed, the others are imported; a
-// person whose email exists is skipped.
-func (s *Server) importPeopleForm(c *gin.Context) {
+// importPeopleForm creates people from a CSV file.
+func (s *Server) importPeopleForm(c *gin.Context) error {
 	p := s.userPage(c, "people.title")
-	res := &importResult{}
 	file, err := c.FormFile("file")
 	if err != nil {
 		p.Error = p.T("import.no_file")
-		s.renderPeople(c, http.StatusUnprocessableEntity, p, nil)
-		return
+		return s.renderPeople(c, http.StatusUnprocessableEntity, p, nil)
 	}
 	fh, err := file.Open()
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
 	}
 	defer fh.Close()
-	rows, err := readCSV(io.LimitReader(fh, 5<<20))
-	if err != nil || len(rows) < 2 {
-		p.Error = p.T("import.bad_file")
-		s.renderPeople(c, http.StatusUnprocessableEntity, p, nil)
-		return
-	}
-	cols := map[string]int{}
-	for i, h := range rows[0] {
-		cols[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	if _, ok := cols["name"]; !ok {
-		p.Error = p.T("import.header")
-		s.renderPeople(c, http.StatusUnprocessableEntity, p, nil)
-		return
-	}
-	get := func(row []string, col string) string {
-		if i, ok := cols[col]; ok && i < len(row) {
-			return strings.TrimSpace(row[i])
-		}
-		return ""
-	}
-	ctx := c.Request.Context()
-	orgID := principal(c).OrgID()
-	deps := map[string]int64{}
-	existing, _ := s.store.Departments(ctx, orgID)
-	for _, d := range existing {
-		deps[strings.ToLower(d.Name)] = d.ID
-	}
-	if len(rows)-1 > maxImport {
-		rows = rows[:maxImport+1]
-		res.Errors = append(res.Errors, p.T("import.too_many", maxImport))
-	}
-	for n, row := range rows[1:] {
-		line := n + 2
-		name, email, role, depName, lang := get(row, "name"), get(row, "email"), get(row, "role"), get(row, "department"), get(row, "language")
-		if role == "" {
-			role = "staff"
-		}
-		if lang == "" {
-			lang = "fr"
-		}
-		in := directory.PersonInput{Name: &name, Email: &email, Role: &role, Language: &lang}
-		if depName != "" {
-			id, ok := deps[strings.ToLower(depName)]
-			if !ok {
-				d, err := s.dir.CreateDepartment(ctx, orgID, depName)
-				if err != nil {
-					res.Errors = append(res.Errors, fmt.Sprintf("%d: %s", line, s.describe(p.Lang, err)))
-					continue
-				}
-				id = d.ID
-				deps[strings.ToLower(d.Name)] = id
-			}
-			in.DepartmentID = &id
-		}
-		if _, err := s.dir.CreatePerson(ctx, orgID, in); err != nil {
-			if apperr.Is(err, apperr.CodeConflict) {
-				res.Skipped++
-				continue
-			}
-			res.Errors = append(res.Errors, fmt.Sprintf("%d: %s", line, s.describe(p.Lang, err)))
-			continue
-		}
-		res.Created++
-	}
-	p.Info = p.T("import.done", res.Created, res.Skipped, len(res.Errors))
-	s.renderPeople(c, http.StatusOK, p, res)
-}
-
-// readCSV reads a spreadsheet export: UTF-8 (with or without BOM), ";" or ",".
-func readCSV(r io.Reader) ([][]string, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(fh, 5<<20))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	text := strings.TrimPrefix(string(data), "\ufeff")
-	first, _, _ := strings.Cut(text, "\n")
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = ','
-	if strings.Count(first, ";") > strings.Count(first, ",") {
-		cr.Comma = ';'
+	res, err := s.svc.Directory.Import(c.Request.Context(), caller(c), data)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.CodeValidation {
+		for _, m := range e.Fields {
+			p.Error = s.tr.Msg(p.Lang, m)
+		}
+		return s.renderPeople(c, http.StatusUnprocessableEntity, p, nil)
 	}
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	return cr.ReadAll()
+	if err != nil {
+		return err
+	}
+	out := &importResult{Created: res.Created, Skipped: res.Skipped}
+	if res.TooMany {
+		out.Errors = append(out.Errors, p.T("import.too_many", directory.MaxImport))
+	}
+	for _, pr := range res.Problems {
+		out.Errors = append(out.Errors, fmt.Sprintf("%d: %s", pr.Line, s.describe(p.Lang, pr.Err)))
+	}
+	p.Info = p.T("import.done", out.Created, out.Skipped, len(out.Errors))
+	return s.renderPeople(c, http.StatusOK, p, out)
 }
 
 // describe renders an error with its field messages, for lists of problems.
@@ -302,65 +229,50 @@ func (s *Server) describe(lang string, err error) string {
 }
 
 type departmentsView struct {
-	Departments []departmentRow
+	Departments []directory.DepartmentRow
 	Form        *form
 }
 
-type departmentRow struct {
-	store.Department
-	People int64
+func (s *Server) departmentsPage(c *gin.Context) error {
+	return s.renderDepartments(c, http.StatusOK, nil, &form{Errors: map[string]string{}})
 }
 
-func (s *Server) departmentsPage(c *gin.Context) {
-	s.renderDepartments(c, http.StatusOK, nil, &form{Errors: map[string]string{}})
-}
-
-func (s *Server) renderDepartments(c *gin.Context, status int, p *page, f *form) {
-	ctx := c.Request.Context()
-	orgID := principal(c).OrgID()
-	if p == nil {
-		p = s.userPage(c, "departments.title")
-	}
-	p.Nav = "people"
-	deps, err := s.store.Departments(ctx, orgID)
+func (s *Server) renderDepartments(c *gin.Context, status int, p *page, f *form) error {
+	deps, err := s.svc.Directory.DepartmentsWithCounts(c.Request.Context(), caller(c))
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
 	}
-	v := departmentsView{Form: f}
-	for _, d := range deps {
-		_, n, _ := s.store.People(ctx, store.PeopleFilter{OrgID: orgID, DepartmentID: d.ID, Limit: 1})
-		v.Departments = append(v.Departments, departmentRow{Department: d, People: n})
+	if p == nil {
+		p = s.userPage(c, "")
 	}
-	p.Data = v
+	p.Title = p.T("departments.title")
+	p.Nav = "people"
+	p.Data = departmentsView{Departments: deps, Form: f}
 	s.render(c, status, "departments", p)
+	return nil
 }
 
-func (s *Server) createDepartmentForm(c *gin.Context) {
+func (s *Server) createDepartmentForm(c *gin.Context) error {
 	f := newForm(c)
-	if _, err := s.dir.CreateDepartment(c.Request.Context(), principal(c).OrgID(), f.Get("name")); err != nil {
-		p := s.userPage(c, "departments.title")
-		s.renderDepartments(c, s.fail(c, p, f, err), p, f)
-		return
+	if _, err := s.svc.Directory.CreateDepartment(c.Request.Context(), caller(c), f.Get("name")); err != nil {
+		return redisplay(err, f, s.renderDepartments)
 	}
 	c.Redirect(http.StatusSeeOther, "/app/departments")
+	return nil
 }
 
-func (s *Server) renameDepartmentForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) renameDepartmentForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
 	f := newForm(c)
-	if _, err := s.dir.RenameDepartment(c.Request.Context(), principal(c).OrgID(), id, f.Get("name")); err != nil {
-		if apperr.Is(err, apperr.CodeNotFound) || errors.Is(err, store.ErrNotFound) {
-			s.pageFail(c, err)
-			return
+	if _, err := s.svc.Directory.RenameDepartment(c.Request.Context(), caller(c), id, f.Get("name")); err != nil {
+		if apperr.Is(err, apperr.CodeNotFound) || isNotFound(err) {
+			return err
 		}
-		p := s.userPage(c, "departments.title")
-		status := s.fail(c, p, nil, err)
-		s.renderDepartments(c, status, p, &form{Errors: map[string]string{}})
-		return
+		return redisplay(err, &form{Errors: map[string]string{}}, s.renderDepartments)
 	}
 	c.Redirect(http.StatusSeeOther, "/app/departments")
+	return nil
 }

@@ -1,41 +1,35 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/auth"
-	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/desk"
 	"github.com/atelier-ch/atelier/internal/directory"
-	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
-type reportsView struct {
-	Campaign    *report.Campaign
-	Formats     []*catalog.Format
-	Departments []store.Department
-}
+// isNotFound reports whether err says something does not exist.
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // reportsPage shows the campaign report and the exports.
-func (s *Server) reportsPage(c *gin.Context) {
-	orgID := principal(c).OrgID()
+func (s *Server) reportsPage(c *gin.Context) error {
 	p := s.userPage(c, "reports.title")
 	p.Nav = "reports"
-	rep, err := s.reports.Campaign(c.Request.Context(), orgID, p.Lang)
+	rp, err := s.svc.Desk.Reports(c.Request.Context(), caller(c), p.Lang)
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
 	}
-	deps, _ := s.store.Departments(c.Request.Context(), orgID)
-	p.Data = reportsView{Campaign: rep, Formats: s.catalog.Formats(), Departments: deps}
+	p.Data = rp
 	s.render(c, http.StatusOK, "reports", p)
+	return nil
 }
 
 type adminView struct {
-	Orgs     []store.Org
-	Users    []store.User
+	*desk.AdminPage
 	OrgNames map[int64]string
 	OrgForm  *form
 	UserForm *form
@@ -43,34 +37,29 @@ type adminView struct {
 }
 
 // adminPage manages communes, users and roles.
-func (s *Server) adminPage(c *gin.Context) {
-	s.renderAdmin(c, http.StatusOK, nil, nil, nil)
+func (s *Server) adminPage(c *gin.Context) error {
+	return s.renderAdmin(c, http.StatusOK, nil, nil, nil)
 }
 
-func (s *Server) renderAdmin(c *gin.Context, status int, p *page, orgForm, userForm *form) {
-	ctx := c.Request.Context()
-	if p == nil {
-		p = s.userPage(c, "admin.title")
+func (s *Server) renderAdmin(c *gin.Context, status int, p *page, orgForm, userForm *form) error {
+	ap, err := s.svc.Desk.Admin(c.Request.Context(), caller(c))
+	if err != nil {
+		return err
 	}
+	if p == nil {
+		p = s.userPage(c, "")
+	}
+	p.Title = p.T("admin.title")
 	p.Nav = "admin"
-	v := adminView{OrgForm: orgForm, UserForm: userForm, Roles: store.UserRoles, OrgNames: map[int64]string{}}
+	v := adminView{AdminPage: ap, OrgForm: orgForm, UserForm: userForm, Roles: store.UserRoles, OrgNames: map[int64]string{}}
 	if v.OrgForm == nil {
 		v.OrgForm = &form{Errors: map[string]string{}}
 	}
 	if v.UserForm == nil {
 		v.UserForm = &form{Values: map[string][]string{"role": {store.RoleHR}}, Errors: map[string]string{}}
 	}
-	var err error
-	if v.Orgs, err = s.store.Orgs(ctx); err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	for _, o := range v.Orgs {
+	for _, o := range ap.Orgs {
 		v.OrgNames[o.ID] = o.Name
-	}
-	if v.Users, err = s.store.Users(ctx, 0); err != nil {
-		s.pageFail(c, err)
-		return
 	}
 	switch c.Query("done") {
 	case "org":
@@ -82,43 +71,47 @@ func (s *Server) renderAdmin(c *gin.Context, status int, p *page, orgForm, userF
 	}
 	p.Data = v
 	s.render(c, status, "admin", p)
+	return nil
 }
 
-func (s *Server) createOrgForm(c *gin.Context) {
+func (s *Server) createOrgForm(c *gin.Context) error {
 	f := newForm(c)
-	_, err := s.dir.CreateOrg(c.Request.Context(), directory.NewOrg{Slug: f.Get("slug"), Name: f.Get("name"), HRSenderName: f.Get("hr_sender_name"), HRSenderEmail: f.Get("hr_sender_email")})
+	_, err := s.svc.Directory.CreateOrg(c.Request.Context(), caller(c), directory.NewOrg{Slug: f.Get("slug"), Name: f.Get("name"), HRSenderName: f.Get("hr_sender_name"), HRSenderEmail: f.Get("hr_sender_email")})
 	if err != nil {
-		p := s.userPage(c, "admin.title")
-		s.renderAdmin(c, s.fail(c, p, f, err), p, f, nil)
-		return
+		return redisplay(err, f, func(c *gin.Context, status int, p *page, f *form) error {
+			return s.renderAdmin(c, status, p, f, nil)
+		})
 	}
 	c.Redirect(http.StatusSeeOther, "/app/admin?done=org")
+	return nil
 }
 
-func (s *Server) createUserForm(c *gin.Context) {
+func (s *Server) createUserForm(c *gin.Context) error {
 	f := newForm(c)
-	_, err := s.auth.CreateUser(c.Request.Context(), principal(c), auth.NewUser{
+	cl := caller(c)
+	_, err := s.svc.Auth.CreateUser(c.Request.Context(), &cl, auth.NewUser{
 		Email: f.Get("email"), Password: f.Get("password"), Role: f.Get("role"), Org: f.Get("org"), Name: f.Get("name"), Language: f.Get("language"),
 	})
 	if err != nil {
 		f.Values.Del("password")
-		p := s.userPage(c, "admin.title")
-		s.renderAdmin(c, s.fail(c, p, f, err), p, nil, f)
-		return
+		return redisplay(err, f, func(c *gin.Context, status int, p *page, f *form) error {
+			return s.renderAdmin(c, status, p, nil, f)
+		})
 	}
 	c.Redirect(http.StatusSeeOther, "/app/admin?done=user")
+	return nil
 }
 
-func (s *Server) setRoleForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) setRoleForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
-	if _, err := s.auth.SetRole(c.Request.Context(), principal(c), id, c.PostForm("role")); err != nil {
-		p := s.userPage(c, "admin.title")
-		status := s.fail(c, p, nil, err)
-		s.renderAdmin(c, status, p, nil, nil)
-		return
+	if _, err := s.svc.Auth.SetRole(c.Request.Context(), caller(c), id, c.PostForm("role")); err != nil {
+		return redisplay(err, &form{Errors: map[string]string{}}, func(c *gin.Context, status int, p *page, _ *form) error {
+			return s.renderAdmin(c, status, p, nil, nil)
+		})
 	}
 	c.Redirect(http.StatusSeeOther, "/app/admin?done=role")
+	return nil
 }

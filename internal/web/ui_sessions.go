@@ -8,9 +8,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/desk"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -21,68 +24,58 @@ type sessionsView struct {
 }
 
 // sessionsPage lists the commune's sessions, upcoming or past, paged.
-func (s *Server) sessionsPage(c *gin.Context) {
-	pr := principal(c)
+func (s *Server) sessionsPage(c *gin.Context) error {
 	p := s.userPage(c, "sessions.title")
 	p.Nav = "sessions"
 	now := s.now()
 	v := &sessionsView{Past: c.Query("show") == "past"}
-	f := store.SessionFilter{OrgID: pr.OrgID(), IncludeOpen: true}
+	q := booking.SessionQuery{Limit: pageSize}
 	if v.Past {
-		f.To = &now
+		q.To = &now
 	} else {
-		f.From = &now
+		q.From = &now
 	}
-	_, total, err := s.store.Sessions(c.Request.Context(), store.SessionFilter{OrgID: f.OrgID, IncludeOpen: true, From: f.From, To: f.To, Limit: 1})
+	page := pageNumber(c)
+	q.Offset = (page - 1) * pageSize
+	views, total, err := s.svc.Booking.Sessions(c.Request.Context(), caller(c), q)
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
 	}
 	v.Pager = newPager(c, total)
-	f.Limit, f.Offset = pageSize, v.Pager.offset()
-	sessions, _, err := s.store.Sessions(c.Request.Context(), f)
-	if err != nil {
-		s.pageFail(c, err)
-		return
+	if v.Pager.Page != page { // asked past the last page: show the last
+		q.Offset = v.Pager.offset()
+		if views, _, err = s.svc.Booking.Sessions(c.Request.Context(), caller(c), q); err != nil {
+			return err
+		}
 	}
-	if v.Rows, err = s.sessionRows(c, sessions); err != nil {
-		s.pageFail(c, err)
-		return
-	}
+	v.Rows = sessionRows(views)
 	p.Data = v
 	s.render(c, http.StatusOK, "sessions", p)
+	return nil
 }
 
 type sessionFormView struct {
 	Form     *form
 	Formats  []*catalog.Format
 	Trainers []store.User
-	Editing  *store.Session
 	Selected map[int64]bool
 }
 
-// trainersOf lists the commune's accounts that can run a session.
-func (s *Server) trainersOf(c *gin.Context, orgID int64) []store.User {
-	users, _ := s.store.Users(c.Request.Context(), orgID)
-	out := users[:0]
-	for _, u := range users {
-		if u.Role == store.RoleTrainer || u.Role == store.RoleHR {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
 // newSessionPage shows the scheduling form, preset with ?format=.
-func (s *Server) newSessionPage(c *gin.Context) {
+func (s *Server) newSessionPage(c *gin.Context) error {
 	f := &form{Values: map[string][]string{"format": {c.Query("format")}, "capacity": {"12"}}, Errors: map[string]string{}}
-	s.renderSessionForm(c, http.StatusOK, f, nil)
+	return s.renderSessionForm(c, http.StatusOK, nil, f)
 }
 
-func (s *Server) renderSessionForm(c *gin.Context, status int, f *form, p *page) {
+func (s *Server) renderSessionForm(c *gin.Context, status int, p *page, f *form) error {
+	sf, err := s.svc.Desk.SessionForm(c.Request.Context(), caller(c))
+	if err != nil {
+		return err
+	}
 	if p == nil {
 		p = s.userPage(c, "session_new.title")
 	}
+	p.Title = p.T("session_new.title")
 	p.Nav = "sessions"
 	sel := map[int64]bool{}
 	for _, id := range f.Values["trainers"] {
@@ -90,13 +83,14 @@ func (s *Server) renderSessionForm(c *gin.Context, status int, f *form, p *page)
 			sel[n] = true
 		}
 	}
-	p.Data = sessionFormView{Form: f, Formats: s.catalog.Formats(), Trainers: s.trainersOf(c, principal(c).OrgID()), Selected: sel}
+	p.Data = sessionFormView{Form: f, Formats: sf.Formats, Trainers: sf.Trainers, Selected: sel}
 	s.render(c, status, "session_new", p)
+	return nil
 }
 
 // sessionInput reads the scheduling form (times are Europe/Zurich, as the
 // browser's date and time pickers give them).
-func sessionInput(f *form) (booking.SessionInput, error) {
+func sessionInput(f *form) booking.SessionInput {
 	in := booking.SessionInput{}
 	str := func(name string) *string { v := strings.TrimSpace(f.Get(name)); return &v }
 	in.Format = str("format")
@@ -112,6 +106,10 @@ func sessionInput(f *form) (booking.SessionInput, error) {
 	in.Location = &booking.Location{Name: f.Get("location_name"), Address: f.Get("location_address"), Room: f.Get("location_room")}
 	open := f.Get("open_to_other_communes") == "on"
 	in.OpenToOtherCommunes = &open
+	if f.Get("record_past") == "on" {
+		past := true
+		in.RecordPast = &past
+	}
 	if raw := strings.TrimSpace(f.Get("capacity")); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {
@@ -126,41 +124,32 @@ func sessionInput(f *form) (booking.SessionInput, error) {
 		}
 	}
 	in.Trainers = &trainers
-	return in, nil
+	return in
 }
 
-func (s *Server) createSessionForm(c *gin.Context) {
+func (s *Server) createSessionForm(c *gin.Context) error {
 	f := newForm(c)
-	in, _ := sessionInput(f)
-	sess, err := s.booking.CreateSession(c.Request.Context(), actor(c), in)
+	sess, err := s.svc.Booking.CreateSession(c.Request.Context(), caller(c), sessionInput(f))
 	if err != nil {
-		p := s.userPage(c, "session_new.title")
-		status := s.fail(c, p, f, err)
-		s.renderSessionForm(c, status, f, p)
-		return
+		return redisplay(err, f, s.renderSessionForm)
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d?done=created", sess.ID))
+	return nil
 }
 
 type sessionView struct {
-	Session     *store.Session
-	Format      *catalog.Format
-	Place       string
-	Own         bool
-	Fill        fillBar
-	Booked      []store.RegistrationRow
-	Waiting     []store.RegistrationRow
-	Cancelled   []store.RegistrationRow
-	Departments []store.Department
-	Roles       []string
-	Search      string
-	Found       []store.Person
-	History     []historyLine
-	Edit        *form
-	Book        *form
-	Trainers    []store.User
-	TrainerIDs  map[int64]bool
-	CanMark     bool
+	*desk.SessionPage
+	Place    string
+	Fill     fillBar
+	Own      bool
+	Format   *catalog.Format
+	Roles    []string
+	History  []historyLine
+	Edit     *form
+	Book     *form
+	Bookable bool
+	Editable bool
+	Held     bool
 }
 
 type historyLine struct {
@@ -169,65 +158,33 @@ type historyLine struct {
 }
 
 // sessionPage is HR's page of one session.
-func (s *Server) sessionPage(c *gin.Context) {
-	s.renderSession(c, http.StatusOK, nil, nil, nil)
+func (s *Server) sessionPage(c *gin.Context) error {
+	return s.renderSession(c, http.StatusOK, nil, nil, nil)
 }
 
-func (s *Server) renderSession(c *gin.Context, status int, p *page, edit, book *form) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
-	}
-	ctx := c.Request.Context()
-	a := actor(c)
-	sess, err := s.booking.Session(ctx, a, id)
+func (s *Server) renderSession(c *gin.Context, status int, p *page, edit, book *form) error {
+	id, err := pathID(c, "id")
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
+	}
+	sp, err := s.svc.Desk.SessionPage(c.Request.Context(), caller(c), id, strings.TrimSpace(c.Query("q")))
+	if err != nil {
+		return err
 	}
 	if p == nil {
 		p = s.userPage(c, "")
 	}
+	sess := sp.Session
 	p.Nav = "sessions"
 	p.Title = sess.Title
-	v := &sessionView{Session: sess, Own: sess.OrgID == a.OrgID, Roles: directory.Roles, Edit: edit, Book: book}
-	v.Format, _ = s.catalog.Format(sess.FormatSlug)
-	v.Place = strings.Join(nonEmpty(sess.LocationName, sess.LocationRoom, sess.LocationAddress), ", ")
-	rows, err := s.booking.Registrations(ctx, a, id)
-	if err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	for _, r := range rows {
-		switch r.Status {
-		case store.RegBooked:
-			v.Booked = append(v.Booked, r)
-		case store.RegWaitlisted:
-			v.Waiting = append(v.Waiting, r)
-		default:
-			v.Cancelled = append(v.Cancelled, r)
-		}
-	}
-	v.Fill = newFillBar(len(v.Booked), sess.Capacity, len(v.Waiting))
-	if v.Departments, err = s.store.Departments(ctx, a.OrgID); err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	if q := strings.TrimSpace(c.Query("q")); q != "" {
-		v.Search = q
-		v.Found, _, _ = s.store.People(ctx, store.PeopleFilter{OrgID: a.OrgID, Query: q, Limit: 50})
-	}
-	if v.Own {
-		entries, _ := s.store.SessionHistory(ctx, id)
-		for i := len(entries) - 1; i >= 0 && len(v.History) < 50; i-- {
-			v.History = append(v.History, historyLine{AuditEntry: entries[i], Text: s.historyText(p.Lang, &entries[i])})
-		}
-		v.Trainers = s.trainersOf(c, a.OrgID)
-		ids, _ := s.store.SessionTrainers(ctx, []int64{id})
-		v.TrainerIDs = map[int64]bool{}
-		for _, t := range ids[id] {
-			v.TrainerIDs[t] = true
-		}
+	v := &sessionView{SessionPage: sp, Place: sess.Place(), Own: sess.Own, Format: sess.Format, Roles: directory.Roles, Edit: edit, Book: book}
+	v.Fill = newFillBar(len(sp.Booked), sess.Capacity, len(sp.Waiting))
+	now := s.now()
+	v.Bookable = schedule.BookingsOpen(&sess.Session, now) == nil || schedule.RecordingOpen(&sess.Session) == nil
+	v.Editable = sess.Own && schedule.TimeAndPlaceChangeable(&sess.Session, now) == nil
+	v.Held = sess.Phase == schedule.Held || sess.Phase == schedule.UnderWay || sess.RecordPast
+	for i := range sp.History {
+		v.History = append(v.History, historyLine{AuditEntry: sp.History[i], Text: s.historyText(p.Lang, &sp.History[i])})
 	}
 	if v.Edit == nil {
 		v.Edit = &form{Values: map[string][]string{
@@ -255,6 +212,7 @@ func (s *Server) renderSession(c *gin.Context, status int, p *page, edit, book *
 	}
 	p.Data = v
 	s.render(c, status, "session", p)
+	return nil
 }
 
 func atoi(s string) int {
@@ -264,13 +222,13 @@ func atoi(s string) int {
 
 // historyText writes an audit entry as a sentence.
 func (s *Server) historyText(lang string, e *store.AuditEntry) string {
-	d := decodeDetail(e.Detail)
+	d := audit.Detail(e)
 	name, _ := d["person"].(string)
 	if name == "" {
 		name = s.tr.T(lang, "history.someone")
 	}
 	switch e.Action {
-	case "booked", "waitlisted", "walk_in":
+	case "booked", "waitlisted", "walk_in", "recorded":
 		return s.tr.T(lang, "history."+e.Action, name)
 	case "capacity_changed":
 		return s.tr.T(lang, "history.capacity", fmt.Sprint(d["from"]), fmt.Sprint(d["to"]))
@@ -281,10 +239,10 @@ func (s *Server) historyText(lang string, e *store.AuditEntry) string {
 }
 
 // bookForm books an audience or the people ticked in a search.
-func (s *Server) bookForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) bookForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
 	f := newForm(c)
 	req := booking.BookRequest{}
@@ -304,61 +262,64 @@ func (s *Server) bookForm(c *gin.Context) {
 		}
 		req.Audience = a
 	}
-	regs, err := s.booking.Book(c.Request.Context(), actor(c), id, req)
+	regs, err := s.svc.Booking.Book(c.Request.Context(), caller(c), id, req)
 	if err != nil {
-		p := s.userPage(c, "")
-		status := s.fail(c, p, f, err)
-		s.renderSession(c, status, p, nil, f)
-		return
+		return redisplay(err, f, func(c *gin.Context, status int, p *page, f *form) error {
+			return s.renderSession(c, status, p, nil, f)
+		})
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d?done=booked&n=%d", id, len(regs)))
+	return nil
 }
 
 // editSessionForm reschedules, moves or resizes a session.
-func (s *Server) editSessionForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) editSessionForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
 	f := newForm(c)
-	in, _ := sessionInput(f)
-	in.Format, in.Title, in.Language = nil, nil, nil
+	in := sessionInput(f)
+	in.Format, in.Title, in.Language, in.RecordPast = nil, nil, nil, nil
 	if !f.Values.Has("trainers_present") {
 		in.Trainers = nil
 	}
 	if !f.Values.Has("open_present") {
 		in.OpenToOtherCommunes = nil
 	}
-	if _, err := s.booking.UpdateSession(c.Request.Context(), actor(c), id, in); err != nil {
-		p := s.userPage(c, "")
-		status := s.fail(c, p, f, err)
-		s.renderSession(c, status, p, f, nil)
-		return
+	if !f.Values.Has("starts_at") {
+		in.StartsAt, in.EndsAt, in.Location, in.Capacity, in.RegistrationDeadline = nil, nil, nil, nil, nil
+	}
+	if _, err := s.svc.Booking.UpdateSession(c.Request.Context(), caller(c), id, in); err != nil {
+		return redisplay(err, f, func(c *gin.Context, status int, p *page, f *form) error {
+			return s.renderSession(c, status, p, f, nil)
+		})
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d?done=updated", id))
+	return nil
 }
 
-func (s *Server) cancelSessionForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
+func (s *Server) cancelSessionForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
-	if _, err := s.booking.CancelSession(c.Request.Context(), actor(c), id); err != nil {
-		s.pageFail(c, err)
-		return
+	if _, err := s.svc.Booking.CancelSession(c.Request.Context(), caller(c), id); err != nil {
+		return err
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d?done=cancelled", id))
+	return nil
 }
 
-func (s *Server) cancelRegistrationForm(c *gin.Context) {
-	id, ok := s.pagePathID(c)
-	if !ok {
-		return
-	}
-	r, err := s.booking.CancelRegistration(c.Request.Context(), actor(c), id)
+func (s *Server) cancelRegistrationForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
 	if err != nil {
-		s.pageFail(c, err)
-		return
+		return err
+	}
+	r, err := s.svc.Booking.CancelRegistration(c.Request.Context(), caller(c), id)
+	if err != nil {
+		return err
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d?done=registration_cancelled", r.SessionID))
+	return nil
 }

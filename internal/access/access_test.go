@@ -1,0 +1,142 @@
+package access_test
+
+import (
+	"testing"
+
+	"github.com/atelier-ch/atelier/internal/access"
+	"github.com/atelier-ch/atelier/internal/apperr"
+)
+
+// code is the error code a decision gives; "" when allowed.
+func code(err error) string {
+	if err == nil {
+		return ""
+	}
+	e, ok := apperr.As(err)
+	if !ok {
+		return "?"
+	}
+	return string(e.Code)
+}
+
+const (
+	orgA, orgB = int64(1), int64(2)
+	ok         = ""
+	nf         = "not_found"
+	fb         = "forbidden"
+)
+
+var (
+	admin       = access.User(1, "admin", access.RoleAdmin, 0)
+	adminInA    = access.User(1, "admin", access.RoleAdmin, orgA)
+	hrA         = access.User(2, "hr-a", access.RoleHR, orgA)
+	trainerA    = access.User(3, "t-a", access.RoleTrainer, orgA)
+	otherTrainA = access.User(4, "t2-a", access.RoleTrainer, orgA)
+	hrB         = access.User(5, "hr-b", access.RoleHR, orgB)
+	coordinator = access.User(6, "coord", access.RoleCoordinator, 0)
+	participant = access.Participant(42)
+	nobody      = access.Caller{}
+	system      = access.System("cli")
+)
+
+func TestOnSession(t *testing.T) {
+	closed := access.Session{OrgID: orgA, Trainers: []int64{3}}
+	open := access.Session{OrgID: orgA, Open: true, Trainers: []int64{3}}
+	cases := []struct {
+		who    access.Caller
+		action access.Action
+		s      access.Session
+		want   string
+	}{
+		{hrA, access.ViewSession, closed, ok},
+		{hrA, access.EditSession, closed, ok},
+		{adminInA, access.EditSession, closed, ok},
+		{admin, access.ViewSession, closed, fb},
+		{trainerA, access.ViewSession, closed, ok},
+		{trainerA, access.EditSession, closed, fb},
+		{trainerA, access.ViewRegistrations, closed, ok},
+		{trainerA, access.TakeAttendance, closed, ok},
+		{trainerA, access.PrintKit, closed, ok},
+		{trainerA, access.BookInto, closed, fb},
+		{otherTrainA, access.ViewRegistrations, closed, fb},
+		{otherTrainA, access.TakeAttendance, closed, fb},
+		{hrB, access.ViewSession, closed, nf},
+		{hrB, access.BookInto, closed, nf},
+		{hrB, access.ViewSession, open, ok},
+		{hrB, access.BookInto, open, ok},
+		{hrB, access.ViewRegistrations, open, ok},
+		{hrB, access.EditSession, open, nf},
+		{hrB, access.ViewHistory, open, nf},
+		{hrB, access.TakeAttendance, open, nf},
+		{hrB, access.PrintKit, open, nf},
+		{coordinator, access.ViewSession, open, nf},
+		{participant, access.ViewSession, open, nf},
+		{nobody, access.ViewSession, open, nf},
+	}
+	for _, tc := range cases {
+		if got := code(tc.who.OnSession(tc.action, tc.s)); got != tc.want {
+			t.Errorf("%s %s on %+v: %q, want %q", tc.who.Label, tc.action, tc.s, got, tc.want)
+		}
+	}
+}
+
+func TestCommuneAndPlatform(t *testing.T) {
+	cases := []struct {
+		who    access.Caller
+		action access.Action
+		org    int64
+		want   string
+	}{
+		{hrA, access.ManageDirectory, orgA, ok},
+		{hrA, access.ManageDirectory, orgB, nf},
+		{hrA, access.ReadReports, orgA, ok},
+		{trainerA, access.ReadDirectory, orgA, ok},
+		{trainerA, access.ManageDirectory, orgA, fb},
+		{trainerA, access.ReadReports, orgA, fb},
+		{trainerA, access.BookPeople, orgA, fb},
+		{adminInA, access.ManageAccounts, orgA, ok},
+		{admin, access.ReadDirectory, orgA, fb},
+		{coordinator, access.ReadDirectory, orgA, nf},
+		{participant, access.ReadDirectory, orgA, nf},
+		{nobody, access.ReadDirectory, orgA, nf},
+	}
+	for _, tc := range cases {
+		if got := code(tc.who.Commune(tc.action, tc.org)); got != tc.want {
+			t.Errorf("%s %s in %d: %q, want %q", tc.who.Label, tc.action, tc.org, got, tc.want)
+		}
+	}
+	for who, want := range map[*access.Caller]string{&admin: ok, &system: ok, &hrA: fb, &trainerA: fb, &nobody: nf, &participant: nf} {
+		if got := code(who.Platform(access.ManageOrgs)); got != want {
+			t.Errorf("%s manages communes: %q, want %q", who.Label, got, want)
+		}
+	}
+}
+
+func TestOnRegistration(t *testing.T) {
+	open := access.Session{OrgID: orgA, Open: true}
+	ofA := access.Registration{ID: 42, OrgID: orgA, Session: open}
+	ofB := access.Registration{ID: 43, OrgID: orgB, Session: open}
+	cases := []struct {
+		who    access.Caller
+		action access.Action
+		r      access.Registration
+		want   string
+	}{
+		{hrA, access.SeeToken, ofA, ok},
+		{hrA, access.SeeToken, ofB, fb}, // the host never holds B's tokens
+		{hrB, access.SeeToken, ofB, ok},
+		{trainerA, access.SeeToken, ofA, fb},
+		{hrA, access.CancelRegistration, ofB, ok}, // the host may cancel in its session
+		{hrB, access.CancelRegistration, ofB, ok},
+		{hrB, access.CancelRegistration, ofA, nf},
+		{trainerA, access.CancelRegistration, ofA, fb},
+		{participant, access.ActOnOwnLink, ofA, ok},
+		{participant, access.ActOnOwnLink, ofB, nf},
+		{hrA, access.ActOnOwnLink, ofA, nf},
+	}
+	for _, tc := range cases {
+		if got := code(tc.who.OnRegistration(tc.action, tc.r)); got != tc.want {
+			t.Errorf("%s %s on %+v: %q, want %q", tc.who.Label, tc.action, tc.r, got, tc.want)
+		}
+	}
+}

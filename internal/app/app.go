@@ -1,0 +1,132 @@
+// Package app wires Atelier's domain services together over one store:
+// the composition the binary (cmd/atelier) and the end-to-end tests share,
+// so that both run exactly the same services.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/attendance"
+	"github.com/atelier-ch/atelier/internal/audit"
+	"github.com/atelier-ch/atelier/internal/auth"
+	"github.com/atelier-ch/atelier/internal/booking"
+	"github.com/atelier-ch/atelier/internal/calendar"
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/clean"
+	"github.com/atelier-ch/atelier/internal/desk"
+	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/kit"
+	"github.com/atelier-ch/atelier/internal/mail"
+	"github.com/atelier-ch/atelier/internal/privacy"
+	"github.com/atelier-ch/atelier/internal/report"
+	"github.com/atelier-ch/atelier/internal/sheets"
+	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/ticket"
+)
+
+// Config is what the services are built from.
+type Config struct {
+	Store   *store.Store
+	Catalog *catalog.Catalog
+	// BaseURL is the absolute URL of the site, without a trailing slash.
+	BaseURL string
+	// MailFrom is the sender of last resort (ATELIER_MAIL_FROM), for
+	// communes without an HR sender address.
+	MailFrom string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// BcryptCost lowers the password hashing cost in tests; 0 is bcrypt's default.
+	BcryptCost int
+	Log        *slog.Logger
+}
+
+// Services are the domain services, ready for the web layer.
+type Services struct {
+	Translator *i18n.Translator
+	Catalog    *catalog.Catalog
+	Auth       *auth.Service
+	Directory  *directory.Service
+	Booking    *booking.Service
+	Attendance *attendance.Service
+	Audit      *audit.Service
+	Privacy    *privacy.Service
+	Tickets    *ticket.Service
+	Reports    *report.Service
+	Kit        *kit.Service
+	Calendar   *calendar.Service
+	Outbox     *mail.Outbox
+	Desk       *desk.Service
+	// Health answers whether the database answers.
+	Health func(ctx context.Context) error
+	// Database names the engine in use (sqlite, postgres).
+	Database string
+}
+
+// Build wires the services.
+func Build(cfg Config) (*Services, error) {
+	tr, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	st := cfg.Store
+	host := HostOf(cfg.BaseURL)
+	composer := calendar.NewComposer(tr, cfg.BaseURL, calendar.Party{Email: FallbackSender(cfg.MailFrom, cfg.BaseURL)})
+	// Every booking change queues its mail in the same transaction; the
+	// outbox is delivered by the worker when SMTP is configured.
+	notifier := mail.NewNotifier(cfg.Catalog, composer, tr, host, cfg.Now)
+	s := &Services{
+		Translator: tr,
+		Catalog:    cfg.Catalog,
+		Auth:       auth.New(st, cfg.Now, cfg.BcryptCost),
+		Directory:  directory.New(st),
+		Booking:    booking.New(st, cfg.Catalog, cfg.Now, host, notifier),
+		Attendance: attendance.New(st, cfg.Now),
+		Audit:      audit.New(st),
+		Privacy:    privacy.New(st, notifier, cfg.Now),
+		Reports:    report.New(st, cfg.Catalog, tr, cfg.Now),
+		Calendar:   calendar.NewService(st, cfg.Catalog, composer, cfg.Now),
+		Outbox:     mail.NewOutbox(st),
+		Health:     st.Ping,
+		Database:   string(st.Dialect()),
+	}
+	s.Tickets = ticket.New(st, cfg.Catalog, s.Booking, s.Attendance, cfg.Now)
+	sh, err := sheets.New(tr)
+	if err != nil {
+		return nil, err
+	}
+	s.Kit = kit.New(st, cfg.Catalog, sh, s.Reports, s.Tickets)
+	s.Desk = &desk.Service{Booking: s.Booking, Directory: s.Directory, Accounts: s.Auth, Audit: s.Audit,
+		Report: s.Reports, Calendar: s.Calendar, Catalog: cfg.Catalog, Now: cfg.Now}
+	return s, nil
+}
+
+// HostOf returns the host name of a base URL, used in session UIDs.
+func HostOf(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() == "" {
+		return "atelier.invalid"
+	}
+	return u.Hostname()
+}
+
+// FallbackSender is the organiser of last resort: ATELIER_MAIL_FROM, else
+// noreply at the site's host when it is a domain name.
+func FallbackSender(mailFrom, base string) string {
+	if e, ok := clean.Email(mailFrom); ok {
+		return e
+	}
+	host := HostOf(base)
+	if e, ok := clean.Email("noreply@" + host); ok && net.ParseIP(host) == nil && strings.Contains(host, ".") {
+		return e
+	}
+	return "noreply@atelier.invalid"
+}

@@ -1,0 +1,115 @@
+package booking
+
+import (
+	"context"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/access"
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/schedule"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// SessionView is a session as lists and pages show it: its counts, its
+// trainers, its commune and where it is in its life.
+type SessionView struct {
+	store.Session
+	OrgSlug  string
+	Counts   store.Counts
+	Trainers []int64
+	Phase    schedule.Phase
+	Format   *catalog.Format
+	// Own is true when the session belongs to the caller's commune.
+	Own bool
+}
+
+// Place is where the session takes place, in one line.
+func (v *SessionView) Place() string { return schedule.Place(&v.Session) }
+
+// Session returns a session the caller may see, with its counts.
+func (b *Service) Session(ctx context.Context, caller access.Caller, id int64) (*SessionView, error) {
+	sess, err := b.store.Session(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := caller.OnSession(access.ViewSession, sessionRef(sess)); err != nil {
+		return nil, err
+	}
+	return b.viewOf(ctx, caller, sess)
+}
+
+// SessionQuery filters the sessions a caller lists.
+type SessionQuery struct {
+	From, To *time.Time
+	Status   string
+	// Mine keeps the sessions the caller trains.
+	Mine bool
+	// OwnOnly leaves out other communes' open sessions.
+	OwnOnly       bool
+	Limit, Offset int
+}
+
+// Sessions lists the sessions the caller sees: their commune's and those
+// other communes opened to all, by start time, with the total before
+// paging. Counts, trainers and communes come in a fixed number of
+// queries whatever the length.
+func (b *Service) Sessions(ctx context.Context, caller access.Caller, q SessionQuery) ([]SessionView, int64, error) {
+	if err := caller.Commune(access.ListSessions, caller.OrgID); err != nil {
+		return nil, 0, err
+	}
+	f := store.SessionFilter{OrgID: caller.OrgID, IncludeOpen: !q.OwnOnly, From: q.From, To: q.To, Status: q.Status, Limit: q.Limit, Offset: q.Offset}
+	if q.Mine {
+		f.TrainerID = caller.UserID
+	}
+	sessions, total, err := b.store.Sessions(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	views, err := b.views(ctx, caller, sessions)
+	return views, total, err
+}
+
+// viewOf is the view of one session the caller just changed.
+func (b *Service) viewOf(ctx context.Context, caller access.Caller, sess *store.Session) (*SessionView, error) {
+	views, err := b.views(ctx, caller, []store.Session{*sess})
+	if err != nil {
+		return nil, err
+	}
+	return &views[0], nil
+}
+
+func (b *Service) views(ctx context.Context, caller access.Caller, sessions []store.Session) ([]SessionView, error) {
+	ids := make([]int64, len(sessions))
+	orgIDs := make([]int64, 0, 2)
+	for i, s := range sessions {
+		ids[i] = s.ID
+		orgIDs = append(orgIDs, s.OrgID)
+	}
+	counts, err := b.store.CountsBySession(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	trainers, err := b.store.SessionTrainers(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := b.store.OrgsByID(ctx, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	now := b.now()
+	out := make([]SessionView, len(sessions))
+	for i := range sessions {
+		s := &sessions[i]
+		v := SessionView{Session: *s, Counts: counts[s.ID], Trainers: trainers[s.ID], Phase: schedule.PhaseOf(s, now), Own: s.OrgID == caller.OrgID}
+		if v.Trainers == nil {
+			v.Trainers = []int64{}
+		}
+		if o, ok := orgs[s.OrgID]; ok {
+			v.OrgSlug = o.Slug
+		}
+		v.Format, _ = b.catalog.Format(s.FormatSlug)
+		out[i] = v
+	}
+	return out, nil
+}

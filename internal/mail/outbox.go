@@ -1,0 +1,42 @@
+package mail
+
+import (
+	"context"
+
+	"github.com/atelier-ch/atelier/internal/access"
+	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// OutboxStore is what reading the outbox needs.
+type OutboxStore interface {
+	Outbox(ctx context.Context, f store.OutboxFilter) ([]store.OutboxMessage, int64, error)
+}
+
+// Outbox shows a commune the mails written to its people: waiting, being
+// sent, sent and failed. A mail belongs to the person's commune, whoever
+// hosts the session it is about.
+type Outbox struct {
+	store OutboxStore
+}
+
+// NewOutbox returns an Outbox.
+func NewOutbox(s OutboxStore) *Outbox { return &Outbox{store: s} }
+
+// Statuses a mail can have.
+var Statuses = []string{store.OutboxPending, store.OutboxSending, store.OutboxSent, store.OutboxFailed}
+
+// List lists the caller's commune's mails, newest first, with the total
+// before paging.
+func (o *Outbox) List(ctx context.Context, caller access.Caller, f store.OutboxFilter) ([]store.OutboxMessage, int64, error) {
+	if err := caller.Commune(access.ReadOutbox, caller.OrgID); err != nil {
+		return nil, 0, err
+	}
+	switch f.Status {
+	case "", store.OutboxPending, store.OutboxSending, store.OutboxSent, store.OutboxFailed:
+	default:
+		return nil, 0, apperr.Invalid("status", "err.outbox_status")
+	}
+	f.OrgID = caller.OrgID
+	return o.store.Outbox(ctx, f)
+}

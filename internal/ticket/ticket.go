@@ -1,0 +1,124 @@
+// Package ticket opens what a participant's personal link opens: their
+// registration, the session, the person, the commune, the format, and
+// what the page may offer them now (cancel, feedback, certificate).
+package ticket
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/attendance"
+	"github.com/atelier-ch/atelier/internal/booking"
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/schedule"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// Ticket is everything a participant's link opens.
+type Ticket struct {
+	Registration *store.Registration
+	Session      *store.Session
+	Person       *store.Person
+	Org          *store.Org
+	Format       *catalog.Format
+}
+
+// Lang is the language of the person's pages and files.
+func (t *Ticket) Lang() string {
+	if t.Person != nil {
+		return t.Person.Language
+	}
+	return ""
+}
+
+// Place is where the session takes place.
+func (t *Ticket) Place() string { return schedule.Place(t.Session) }
+
+// Store is what tickets read.
+type Store interface {
+	RegistrationByToken(ctx context.Context, token string) (*store.Registration, error)
+	Session(ctx context.Context, id int64) (*store.Session, error)
+	Org(ctx context.Context, id int64) (*store.Org, error)
+	Person(ctx context.Context, orgID, id int64) (*store.Person, error)
+	Feedback(ctx context.Context, registrationID int64) (*store.Feedback, error)
+}
+
+// Service opens tickets.
+type Service struct {
+	store      Store
+	catalog    *catalog.Catalog
+	booking    *booking.Service
+	attendance *attendance.Service
+	now        func() time.Time
+}
+
+// New returns a Service.
+func New(s Store, c *catalog.Catalog, b *booking.Service, a *attendance.Service, now func() time.Time) *Service {
+	return &Service{store: s, catalog: c, booking: b, attendance: a, now: now}
+}
+
+// Open finds what a participant's token opens. An unknown token is
+// store.ErrNotFound, like any other.
+func (s *Service) Open(ctx context.Context, token string) (*Ticket, error) {
+	if len(token) < 16 || len(token) > 64 {
+		return nil, store.ErrNotFound
+	}
+	r, err := s.store.RegistrationByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	sess, err := s.store.Session(ctx, r.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	org, err := s.store.Org(ctx, sess.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	t := &Ticket{Registration: r, Session: sess, Org: org}
+	if r.PersonID != nil {
+		if t.Person, err = s.store.Person(ctx, r.OrgID, *r.PersonID); err != nil {
+			return nil, err
+		}
+	}
+	t.Format, _ = s.catalog.Format(sess.FormatSlug)
+	return t, nil
+}
+
+// Page is what the participant's page shows.
+type Page struct {
+	*Ticket
+	Phase     schedule.Phase
+	CanCancel bool
+	// FeedbackOpen is true once the session has ended, for people booked.
+	FeedbackOpen bool
+	// Feedback is the answer already given, if any.
+	Feedback *store.Feedback
+	Present  bool
+	// Certificate is true once the person is marked present.
+	Certificate bool
+}
+
+// Page opens the ticket and says what the page may offer now.
+func (s *Service) Page(ctx context.Context, token string) (*Page, error) {
+	t, err := s.Open(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Ticket: t, Phase: schedule.PhaseOf(t.Session, s.now())}
+	p.CanCancel = s.booking.SelfCancelRefusal(t.Session, t.Registration) == nil
+	p.FeedbackOpen = s.attendance.FeedbackRefusal(t.Session, t.Registration) == nil
+	p.Present = t.Registration.Attendance == store.AttendPresent
+	p.Certificate = attendance.CertificateRefusal(t.Registration) == nil && t.Person != nil && t.Format != nil
+	if p.FeedbackOpen {
+		fb, err := s.store.Feedback(ctx, t.Registration.ID)
+		switch {
+		case err == nil:
+			p.Feedback = fb
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	return p, nil
+}

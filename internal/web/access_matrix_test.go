@@ -1,0 +1,615 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/auth"
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// The access matrix: every route of the router × every kind of caller ×
+// a resource of their own or of another commune. Each cell says the status
+// the caller gets; every answer is also scanned for what must not reach
+// that caller (another commune's names, emails and tokens; any token for a
+// trainer). A route added without a row fails the test.
+
+// role is a kind of caller, relative to the resource of the request.
+type role string
+
+const (
+	rAdmin       role = "admin"         // an administrator without a commune
+	rHR          role = "hr"            // HR of commune A, the resource's
+	rTrainerOf   role = "trainer_of"    // a trainer of A running the session
+	rTrainerNot  role = "trainer_not"   // a trainer of A not running it
+	rHROther     role = "hr_other"      // HR of commune B, on A's closed resources
+	rHROtherOpen role = "hr_other_open" // HR of commune B, on A's session open to all
+	rParticipant role = "participant"   // a participant's token, nothing else
+	rAnon        role = "anon"          // nobody
+)
+
+var matrixRoles = []role{rAdmin, rHR, rTrainerOf, rTrainerNot, rHROther, rHROtherOpen, rParticipant, rAnon}
+
+const trainerNotEmail = "formateur2@commune-a.example"
+
+// want is the status of each role, in matrixRoles' order.
+type want [8]int
+
+// api: the six accounts, then participant and nobody (401: the API needs
+// an account; a participant's token is no bearer token).
+func api(admin, hr, trOf, trNot, other, otherOpen int) want {
+	return want{admin, hr, trOf, trNot, other, otherOpen, 401, 401}
+}
+
+// pages: the six accounts; participant and nobody go to the sign-in page.
+func pages(admin, hr, trOf, trNot, other, otherOpen int) want {
+	return want{admin, hr, trOf, trNot, other, otherOpen, 303, 303}
+}
+
+func same(n int) want { return want{n, n, n, n, n, n, n, n} }
+
+// mreq is one request of the matrix.
+type mreq struct {
+	method, path string
+	json         any
+	form         url.Values
+	multipart    map[string]string // file field → content
+	// fresh asks for credentials of their own (the request revokes them).
+	fresh bool
+	// token is the participant's token, for /r/ routes.
+	token string
+}
+
+// matrix is the world the requests run in.
+type matrix struct {
+	a         *app
+	s, open   sessionJSON // A's sessions: closed (run by trainer_of) and open to all
+	personA   int64
+	depA      int64
+	regS      registrationJSON // a person of A in s, marked present: the participant
+	trainerOf int64
+	n         int
+	cookies   map[role]*http.Cookie
+}
+
+func (m *matrix) next() int { m.n++; return m.n }
+
+// session is the session a role's request is about.
+func (m *matrix) session(r role) int64 {
+	if r == rHROtherOpen {
+		return m.open.ID
+	}
+	return m.s.ID
+}
+
+// personOf creates a person of commune org with a secret-looking name.
+func (m *matrix) personOf(org *store.Org) int64 {
+	n := m.next()
+	email := fmt.Sprintf("secret%d@%s.example", n, org.Slug)
+	p := &store.Person{OrgID: org.ID, Name: fmt.Sprintf("Secret %s %d", org.Slug, n), Email: &email, Role: "staff", Language: "fr"}
+	if err := m.a.store.CreatePerson(context.Background(), p); err != nil {
+		m.a.t.Fatal(err)
+	}
+	return p.ID
+}
+
+// freshReg books a new person into the role's session: a person of B for
+// B's HR on the open session, of A otherwise.
+func (m *matrix) freshReg(r role) registrationJSON {
+	org, email := m.a.orgA, hrAEmail
+	if r == rHROtherOpen {
+		org, email = m.a.orgB, hrBEmail
+	}
+	p := m.personOf(org)
+	return m.a.book(email, m.session(r), map[string]any{"person_id": p}).Registrations[0]
+}
+
+// freshRegOfA books a new person of A into the role's session.
+func (m *matrix) freshRegOfA(r role) registrationJSON {
+	return m.a.book(hrAEmail, m.session(r), map[string]any{"person_id": m.personOf(m.a.orgA)}).Registrations[0]
+}
+
+func (m *matrix) freshSession(open bool) int64 {
+	body := sessionBody(m.s.Format, time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), 5)
+	body["open_to_other_communes"] = open
+	return m.a.createSession(hrAEmail, body).ID
+}
+
+func (m *matrix) freshTrainerA() int64 {
+	acc, err := m.a.srv.svc.Auth.CreateUser(context.Background(), nil, auth.NewUser{Email: fmt.Sprintf("t%d@commune-a.example", m.next()), Password: testPassword, Role: store.RoleTrainer, Org: "commune-a"})
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	return acc.ID
+}
+
+func id(n int64) string { return fmt.Sprint(n) }
+
+// rows are the cells, by route.
+func matrixRows() map[string]struct {
+	fill func(m *matrix, r role) mreq
+	want want
+} {
+	type row = struct {
+		fill func(m *matrix, r role) mreq
+		want want
+	}
+	get := func(path string) func(*matrix, role) mreq {
+		return func(*matrix, role) mreq { return mreq{method: "GET", path: path} }
+	}
+	onSession := func(method, suffix string, body func(m *matrix, r role) any) func(*matrix, role) mreq {
+		return func(m *matrix, r role) mreq {
+			q := mreq{method: method, path: "/api/v1/sessions/" + id(m.session(r)) + suffix}
+			if body != nil {
+				q.json = body(m, r)
+			}
+			return q
+		}
+	}
+	pageOnSession := func(method, suffix string, form func(m *matrix, r role) url.Values) func(*matrix, role) mreq {
+		return func(m *matrix, r role) mreq {
+			q := mreq{method: method, path: "/app/sessions/" + id(m.session(r)) + suffix}
+			if form != nil {
+				q.form = form(m, r)
+			} else if method == "POST" {
+				q.form = url.Values{}
+			}
+			return q
+		}
+	}
+	pdf := func(suffix string) row {
+		return row{onSession("GET", suffix, nil), api(403, 200, 200, 403, 404, 404)}
+	}
+	rows := map[string]row{
+		// Public.
+		"GET /healthz":           {get("/healthz"), same(200)},
+		"GET /static/*filepath":  {get("/static/css/atelier.css"), same(200)},
+		"HEAD /static/*filepath": {func(*matrix, role) mreq { return mreq{method: "HEAD", path: "/static/css/atelier.css"} }, same(200)},
+		"GET /":                  {get("/"), same(303)},
+		"GET /login":             {get("/login"), want{303, 303, 303, 303, 303, 303, 200, 200}},
+		"POST /login": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/login", form: url.Values{"email": {fmt.Sprintf("nobody%d@nowhere.example", m.next())}, "password": {"not the password"}}}
+		}, same(401)},
+		"POST /logout": {func(*matrix, role) mreq {
+			return mreq{method: "POST", path: "/logout", form: url.Values{}, fresh: true}
+		}, same(303)},
+		"POST /api/v1/auth/token": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/auth/token", json: map[string]string{"email": fmt.Sprintf("nobody%d@nowhere.example", m.next()), "password": "wrong"}}
+		}, same(401)},
+		"GET /api/v1/formats":                  {get("/api/v1/formats"), same(200)},
+		"GET /api/v1/formats/:slug":            {get("/api/v1/formats/ucv-consultation"), same(200)},
+		"GET /api/v1/formats/:slug/sheets.pdf": {get("/api/v1/formats/ucv-consultation/sheets.pdf"), same(200)},
+
+		// Participant links: the token is the key; a wrong one opens nothing.
+		"GET /r/:token": {participantRoute("GET", ""), participantOnly(200)},
+		"POST /r/:token/cancel": {func(m *matrix, r role) mreq {
+			q := participantRoute("POST", "/cancel")(m, r)
+			if r == rParticipant {
+				q.token = m.freshRegOfA(rHR).Token
+				q.path = "/r/" + q.token + "/cancel"
+			}
+			return q
+		}, participantOnly(303)},
+		"POST /r/:token/feedback":       {participantRoute("POST", "/feedback"), participantOnly(409)}, // the session has not ended
+		"GET /r/:token/qr.png":          {participantRoute("GET", "/qr.png"), participantOnly(200)},
+		"GET /r/:token/certificate.pdf": {participantRoute("GET", "/certificate.pdf"), participantOnly(200)},
+		"GET /r/:token/invite.ics":      {participantRoute("GET", "/invite.ics"), participantOnly(200)},
+		"GET /r/:token/feed.ics":        {participantRoute("GET", "/feed.ics"), participantOnly(200)},
+		"GET /feeds/:file":              {get("/feeds/" + strings.Repeat("X", 52) + ".ics"), same(404)},
+
+		// API: the platform.
+		"DELETE /api/v1/auth/token": {func(*matrix, role) mreq { return mreq{method: "DELETE", path: "/api/v1/auth/token", fresh: true} }, api(204, 204, 204, 204, 204, 204)},
+		"POST /api/v1/orgs": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/orgs", json: map[string]string{"slug": fmt.Sprintf("commune-%d", m.next()), "name": "Nouvelle"}}
+		}, api(201, 403, 403, 403, 403, 403)},
+		"GET /api/v1/orgs": {get("/api/v1/orgs"), api(200, 403, 403, 403, 403, 403)},
+		"POST /api/v1/users": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/users", json: map[string]string{"email": fmt.Sprintf("u%d@commune-a.example", m.next()), "password": testPassword, "role": "trainer", "org": "commune-a"}}
+		}, api(201, 201, 403, 403, 422, 422)},
+		"GET /api/v1/users": {get("/api/v1/users"), api(200, 200, 403, 403, 200, 200)},
+		"PATCH /api/v1/users/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "PATCH", path: "/api/v1/users/" + id(m.freshTrainerA()), json: map[string]string{"role": "hr"}}
+		}, api(200, 403, 403, 403, 403, 403)},
+
+		// API: a commune's people and services.
+		"POST /api/v1/departments": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/departments", json: map[string]string{"name": fmt.Sprintf("Service %d", m.next())}}
+		}, api(403, 201, 403, 403, 201, 201)},
+		"GET /api/v1/departments": {get("/api/v1/departments"), api(403, 200, 200, 200, 200, 200)},
+		"PATCH /api/v1/departments/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "PATCH", path: "/api/v1/departments/" + id(m.depA), json: map[string]string{"name": fmt.Sprintf("Finances %d", m.next())}}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"POST /api/v1/people": {func(m *matrix, r role) mreq {
+			n := m.next()
+			return mreq{method: "POST", path: "/api/v1/people", json: map[string]string{"name": fmt.Sprintf("Nouvelle %d", n), "email": fmt.Sprintf("n%d@x.example", n), "role": "staff"}}
+		}, api(403, 201, 403, 403, 201, 201)},
+		"GET /api/v1/people":     {get("/api/v1/people"), api(403, 200, 200, 200, 200, 200)},
+		"GET /api/v1/people/:id": {func(m *matrix, r role) mreq { return mreq{method: "GET", path: "/api/v1/people/" + id(m.personA)} }, api(403, 200, 200, 200, 404, 404)},
+		"PATCH /api/v1/people/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "PATCH", path: "/api/v1/people/" + id(m.personA), json: map[string]string{"language": "fr"}}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"GET /api/v1/people/:id/export": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/api/v1/people/" + id(m.personA) + "/export"}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"DELETE /api/v1/people/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "DELETE", path: "/api/v1/people/" + id(m.personOf(m.a.orgA))}
+		}, api(403, 204, 403, 403, 404, 404)},
+
+		// API: sessions.
+		"POST /api/v1/sessions": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/sessions", json: sessionBody(m.s.Format, time.Date(2026, 5, 5, 9, 0, 0, 0, time.UTC), 5)}
+		}, api(403, 201, 403, 403, 201, 201)},
+		"GET /api/v1/sessions":     {get("/api/v1/sessions"), api(403, 200, 200, 200, 200, 200)},
+		"GET /api/v1/sessions/:id": {onSession("GET", "", nil), api(403, 200, 200, 200, 404, 200)},
+		"PATCH /api/v1/sessions/:id": {onSession("PATCH", "", func(m *matrix, r role) any {
+			return map[string]string{"title": fmt.Sprintf("Titre %d", m.next())}
+		}), api(403, 200, 403, 403, 404, 404)},
+		"POST /api/v1/sessions/:id/cancel": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/sessions/" + id(m.freshSession(r == rHROtherOpen)) + "/cancel"}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"POST /api/v1/sessions/:id/registrations": {onSession("POST", "/registrations", func(m *matrix, r role) any {
+			org := m.a.orgA
+			if r == rHROther || r == rHROtherOpen {
+				org = m.a.orgB
+			}
+			return map[string]int64{"person_id": m.personOf(org)}
+		}), api(403, 201, 403, 403, 404, 201)},
+		"GET /api/v1/sessions/:id/registrations": {onSession("GET", "/registrations", nil), api(403, 200, 200, 403, 404, 200)},
+		"GET /api/v1/sessions/:id/history":       {onSession("GET", "/history", nil), api(403, 200, 403, 403, 404, 404)},
+		"POST /api/v1/sessions/:id/checkin": {onSession("POST", "/checkin", func(m *matrix, r role) any {
+			return map[string]string{"token": m.freshRegOfA(r).Token}
+		}), api(403, 200, 200, 403, 404, 404)},
+		"POST /api/v1/sessions/:id/walkins": {onSession("POST", "/walkins", func(m *matrix, r role) any {
+			return map[string]string{"name": fmt.Sprintf("Passant %d", m.next())}
+		}), api(403, 201, 201, 403, 404, 404)},
+		"GET /api/v1/sessions/:id/sheets.pdf":       pdf("/sheets.pdf"),
+		"GET /api/v1/sessions/:id/signin-sheet.pdf": pdf("/signin-sheet.pdf"),
+		"GET /api/v1/sessions/:id/programme.pdf":    pdf("/programme.pdf"),
+		"GET /api/v1/sessions/:id/certificates.pdf": pdf("/certificates.pdf"),
+		"DELETE /api/v1/registrations/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "DELETE", path: "/api/v1/registrations/" + id(m.freshRegOfA(r).ID)}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"PUT /api/v1/registrations/:id/attendance": {func(m *matrix, r role) mreq {
+			return mreq{method: "PUT", path: "/api/v1/registrations/" + id(m.freshRegOfA(r).ID) + "/attendance", json: map[string]string{"status": "present"}}
+		}, api(403, 200, 200, 403, 404, 404)},
+
+		// API: what HR reads.
+		"GET /api/v1/outbox":                 {get("/api/v1/outbox"), api(403, 200, 403, 403, 200, 200)},
+		"GET /api/v1/reports/attendance.csv": {get("/api/v1/reports/attendance.csv"), api(403, 200, 403, 403, 200, 200)},
+		"GET /api/v1/reports/campaign":       {get("/api/v1/reports/campaign"), api(403, 200, 403, 403, 200, 200)},
+		"GET /api/v1/reports/campaign.pdf":   {get("/api/v1/reports/campaign.pdf"), api(403, 200, 403, 403, 200, 200)},
+		"GET /api/v1/feed":                   {get("/api/v1/feed"), api(403, 200, 200, 200, 200, 200)},
+
+		// Staff pages.
+		"GET /app":               {get("/app"), pages(303, 200, 200, 200, 200, 200)},
+		"GET /app/catalog":       {get("/app/catalog"), pages(200, 200, 200, 200, 200, 200)},
+		"GET /app/catalog/:slug": {get("/app/catalog/ucv-consultation"), pages(200, 200, 200, 200, 200, 200)},
+		"GET /app/sessions":      {get("/app/sessions"), pages(403, 200, 200, 200, 200, 200)},
+		"GET /app/sessions/new":  {get("/app/sessions/new"), pages(403, 200, 403, 403, 200, 200)},
+		"POST /app/sessions": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/sessions", form: url.Values{"format": {m.s.Format}, "starts_at": {"2026-06-01T09:00"}, "capacity": {"5"}, "location_name": {"Salle"}}}
+		}, pages(403, 303, 403, 403, 303, 303)},
+		"GET /app/sessions/:id": {pageOnSession("GET", "", nil), pages(403, 200, 403, 403, 404, 200)},
+		"POST /app/sessions/:id/book": {pageOnSession("POST", "/book", func(m *matrix, r role) url.Values {
+			org := m.a.orgA
+			if r == rHROther || r == rHROtherOpen {
+				org = m.a.orgB
+			}
+			return url.Values{"mode": {"people"}, "person_ids": {id(m.personOf(org))}}
+		}), pages(403, 303, 403, 403, 404, 303)},
+		"POST /app/sessions/:id/edit": {pageOnSession("POST", "/edit", func(m *matrix, r role) url.Values {
+			return url.Values{"trainers_present": {"1"}, "trainers": {id(m.trainerOf)}}
+		}), pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/sessions/:id/cancel": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/sessions/" + id(m.freshSession(r == rHROtherOpen)) + "/cancel", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"GET /app/sessions/:id/day": {pageOnSession("GET", "/day", nil), pages(403, 200, 200, 403, 404, 404)},
+		"POST /app/sessions/:id/checkin": {pageOnSession("POST", "/checkin", func(m *matrix, r role) url.Values {
+			return url.Values{"code": {m.freshRegOfA(r).Token}}
+		}), pages(403, 303, 303, 403, 404, 404)},
+		"POST /app/sessions/:id/walkin": {pageOnSession("POST", "/walkin", func(m *matrix, r role) url.Values {
+			return url.Values{"name": {fmt.Sprintf("Passante %d", m.next())}}
+		}), pages(403, 303, 303, 403, 404, 404)},
+		"POST /app/registrations/:id/attendance": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/registrations/" + id(m.freshRegOfA(r).ID) + "/attendance", form: url.Values{"status": {"present"}}}
+		}, pages(403, 303, 303, 403, 404, 404)},
+		"POST /app/registrations/:id/cancel": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/registrations/" + id(m.freshRegOfA(r).ID) + "/cancel", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"GET /app/people":     {get("/app/people"), pages(403, 200, 403, 403, 200, 200)},
+		"GET /app/people/new": {get("/app/people/new"), pages(403, 200, 403, 403, 200, 200)},
+		"POST /app/people": {func(m *matrix, r role) mreq {
+			n := m.next()
+			return mreq{method: "POST", path: "/app/people", form: url.Values{"name": {fmt.Sprintf("Nouveau %d", n)}, "email": {fmt.Sprintf("nv%d@x.example", n)}, "role": {"staff"}, "language": {"fr"}}}
+		}, pages(403, 303, 403, 403, 303, 303)},
+		"POST /app/people/import": {func(m *matrix, r role) mreq {
+			n := m.next()
+			return mreq{method: "POST", path: "/app/people/import", multipart: map[string]string{"file": fmt.Sprintf("name;email\nImporté %d;imp%d@x.example\n", n, n)}}
+		}, pages(403, 200, 403, 403, 200, 200)},
+		"GET /app/people/:id/edit": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/app/people/" + id(m.personA) + "/edit"}
+		}, pages(403, 200, 403, 403, 404, 404)},
+		"POST /app/people/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/people/" + id(m.personA), form: url.Values{"name": {"Secret commune-a 1"}, "email": {"secret1@commune-a.example"}, "role": {"staff"}, "language": {"fr"}}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/people/:id/erase": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/people/" + id(m.personOf(m.a.orgA)) + "/erase", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"GET /app/departments": {get("/app/departments"), pages(403, 200, 403, 403, 200, 200)},
+		"POST /app/departments": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/departments", form: url.Values{"name": {fmt.Sprintf("Service %d", m.next())}}}
+		}, pages(403, 303, 403, 403, 303, 303)},
+		"POST /app/departments/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/departments/" + id(m.depA), form: url.Values{"name": {fmt.Sprintf("Finances %d", m.next())}}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"GET /app/reports": {get("/app/reports"), pages(403, 200, 403, 403, 200, 200)},
+		"GET /app/admin":   {get("/app/admin"), pages(200, 403, 403, 403, 403, 403)},
+		"POST /app/admin/orgs": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/admin/orgs", form: url.Values{"slug": {fmt.Sprintf("page-%d", m.next())}, "name": {"Par la page"}}}
+		}, pages(303, 403, 403, 403, 403, 403)},
+		"POST /app/admin/users": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/admin/users", form: url.Values{"email": {fmt.Sprintf("pu%d@commune-a.example", m.next())}, "password": {testPassword}, "role": {"trainer"}, "org": {"commune-a"}}}
+		}, pages(303, 303, 403, 403, 403, 403)},
+		"POST /app/admin/users/:id/role": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/admin/users/" + id(m.freshTrainerA()) + "/role", form: url.Values{"role": {"trainer"}}}
+		}, pages(303, 403, 403, 403, 403, 403)},
+	}
+	return rows
+}
+
+// participantRoute builds a /r/ request: the participant uses their own
+// token; everyone else tries a token that opens nothing.
+func participantRoute(method, suffix string) func(*matrix, role) mreq {
+	return func(m *matrix, r role) mreq {
+		token := strings.Repeat("A", 26)
+		if r == rParticipant {
+			token = m.regS.Token
+		}
+		q := mreq{method: method, path: "/r/" + token + suffix, token: token}
+		if method == "POST" {
+			q.form = url.Values{"overall": {"5"}, "will_use": {"5"}, "confidence_before": {"2"}, "confidence_after": {"4"}}
+		}
+		return q
+	}
+}
+
+func participantOnly(n int) want {
+	w := same(404)
+	w[slices.Index(matrixRoles, rParticipant)] = n
+	return w
+}
+
+func TestAccessMatrix(t *testing.T) {
+	eachDB(t, func(t *testing.T, a *app) {
+		m := setupMatrix(t, a)
+		rows := matrixRows()
+		seen := map[string]bool{}
+		for _, rt := range a.srv.router.Routes() {
+			key := rt.Method + " " + rt.Path
+			seen[key] = true
+			row, ok := rows[key]
+			if !ok {
+				t.Errorf("route %s has no row in the access matrix: add one", key)
+				continue
+			}
+			for i, r := range matrixRoles {
+				q := row.fill(m, r)
+				res := m.send(r, q)
+				if res.Code != row.want[i] {
+					t.Errorf("%s as %s: %d, want %d: %.300s", key, r, res.Code, row.want[i], res.Body)
+				}
+				m.checkLeaks(t, key, r, res)
+			}
+		}
+		for key := range rows {
+			if !seen[key] {
+				t.Errorf("the matrix has a row for %s, which is no route", key)
+			}
+		}
+	})
+}
+
+func setupMatrix(t *testing.T, a *app) *matrix {
+	m := &matrix{a: a, cookies: map[role]*http.Cookie{}}
+	ctx := context.Background()
+	if _, err := a.srv.svc.Auth.CreateUser(ctx, nil, auth.NewUser{Email: trainerNotEmail, Password: testPassword, Role: store.RoleTrainer, Org: "commune-a"}); err != nil {
+		t.Fatal(err)
+	}
+	m.trainerOf = a.trainerID()
+	dep := &store.Department{OrgID: a.orgA.ID, Name: "Finances"}
+	if err := a.store.CreateDepartment(ctx, dep); err != nil {
+		t.Fatal(err)
+	}
+	m.depA = dep.ID
+	f := pickFormat(t, a, catalog.Voluntary)
+	// The closed session starts in 20 minutes: doors are open, bookings too.
+	body := sessionBody(f.Slug, a.clock().Add(20*time.Minute), 200)
+	body["trainers"] = []int64{m.trainerOf}
+	m.s = a.createSession(hrAEmail, body)
+	body = sessionBody(f.Slug, a.clock().Add(48*time.Hour), 200)
+	body["open_to_other_communes"] = true
+	m.open = a.createSession(hrAEmail, body)
+	m.personA = m.personOf(a.orgA)
+	// Both communes have people in both sessions, with tokens, mails and
+	// history: what must not cross.
+	m.regS = m.freshReg(rHR)
+	m.freshReg(rHROtherOpen)
+	a.book(hrAEmail, m.open.ID, map[string]any{"person_id": m.personOf(a.orgA)})
+	if res := a.as(hrAEmail, "PUT", fmt.Sprintf("/api/v1/registrations/%d/attendance", m.regS.ID), map[string]string{"status": "present"}); res.Code != 200 {
+		t.Fatalf("mark present: %d %s", res.Code, res.Body)
+	}
+	for _, r := range []role{rAdmin, rHR, rTrainerOf, rTrainerNot, rHROther, rHROtherOpen} {
+		m.cookies[r] = a.browserSession(m.email(r))
+	}
+	return m
+}
+
+func (m *matrix) email(r role) string {
+	switch r {
+	case rAdmin:
+		return adminEmail
+	case rHR:
+		return hrAEmail
+	case rTrainerOf:
+		return trainerAEmail
+	case rTrainerNot:
+		return trainerNotEmail
+	case rHROther, rHROtherOpen:
+		return hrBEmail
+	}
+	return ""
+}
+
+// send makes the request as role r: a bearer token for the API, the sign-in
+// cookie for pages, nothing else on participant links.
+func (m *matrix) send(r role, q mreq) *httptest.ResponseRecorder {
+	a := m.a
+	var body *bytes.Reader
+	contentType := ""
+	switch {
+	case q.json != nil:
+		data, err := jsonBytes(q.json)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		body, contentType = bytes.NewReader(data), "application/json"
+	case q.multipart != nil:
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		for field, content := range q.multipart {
+			fw, _ := w.CreateFormFile(field, "people.csv")
+			fw.Write([]byte(content))
+		}
+		w.Close()
+		body, contentType = bytes.NewReader(buf.Bytes()), w.FormDataContentType()
+	case q.form != nil:
+		body, contentType = bytes.NewReader([]byte(q.form.Encode())), "application/x-www-form-urlencoded"
+	default:
+		body = bytes.NewReader(nil)
+	}
+	req := httptest.NewRequest(q.method, q.path, body)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	account := m.email(r) != ""
+	switch {
+	case strings.HasPrefix(q.path, "/api/"):
+		switch {
+		case account && q.fresh:
+			req.Header.Set("Authorization", "Bearer "+m.freshToken(r))
+		case account:
+			req.Header.Set("Authorization", "Bearer "+a.token(m.email(r)))
+		case r == rParticipant:
+			req.Header.Set("Authorization", "Bearer "+m.regS.Token)
+		}
+	case account && !strings.HasPrefix(q.path, "/r/"):
+		c := m.cookies[r]
+		if q.fresh {
+			c = a.browserSession(m.email(r))
+		}
+		req.AddCookie(c)
+	}
+	res := httptest.NewRecorder()
+	a.h.ServeHTTP(res, req)
+	return res
+}
+
+func (m *matrix) freshToken(r role) string {
+	res := m.a.do("POST", "/api/v1/auth/token", "", map[string]string{"email": m.email(r), "password": testPassword})
+	var out struct{ Token string }
+	mustJSON(m.a.t, res, &out)
+	return out.Token
+}
+
+// secrets lists what identifies the people and accounts of a commune.
+func (m *matrix) secrets(org *store.Org) (names []string, tokens []string) {
+	db, err := m.a.store.SQL()
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	rows, err := db.Query("SELECT name, COALESCE(email, '') FROM people WHERE org_id = $1 AND name LIKE 'Secret %'", org.ID)
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	for rows.Next() {
+		var n, e string
+		rows.Scan(&n, &e)
+		names = append(names, n, e)
+	}
+	rows.Close()
+	rows, err = db.Query("SELECT email FROM users WHERE org_id = $1", org.ID)
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	for rows.Next() {
+		var e string
+		rows.Scan(&e)
+		names = append(names, e)
+	}
+	rows.Close()
+	rows, err = db.Query("SELECT token FROM registrations WHERE org_id = $1", org.ID)
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	for rows.Next() {
+		var tok string
+		rows.Scan(&tok)
+		tokens = append(tokens, tok)
+	}
+	rows.Close()
+	return names, tokens
+}
+
+// checkLeaks fails when an answer carries what its caller must not see.
+func (m *matrix) checkLeaks(t *testing.T, key string, r role, res *httptest.ResponseRecorder) {
+	t.Helper()
+	body := strings.ReplaceAll(res.Body.String(), "\r\n ", "") // unfold .ics lines
+	namesA, tokensA := m.secrets(m.a.orgA)
+	namesB, tokensB := m.secrets(m.a.orgB)
+	var forbidden []string
+	switch r {
+	case rHROther, rHROtherOpen:
+		forbidden = append(append(forbidden, namesA...), tokensA...)
+	case rHR:
+		forbidden = append(append(forbidden, namesB...), tokensB...)
+	case rTrainerOf, rTrainerNot:
+		forbidden = append(append(append(forbidden, namesB...), tokensB...), tokensA...)
+	case rAdmin:
+		forbidden = append(append(forbidden, tokensA...), tokensB...)
+	case rParticipant, rAnon:
+		for _, tok := range append(tokensA, tokensB...) {
+			if tok != m.regS.Token {
+				forbidden = append(forbidden, tok)
+			}
+		}
+		forbidden = append(forbidden, namesB...)
+		// A participant sees their own name and address, nobody else's.
+		own, err := m.a.store.Person(context.Background(), m.a.orgA.ID, *m.regS.PersonID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range namesA {
+			if r == rAnon || (n != own.Name && n != *own.Email) {
+				forbidden = append(forbidden, n)
+			}
+		}
+	}
+	for _, s := range forbidden {
+		if s != "" && strings.Contains(body, s) {
+			t.Errorf("%s as %s: the answer carries %q", key, r, s)
+		}
+	}
+}
+
+func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }

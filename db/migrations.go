@@ -21,6 +21,7 @@ func Migrations() []*gormigrate.Migration {
 		m0003Attendance(),
 		m0004OutboxQR(),
 		m0005Constraints(),
+		m0006LoginAttempts(),
 	}
 }
 
@@ -321,6 +322,37 @@ func m0004OutboxQR() *gormigrate.Migration {
 		},
 		Rollback: func(tx *gorm.DB) error {
 			return tx.Exec("ALTER TABLE outbox_messages DROP COLUMN page_url").Error
+		},
+	}
+}
+
+type m0006LoginAttempt struct {
+	// KeyHash is the hex SHA-256 of what is limited: an (account, client
+	// address) pair, or a client address alone.
+	KeyHash string `gorm:"size:64;primaryKey"`
+	// Failures counts the attempts not followed by a success (each attempt
+	// is counted before its password is checked).
+	Failures int `gorm:"not null;default:0"`
+	// BlockedUntil is when the next attempt of a pair is allowed.
+	BlockedUntil time.Time `gorm:"not null"`
+	// WindowStart starts the window an address's ceiling counts in.
+	WindowStart time.Time `gorm:"not null"`
+	// LastAt is the last attempt; old rows are deleted by it.
+	LastAt time.Time `gorm:"not null;index:ix_login_attempts_last_at"`
+}
+
+func (m0006LoginAttempt) TableName() string { return "login_attempts" }
+
+// m0006LoginAttempts keeps the sign-in limiter in the database, so that
+// every instance counts the same attempts.
+func m0006LoginAttempts() *gormigrate.Migration {
+	return &gormigrate.Migration{
+		ID: "0006_login_attempts",
+		Migrate: func(tx *gorm.DB) error {
+			return tx.Migrator().CreateTable(&m0006LoginAttempt{})
+		},
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Exec("DROP TABLE login_attempts").Error
 		},
 	}
 }

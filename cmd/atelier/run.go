@@ -31,6 +31,8 @@ Usage:
   atelier migrate                               bring the database schema up to date
   atelier demo                                  create the demo commune and print its logins
   atelier catalog validate [DIR]                check a catalogue folder (default: the embedded one)
+  atelier backup FILE                           copy the live SQLite database to a new FILE
+  atelier restore FILE                          put a backup back (Atelier stopped; SQLite)
   atelier user add --email E --role R --org SLUG [--name N]
                                                 create an account; the password is read from stdin
 
@@ -61,6 +63,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = e.demo(ctx, args)
 	case "migrate":
 		err = e.migrate(ctx, args)
+	case "backup":
+		err = e.backup(ctx, args)
+	case "restore":
+		err = e.restore(ctx, args)
 	case "catalog":
 		if len(args) == 0 || args[0] != "validate" {
 			fmt.Fprint(stderr, usage)

@@ -83,6 +83,17 @@ CREATE INDEX idx_feedback_org_id ON feedback USING btree (org_id);
 CREATE UNIQUE INDEX idx_feedback_registration_id ON feedback USING btree (registration_id);
 CREATE INDEX idx_feedback_session_id ON feedback USING btree (session_id);
 
+CREATE TABLE login_attempts (
+  key_hash character varying(64) NOT NULL,
+  failures bigint NOT NULL DEFAULT 0,
+  blocked_until timestamp with time zone NOT NULL,
+  window_start timestamp with time zone NOT NULL,
+  last_at timestamp with time zone NOT NULL,
+  CONSTRAINT login_attempts_pkey PRIMARY KEY (key_hash)
+);
+CREATE INDEX ix_login_attempts_last_at ON login_attempts USING btree (last_at);
+CREATE UNIQUE INDEX login_attempts_pkey ON login_attempts USING btree (key_hash);
+
 CREATE TABLE orgs (
   id bigint NOT NULL DEFAULT nextval('orgs_id_seq'::regclass),
   slug character varying(64) NOT NULL,

@@ -79,6 +79,17 @@ CREATE INDEX idx_feedback_org_id ON feedback (org_id);
 CREATE UNIQUE INDEX idx_feedback_registration_id ON feedback (registration_id);
 CREATE INDEX idx_feedback_session_id ON feedback (session_id);
 
+CREATE TABLE login_attempts (
+  key_hash TEXT,
+  failures INTEGER NOT NULL DEFAULT 0,
+  blocked_until datetime NOT NULL,
+  window_start datetime NOT NULL,
+  last_at datetime NOT NULL,
+  PRIMARY KEY (key_hash)
+);
+CREATE INDEX ix_login_attempts_last_at ON login_attempts (last_at);
+CREATE UNIQUE INDEX sqlite_autoindex_login_attempts_1 ON login_attempts (key_hash); -- automatic, primary key
+
 CREATE TABLE orgs (
   id INTEGER,
   slug TEXT NOT NULL,

@@ -52,6 +52,8 @@ type Store interface {
 	CreateAuthToken(ctx context.Context, t *store.AuthToken) error
 	UserByTokenHash(ctx context.Context, hash, kind string, now time.Time) (*store.User, *store.AuthToken, error)
 	DeleteAuthToken(ctx context.Context, hash string) error
+	LoginAttempts(ctx context.Context, keys []string, now time.Time, decide func(rows []*store.LoginAttempt) error) error
+	DeleteLoginAttemptsBefore(ctx context.Context, t time.Time) (int64, error)
 }
 
 // Service issues and checks credentials.
@@ -61,12 +63,15 @@ type Service struct {
 	cost  int
 	dummy []byte
 
+	// compare checks a password against its hash (bcrypt's; tests count
+	// the calls).
+	compare func(hash, password []byte) error
+
 	// cache remembers recently checked tokens for a few seconds: every API
 	// request would otherwise read the database before doing its work.
-	mu    sync.Mutex
-	cache map[string]cached
-
-	limit limiter
+	mu        sync.Mutex
+	cache     map[string]cached
+	lastSweep time.Time // of the sign-in counts (limit.go)
 }
 
 type cached struct {
@@ -87,7 +92,7 @@ func New(s Store, now func() time.Time, bcryptCost int) *Service {
 		bcryptCost = bcrypt.DefaultCost
 	}
 	dummy, _ := bcrypt.GenerateFromPassword([]byte("not a real password"), bcryptCost)
-	return &Service{store: s, now: now, cost: bcryptCost, dummy: dummy}
+	return &Service{store: s, now: now, cost: bcryptCost, dummy: dummy, compare: bcrypt.CompareHashAndPassword}
 }
 
 // HashPassword checks a new password's length and hashes it with bcrypt.
@@ -104,30 +109,30 @@ func (a *Service) HashPassword(field, password string) (string, error) {
 
 // Login checks an email and password and returns a new token of kind
 // (store.TokenAPI or store.TokenWeb) with its expiry. Wrong credentials are
-// a 401 that does not say which part was wrong; after too many failures for
-// the email or from the client address (addr), a 429.
+// a 401 that does not say which part was wrong. Every attempt is counted
+// before the password is checked; past the limits of limit.go for the email
+// from the client address (addr), or for the address, a 429.
 func (a *Service) Login(ctx context.Context, email, password, kind, addr string) (string, time.Time, *store.User, error) {
 	now := a.now()
-	keys := []string{emailKey(email), addrKey(addr)}
-	if a.limit.blocked(now, keys...) {
-		return "", time.Time{}, nil, apperr.New(apperr.CodeRateLimited, "err.rate_limited")
+	if err := a.countAttempt(ctx, email, addr, now); err != nil {
+		return "", time.Time{}, nil, err
 	}
 	u, err := a.store.UserByEmail(ctx, strings.TrimSpace(email))
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check, so timing does not tell
 		// which emails have accounts.
-		_ = bcrypt.CompareHashAndPassword(a.dummy, []byte(password))
-		a.limit.failed(now, keys...)
+		_ = a.compare(a.dummy, []byte(password))
 		return "", time.Time{}, nil, apperr.Unauthorized("err.bad_credentials")
 	}
 	if err != nil {
 		return "", time.Time{}, nil, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		a.limit.failed(now, keys...)
+	if a.compare([]byte(u.PasswordHash), []byte(password)) != nil {
 		return "", time.Time{}, nil, apperr.Unauthorized("err.bad_credentials")
 	}
-	a.limit.succeeded(keys[0])
+	if err := a.succeeded(ctx, email, addr, now); err != nil {
+		return "", time.Time{}, nil, err
+	}
 	ttl := APITokenTTL
 	if kind == store.TokenWeb {
 		ttl = WebTTL

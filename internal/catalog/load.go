@@ -87,7 +87,7 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // Load reads and validates the catalogue in fsys (folders formats/ and
 // exercises/ of .yaml files). It returns every problem found, not just the first.
 func Load(fsys fs.FS) (*Catalog, error) {
-	l := loader{fsys: fsys, exercises: map[string]*Exercise{}, exFiles: map[string]string{}}
+	l := loader{fsys: fsys, exercises: map[string]*Exercise{}, exFiles: map[string]string{}, lines: map[string]int{}}
 	c := &Catalog{bySlug: map[string]*Format{}, exercises: l.exercises}
 
 	exFiles, err := yamlFiles(fsys, exercisesDir)
@@ -155,9 +155,15 @@ type loader struct {
 	problems  Problems
 	exercises map[string]*Exercise
 	exFiles   map[string]string
+	lines     map[string]int // of each file read, as YAML counts them
 }
 
 func (l *loader) add(file string, line int, msg string) {
+	// The YAML parser can place a problem past the last line (at the end
+	// of the input); say the last line then.
+	if n, ok := l.lines[file]; ok {
+		line = max(1, min(line, n))
+	}
 	l.problems = append(l.problems, Problem{File: file, Line: line, Message: msg})
 }
 
@@ -169,12 +175,13 @@ func (l *loader) decode(name string, v any) (*yaml.Node, bool) {
 		l.add(name, 0, err.Error())
 		return nil, false
 	}
+	l.lines[name] = lineCount(data)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		l.addYAMLError(name, err)
 		return nil, false
 	}
-	if len(doc.Content) == 0 {
+	if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
 		l.add(name, 1, "fichier vide")
 		return nil, false
 	}
@@ -185,7 +192,14 @@ func (l *loader) decode(name string, v any) (*yaml.Node, bool) {
 		return nil, false
 	}
 	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+	switch err := dec.Decode(&extra); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		// What follows the first document does not parse: the node is
+		// empty, so the error is what locates the problem.
+		l.addYAMLError(name, err)
+		return nil, false
+	default:
 		l.add(name, extra.Line, "un seul document YAML par fichier")
 		return nil, false
 	}
@@ -211,6 +225,20 @@ func (l *loader) addYAMLError(name string, err error) {
 		}
 		l.add(name, 1, "YAML invalide : "+strings.TrimPrefix(m, "yaml: "))
 	}
+}
+
+// lineCount is how many lines YAML sees in data: it breaks lines at CR LF,
+// CR, LF, NEL, and the Unicode line and paragraph separators.
+func lineCount(data []byte) int {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	n := 1
+	for _, r := range s {
+		switch r {
+		case '\r', '\n', '\u0085', '\u2028', '\u2029':
+			n++
+		}
+	}
+	return n
 }
 
 // parserContextProblems are the parser errors yaml.v3 locates by the

@@ -1,5 +1,5 @@
 // Package clean normalises user text before it is stored or written into
-// line-based formats (iCalendar, mail headers, CSV).
+// line-based formats (iCalendar, mail headers, CSV), HTML and PDFs.
 package clean
 
 import (
@@ -15,8 +15,16 @@ func isBreaking(r rune) bool {
 	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == '\u2028' || r == '\u2029'
 }
 
+// IsBidi reports the Unicode bidirectional formatting characters (the
+// Bidi_Control property: U+061C, U+200E, U+200F, U+202A–U+202E and
+// U+2066–U+2069). They change the order in which the text around them is
+// displayed, so « Anne \u202egnp.exe » reads « Anne exe.png »; nothing a
+// person types into a name, title or place needs them.
+func IsBidi(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
+
 // Line makes a one-line value: control characters become spaces, runs of
-// spaces collapse, invalid UTF-8 is dropped, and the ends are trimmed.
+// spaces collapse, bidirectional controls and invalid UTF-8 are dropped,
+// and the ends are trimmed.
 func Line(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
@@ -25,6 +33,9 @@ func Line(s string) string {
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
+		if IsBidi(r) {
+			continue
+		}
 		if isBreaking(r) || unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f' {
 			space = true
 			continue
@@ -39,7 +50,8 @@ func Line(s string) string {
 }
 
 // Text makes a multi-line value: CRLF and CR become LF, other control
-// characters are dropped, trailing spaces and blank lines at the ends go.
+// characters and bidirectional controls are dropped, trailing spaces and
+// blank lines at the ends go.
 func Text(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
@@ -51,7 +63,7 @@ func Text(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if r == '\n' || r == '\t' || !isBreaking(r) {
+		if r == '\n' || r == '\t' || !isBreaking(r) && !IsBidi(r) {
 			b.WriteRune(r)
 		}
 	}

@@ -1,6 +1,10 @@
 package clean
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestLine(t *testing.T) {
 	cases := map[string]struct{ in, want string }{
@@ -12,6 +16,14 @@ func TestLine(t *testing.T) {
 		"nbsp kept":     {"«\u00a0oui\u00a0»", "«\u00a0oui\u00a0»"},
 		"invalid utf8":  {"caf\xe9", "caf"},
 		"nul and del":   {"a\x00b\x7fc", "a b c"},
+		// Bidirectional controls would make « Anne exe.png » of this name.
+		"rlo":             {"Anne \u202egnp.exe", "Anne gnp.exe"},
+		"every bidi":      {"a\u061cb\u200ec\u200fd\u202ae\u202bf\u202cg\u202dh\u202ei\u2066j\u2067k\u2068l\u2069m", "abcdefghijklm"},
+		"bidi in spaces":  {"Salle \u202e 1", "Salle 1"},
+		"bidi at the end": {"Salle 1 \u2069", "Salle 1"},
+		"only bidi":       {"\u202e\u2066", ""},
+		"joiners kept":    {"👩\u200d💻 a\u200cb", "👩\u200d💻 a\u200cb"},
+		"arabic kept":     {"مرحبا", "مرحبا"},
 	}
 	for name, tc := range cases {
 		if got := Line(tc.in); got != tc.want {
@@ -25,6 +37,9 @@ func TestText(t *testing.T) {
 		"crlf":     {"a\r\nb\rc\nd", "a\nb\nc\nd"},
 		"controls": {"a\x00b\x1bc", "abc"},
 		"trim":     {"\n\na  \nb\n\n", "a\nb"},
+		"rlo":      {"Anne \u202egnp.exe\nligne 2\u2066", "Anne gnp.exe\nligne 2"},
+		"isolates": {"\u2067a\u2069\n\u200f", "a"},
+		"tab kept": {"a\tb", "a\tb"},
 	}
 	for name, tc := range cases {
 		if got := Text(tc.in); got != tc.want {
@@ -55,4 +70,62 @@ func TestEmail(t *testing.T) {
 			t.Errorf("%s: Email(%q) = %q, %v; want %q, %v", name, tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
+}
+
+// forbidden reports a rune that must never leave Line (Text also keeps
+// newlines and tabs): controls, line separators and bidirectional controls.
+func forbidden(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == '\u2028' || r == '\u2029' || IsBidi(r) || r == utf8.RuneError
+}
+
+// fuzzSeeds are the hostile inputs both fuzz tests start from.
+var fuzzSeeds = []string{
+	"", " ", "Salle du Conseil", "Anne \u202egnp.exe", "a\r\nATTENDEE:mailto:x@example.com",
+	"\u2066\u2067\u2068\u2069\u200e\u200f\u061c", "caf\xe9", "\x00\x7f\u0085\u2028\u2029",
+	"«\u00a0oui\u00a0»", "\r\u202e\n", "a \u202e b", "\t\tx\t", "👩\u200d💻", "\ufeff\u00ad",
+}
+
+// FuzzLine: whatever comes in, Line's output is valid UTF-8 on one line,
+// without control or bidirectional characters, and Line is idempotent.
+func FuzzLine(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := Line(in)
+		if !utf8.ValidString(out) {
+			t.Fatalf("Line(%q) = %q: invalid UTF-8", in, out)
+		}
+		if i := strings.IndexFunc(out, forbidden); i >= 0 {
+			t.Fatalf("Line(%q) = %q: forbidden character at %d", in, out, i)
+		}
+		if strings.Contains(out, "  ") || strings.Trim(out, " ") != out {
+			t.Fatalf("Line(%q) = %q: spaces not collapsed or trimmed", in, out)
+		}
+		if again := Line(out); again != out {
+			t.Fatalf("Line not idempotent: %q → %q → %q", in, out, again)
+		}
+	})
+}
+
+// FuzzText: the same for Text, which keeps newlines and tabs.
+func FuzzText(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := Text(in)
+		if !utf8.ValidString(out) {
+			t.Fatalf("Text(%q) = %q: invalid UTF-8", in, out)
+		}
+		if i := strings.IndexFunc(out, func(r rune) bool { return r != '\n' && r != '\t' && forbidden(r) }); i >= 0 {
+			t.Fatalf("Text(%q) = %q: forbidden character at %d", in, out, i)
+		}
+		if strings.HasPrefix(out, "\n") || strings.HasSuffix(out, "\n") {
+			t.Fatalf("Text(%q) = %q: blank lines at the ends", in, out)
+		}
+		if again := Text(out); again != out {
+			t.Fatalf("Text not idempotent: %q → %q → %q", in, out, again)
+		}
+	})
 }

@@ -279,6 +279,11 @@ type smtpServer struct {
 	raw      [][]byte
 	srv      *smtp.Server
 	addr     string
+	// delay is how long the server takes over each message, after it has
+	// received it (set before up).
+	delay time.Duration
+	// onData, when set (before up), is told of each message received.
+	onData func(messageID string)
 }
 
 type session struct{ s *smtpServer }
@@ -300,6 +305,10 @@ func (s *session) Data(r io.Reader) error {
 	s.s.received[m.Header.Get("Message-Id")]++
 	s.s.raw = append(s.s.raw, data)
 	s.s.mu.Unlock()
+	if s.s.onData != nil {
+		s.s.onData(m.Header.Get("Message-Id"))
+	}
+	time.Sleep(s.s.delay)
 	return nil
 }
 

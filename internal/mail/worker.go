@@ -3,7 +3,9 @@ package mail
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/store"
@@ -17,6 +19,14 @@ type Sender interface {
 // Worker delivers the outbox. Several workers (one per app instance) can
 // run against one database: each message is claimed by one of them for a
 // lease, and marked sent by the one that claimed it.
+//
+// A message is never sent twice while its worker is alive: a round claims
+// only what it can send within half a lease (judged by how long deliveries
+// take), a heartbeat extends the lease while the round lasts, and right
+// before each send the worker checks in the database, in one statement,
+// that the claim is still its own (and extends it). If the worker dies, its
+// claims pass to another worker when the lease runs out: only the message
+// it was sending may go out again, with the same Message-ID.
 type Worker struct {
 	store  *store.Store
 	sender Sender
@@ -24,24 +34,32 @@ type Worker struct {
 	now    func() time.Time
 	id     string
 
-	// Batch is how many messages one round claims.
+	// Batch is the most messages one round claims.
 	Batch int
-	// Lease is how long a claimed message is reserved; past it, another
-	// worker may take it over (its sender died).
+	// Lease is how long a claim holds without news from its worker; past
+	// it, another worker may take the message over (its sender died). The
+	// worker renews its claims every Lease/3 while it works.
 	Lease time.Duration
+	// SendTimeout bounds one delivery.
+	SendTimeout time.Duration
 	// Poll is the pause when the outbox is empty.
 	Poll time.Duration
 	// MaxAttempts before a message is marked failed.
 	MaxAttempts int
 	// Backoff is the wait after the n-th failed attempt.
 	Backoff func(attempt int) time.Duration
+
+	mu sync.Mutex
+	// perMessage is how long a delivery takes (a moving average that
+	// follows a slowdown at once); zero until the first one.
+	perMessage time.Duration
 }
 
 // NewWorker returns a worker with sensible defaults.
 func NewWorker(s *store.Store, sender Sender, log *slog.Logger, now func() time.Time) *Worker {
 	return &Worker{
 		store: s, sender: sender, log: log, now: now, id: "w-" + rand.Text()[:12],
-		Batch: 20, Lease: 2 * time.Minute, Poll: 2 * time.Second, MaxAttempts: 50, Backoff: DefaultBackoff,
+		Batch: 20, Lease: 2 * time.Minute, SendTimeout: time.Minute, Poll: 2 * time.Second, MaxAttempts: 50, Backoff: DefaultBackoff,
 	}
 }
 
@@ -72,19 +90,50 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 }
 
+// errClaimsLost stops a round whose claims could not be renewed in time.
+var errClaimsLost = errors.New("outbox: claims could not be renewed; stopped sending")
+
 // RunOnce claims one batch and tries to deliver it; it returns how many
 // messages it handled.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	now := w.now()
-	msgs, err := w.store.ClaimMail(ctx, w.id, w.Batch, now, now.Add(w.Lease))
-	if err != nil {
+	msgs, err := w.store.ClaimMail(ctx, w.id, w.claimSize(), now, now.Add(w.Lease))
+	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
+	ids := make([]int64, len(msgs))
 	for i := range msgs {
+		ids[i] = msgs[i].ID
+	}
+	round, stop := context.WithCancelCause(ctx)
+	beating := make(chan struct{})
+	go func() {
+		defer close(beating)
+		w.heartbeat(round, stop, ids)
+	}()
+	defer func() {
+		stop(nil)
+		<-beating
+	}()
+	for i := range msgs {
+		if err := context.Cause(round); err != nil {
+			return i, err
+		}
 		m := &msgs[i]
-		sendCtx, cancel := context.WithTimeout(ctx, w.Lease/2)
-		err := w.sender.Send(sendCtx, m)
+		// Right before sending: still ours? (and for a full lease more).
+		ours, err := w.store.RenewMailClaim(ctx, m.ID, w.id, w.now().Add(w.Lease))
+		if err != nil {
+			return i, err
+		}
+		if !ours {
+			w.log.WarnContext(ctx, "mail claim lost, not sending", "id", m.ID)
+			continue
+		}
+		start := time.Now()
+		sendCtx, cancel := context.WithTimeout(round, w.SendTimeout)
+		err = w.sender.Send(sendCtx, m)
 		cancel()
+		w.observe(time.Since(start))
 		// Record the outcome even if ctx is ending: a sent message must
 		// not be sent again after a restart.
 		recordCtx := context.WithoutCancel(ctx)
@@ -103,4 +152,59 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		}
 	}
 	return len(msgs), nil
+}
+
+// heartbeat extends the round's claims every Lease/3 until ctx ends. When
+// renewals keep failing until only a third of the lease is left, it stops
+// the round (aborting the delivery under way): past the lease another
+// worker may send the same messages.
+func (w *Worker) heartbeat(ctx context.Context, stop context.CancelCauseFunc, ids []int64) {
+	every := max(w.Lease/3, time.Millisecond)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	renewed := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		_, err := w.store.ExtendMailClaims(ctx, ids, w.id, w.now().Add(w.Lease))
+		switch {
+		case err == nil:
+			renewed = time.Now()
+		case ctx.Err() != nil:
+			return
+		case time.Since(renewed) >= w.Lease-every:
+			w.log.ErrorContext(ctx, "outbox: cannot renew the claims", "err", err)
+			stop(errClaimsLost)
+			return
+		default:
+			w.log.WarnContext(ctx, "outbox: claim renewal failed, retrying", "err", err)
+		}
+	}
+}
+
+// claimSize is how many messages a round can send within half a lease: one
+// until a delivery has been timed, then Lease/2 over the time one takes,
+// between 1 and Batch.
+func (w *Worker) claimSize() int {
+	w.mu.Lock()
+	per := w.perMessage
+	w.mu.Unlock()
+	if per <= 0 {
+		return 1
+	}
+	return max(1, min(w.Batch, int(w.Lease/2/per)))
+}
+
+// observe folds one delivery's duration into perMessage.
+func (w *Worker) observe(d time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if d > w.perMessage {
+		w.perMessage = d
+		return
+	}
+	w.perMessage = (3*w.perMessage + d) / 4
 }

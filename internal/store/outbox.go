@@ -47,6 +47,27 @@ func (s *Store) ClaimMail(ctx context.Context, worker string, n int, now, leaseE
 	return out, translate(err)
 }
 
+// RenewMailClaim checks, in one statement, that worker still holds the
+// claim on message id and extends it until leaseEnd; it reports false when
+// the message is no longer worker's to send (another worker took it over,
+// or it was recorded meanwhile).
+func (s *Store) RenewMailClaim(ctx context.Context, id int64, worker string, leaseEnd time.Time) (bool, error) {
+	res := s.with(ctx).Model(&OutboxMessage{}).Where("id = ? AND claimed_by = ? AND status = ?", id, worker, OutboxSending).
+		Update("claimed_until", leaseEnd)
+	return res.RowsAffected == 1, translate(res.Error)
+}
+
+// ExtendMailClaims extends until leaseEnd the claims worker still holds
+// among ids (its heartbeat), and returns how many it extended.
+func (s *Store) ExtendMailClaims(ctx context.Context, ids []int64, worker string, leaseEnd time.Time) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res := s.with(ctx).Model(&OutboxMessage{}).Where("id IN ? AND claimed_by = ? AND status = ?", ids, worker, OutboxSending).
+		Update("claimed_until", leaseEnd)
+	return res.RowsAffected, translate(res.Error)
+}
+
 // MarkMailSent records a delivery, unless another worker has since taken
 // the message over.
 func (s *Store) MarkMailSent(ctx context.Context, id int64, worker string, now time.Time) error {

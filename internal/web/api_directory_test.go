@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/atelier-ch/atelier/internal/auth"
 )
 
 func TestAuth(t *testing.T) {
@@ -315,7 +317,7 @@ func TestRenameDepartmentAndRoles(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	a := newApp(t, freshSQLite(t))
-	for i := range 10 {
+	for i := range auth.FreeFailures {
 		res := a.do("POST", "/api/v1/auth/token", "", map[string]string{"email": hrAEmail, "password": fmt.Sprintf("wrong guess %d", i)})
 		expectError(t, res, 401, "unauthorized")
 	}

@@ -127,28 +127,86 @@ func (s *Server) logout(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/login")
 }
 
-// safeNext keeps a redirect target on this site: a plain path (with an
-// optional query), no scheme, no host, no backslash or control character
-// that a browser could read as another host.
+// safeNext keeps a redirect target on this site. It accepts a path with an
+// optional query, in printable ASCII, whose path stays a plain path on this
+// host however many times it is percent-decoded (a browser or a proxy may
+// decode once more than we do): every stage must start with exactly one
+// slash and hold no backslash, control or bidirectional character, space,
+// non-ASCII character, encoded slash, '?' or '#'. Anything else goes to the dashboard. The
+// answer is the decoded, cleaned path, escaped once, and the query as given.
 func safeNext(next string) string {
 	const home = "/app"
-	if next == "" || len(next) > 2000 || strings.ContainsAny(next, "\\") ||
-		strings.ContainsFunc(next, func(r rune) bool { return r < 0x21 || r == 0x7f }) {
+	if next == "" || len(next) > 2000 {
 		return home
 	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+	for i := 0; i < len(next); i++ {
+		if b := next[i]; b <= ' ' || b >= 0x7f || b == '\\' || b == '#' {
+			return home
+		}
+	}
+	rawPath, rawQuery, hasQuery := strings.Cut(next, "?")
+	p, ok := decodedPath(rawPath)
+	if !ok {
 		return home
 	}
-	p := path.Clean(u.Path)
-	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(p, "//") {
-		return home
+	out := (&url.URL{Path: p}).EscapedPath()
+	if hasQuery && rawQuery != "" {
+		out += "?" + rawQuery
 	}
-	out := p
-	if u.RawQuery != "" {
-		out += "?" + u.RawQuery
+	if !onThisSite(out) {
+		return home
 	}
 	return out
+}
+
+// maxDecodings bounds how many layers of percent-encoding a next path may
+// carry; legitimate ones carry at most one.
+const maxDecodings = 4
+
+// decodedPath percent-decodes raw until it no longer changes and returns it
+// cleaned, provided every stage is a plain path (see plainPath) and no
+// stage decodes to a new slash.
+func decodedPath(raw string) (string, bool) {
+	cur := raw
+	for range maxDecodings {
+		if !plainPath(cur) {
+			return "", false
+		}
+		dec, err := url.PathUnescape(cur)
+		if err != nil {
+			return "", false
+		}
+		if dec == cur {
+			return path.Clean(cur), true
+		}
+		if strings.Count(dec, "/") != strings.Count(cur, "/") {
+			return "", false // an encoded slash
+		}
+		cur = dec
+	}
+	return "", false
+}
+
+// plainPath reports an absolute path that no browser reads as another host
+// or as more than a path: one leading slash, then printable ASCII without
+// backslash, '?' or '#' (no control, space, bidirectional or look-alike
+// character: our own paths never need them).
+func plainPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	return !strings.ContainsFunc(p, func(r rune) bool {
+		return r <= ' ' || r >= 0x7f || r == '\\' || r == '?' || r == '#'
+	})
+}
+
+// onThisSite is the last check of a redirect target: url.Parse reads it as
+// a path on this host, and it starts with one slash not followed by another
+// slash or a backslash.
+func onThisSite(target string) bool {
+	u, err := url.Parse(target)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == "" &&
+		strings.HasPrefix(target, "/") && !strings.HasPrefix(target, "//") && !strings.HasPrefix(target, "/\\")
 }
 
 // home sends signed-in users to their start page, others to sign in.

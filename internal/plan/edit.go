@@ -40,8 +40,9 @@ func Move(req Request, p *Proposal, personID int64, toSession int) error {
 
 // RemoveSession deletes session idx (later sessions move up one index) and
 // places its people again where the rules allow: for a team format each
-// service's group whole, into a session of the same kind (council or not)
-// that already holds its service, else into the first with room; for a
+// service's group whole, largest first, into a session of the same kind
+// (council or not) that already holds its service, else into the first with
+// room; for a
 // mixed format each person into the least full session of the same kind
 // with a seat and room in their service's share. Those who fit nowhere are
 // unplaced ("no_room"), as are people the rules leave out whom HR had
@@ -69,17 +70,12 @@ func RemoveSession(req Request, p *Proposal, idx int) error {
 		}
 	}
 	if c.team {
-		for _, g := range byService(again) {
-			parts := [][]Person{g}
-			if g[0].DepartmentID == 0 {
-				parts = nil
-				for i := range g {
-					parts = append(parts, g[i:i+1])
-				}
-			}
-			for _, part := range parts {
-				c.placeGroup(p, part)
-			}
+		// The groups as Propose makes them (a service whole, people
+		// without a service alone), largest first like first-fit
+		// decreasing. The capacity is not a limit here: the removed
+		// session held each group whole already.
+		for _, g := range teamItems(again, len(again)) {
+			c.placeGroup(p, g)
 		}
 	} else {
 		for _, q := range again {

@@ -21,7 +21,7 @@ func Propose(req Request) (*Proposal, error) {
 		return nil, err
 	}
 	validateTimes(req, c.duration, &v)
-	if len(c.people) == 0 {
+	if len(c.people) == 0 && !v.Has("audience") && !v.Has("audience.role") {
 		v.Add("audience", "plan.err.audience_nobody")
 	}
 	if err := v.Err(); err != nil {

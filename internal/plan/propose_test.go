@@ -38,7 +38,9 @@ func councilOf(people []Person, n int) []Person {
 	return people
 }
 
-func zurich(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, tz.Zurich) }
+func zurich(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, tz.Zurich)
+}
 
 // baseRequest is the example: every Tuesday 13:30 from 11 January
 // to 26 February 2027, 3 h, 12 seats.

@@ -360,6 +360,13 @@ func TestProposeDST(t *testing.T) {
 	if got := p.Sessions[0].End.Sub(p.Sessions[0].Start); got != 3*time.Hour {
 		t.Errorf("lasts %v", got)
 	}
+
+	// 02:30 happens twice that night: the second, in winter time.
+	req.Slots = []Slot{{Weekday: time.Sunday, Start: Clock{2, 30}}}
+	p = mustPropose(t, req)
+	if got := tz.In(p.Sessions[0].Start).Format("15:04 MST"); got != "02:30 CET" {
+		t.Errorf("starts %s", got)
+	}
 }
 
 // TestProposeDeterministic plans the same commune given in different orders.

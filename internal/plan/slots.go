@@ -21,9 +21,10 @@ type candidate struct {
 // to summer time. A slot at a time that does not exist that day (02:30 on
 // the spring-forward Sunday) is skipped rather than moved to 03:30 as
 // time.Date would. A time that happens twice (02:30 on the fall-back
-// Sunday) takes time.Date's choice, the first. A session lasts the format's
-// duration of real time, so one crossing a change ends an hour earlier or
-// later on the clock.
+// Sunday) is the one time.Date gives, the second (winter time): nobody
+// trains then, it only has to be one of them, always the same. A session
+// lasts the format's duration of real time, so one crossing a change ends
+// an hour earlier or later on the clock.
 func candidates(req Request, duration time.Duration) []candidate {
 	busy := newIntervalSet(req.Busy)
 	var out []candidate

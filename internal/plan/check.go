@@ -28,6 +28,9 @@ const (
 	WarnCouncilOutside WarningCode = "council_outside"
 	// WarnCouncilOnly: someone off the council is in a council slot.
 	WarnCouncilOnly WarningCode = "council_only"
+	// WarnMergeable: two sessions could be one without breaking a rule, so
+	// the plan has more sessions than the rules need.
+	WarnMergeable WarningCode = "mergeable"
 	// WarnOverlap: two sessions of the plan overlap.
 	WarnOverlap WarningCode = "overlap"
 	// WarnRoomBusy: a session overlaps the room's other bookings.
@@ -69,7 +72,7 @@ const (
 // WarningCodes lists every warning code.
 var WarningCodes = []WarningCode{
 	WarnOverCapacity, WarnShareExceeded, WarnTeamSplit, WarnCouncilOutside, WarnCouncilOnly,
-	WarnOverlap, WarnRoomBusy, WarnPast, WarnEmptySession, WarnDuplicate, WarnMissing,
+	WarnMergeable, WarnOverlap, WarnRoomBusy, WarnPast, WarnEmptySession, WarnDuplicate, WarnMissing,
 	WarnUnknownPerson, WarnPlacedTrained, WarnPlacedBooked, WarnPlacedRole,
 	WarnNoSlot, WarnNoCouncilSlot, WarnNoRoom, WarnNothingToPlan,
 }
@@ -127,7 +130,7 @@ func (w Warning) ID() string {
 // Check re-checks every rule on p, typically after HR's edits, and returns
 // the warnings: broken rules (over capacity, share of a service exceeded, a
 // team split needlessly, the council outside its slots or others in them,
-// overlaps, the room taken, a session in the past, people placed twice,
+// two sessions that could be one, overlaps, the room taken, a session in the past, people placed twice,
 // missing, or not to be placed) and information (people left without a
 // slot). A proposal fresh from Propose has no broken rule.
 func Check(req Request, p *Proposal) ([]Warning, error) {
@@ -165,6 +168,7 @@ func (c *cohort) check(p *Proposal) []Warning {
 		council bool
 	}
 	teams := map[teamKey]map[int]int{} // service → session → people
+	services := make([]map[int64]int, len(p.Sessions))
 	for i, s := range p.Sessions {
 		n := i + 1
 		if len(s.People) == 0 {
@@ -210,6 +214,7 @@ func (c *cohort) check(p *Proposal) []Warning {
 				teams[k][i]++
 			}
 		}
+		services[i] = perService
 		if !c.team {
 			for _, d := range slices.Sorted(maps.Keys(perService)) {
 				if l := c.limit(d); perService[d] > l {
@@ -218,6 +223,7 @@ func (c *cohort) check(p *Proposal) []Warning {
 			}
 		}
 	}
+	ws = append(ws, c.mergeable(p.Sessions, services)...)
 	ws = append(ws, overlapping(p.Sessions)...)
 	if c.team {
 		keys := slices.SortedFunc(maps.Keys(teams), func(a, b teamKey) int {
@@ -265,6 +271,73 @@ func (c *cohort) check(p *Proposal) []Warning {
 	return ws
 }
 
+// mergeable reports pairs of sessions of the same kind that could be one:
+// together within capacity and, for a mixed format, within each service's
+// share. Propose never leaves such a pair (its session counts are minimal
+// for mixed formats and first-fit-like for team ones); edits can. Each
+// session is reported in one pair at most, and only non-empty ones: an
+// empty session has its own warning.
+func (c *cohort) mergeable(sessions []Session, services []map[int64]int) []Warning {
+	order := make([]int, 0, len(sessions))
+	for i, s := range sessions {
+		if len(s.People) > 0 {
+			order = append(order, i)
+		}
+	}
+	// By kind, then size: once two sizes exceed the capacity, so do all
+	// larger ones, which bounds the pairs looked at.
+	slices.SortStableFunc(order, func(a, b int) int {
+		if x, y := b2i(sessions[a].Council), b2i(sessions[b].Council); x != y {
+			return cmp.Compare(x, y)
+		}
+		return cmp.Compare(len(sessions[a].People), len(sessions[b].People))
+	})
+	fits := func(a, b int) bool {
+		if c.team {
+			return true
+		}
+		for d, n := range services[a] {
+			if d != 0 && n+services[b][d] > c.limit(d) {
+				return false
+			}
+		}
+		return true
+	}
+	reported := make([]bool, len(sessions))
+	var pairs [][2]int
+	for x, a := range order {
+		if reported[a] {
+			continue
+		}
+		for _, b := range order[x+1:] {
+			if sessions[a].Council != sessions[b].Council || len(sessions[a].People)+len(sessions[b].People) > c.req.Capacity {
+				break
+			}
+			if !reported[b] && fits(a, b) {
+				reported[a], reported[b] = true, true
+				pairs = append(pairs, [2]int{min(a, b), max(a, b)})
+				break
+			}
+		}
+	}
+	return pairWarnings(WarnMergeable, pairs)
+}
+
+// pairWarnings turns pairs of sessions into warnings, in order.
+func pairWarnings(code WarningCode, pairs [][2]int) []Warning {
+	slices.SortFunc(pairs, func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		return cmp.Compare(a[1], b[1])
+	})
+	ws := make([]Warning, len(pairs))
+	for k, pr := range pairs {
+		ws[k] = warning(code, pr[0], pr[1], 0, 0, pr[0]+1, pr[1]+1)
+	}
+	return ws
+}
+
 // overlapping reports each pair of sessions that overlap, in order.
 func overlapping(sessions []Session) []Warning {
 	order := make([]int, len(sessions))
@@ -283,15 +356,5 @@ func overlapping(sessions []Session) []Warning {
 			}
 		}
 	}
-	slices.SortFunc(pairs, func(a, b [2]int) int {
-		if a[0] != b[0] {
-			return cmp.Compare(a[0], b[0])
-		}
-		return cmp.Compare(a[1], b[1])
-	})
-	ws := make([]Warning, len(pairs))
-	for k, pr := range pairs {
-		ws[k] = warning(WarnOverlap, pr[0], pr[1], 0, 0, pr[0]+1, pr[1]+1)
-	}
-	return ws
+	return pairWarnings(WarnOverlap, pairs)
 }

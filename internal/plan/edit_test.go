@@ -49,6 +49,10 @@ func TestMove(t *testing.T) {
 		"out of the plan": {
 			req: baseRequest(mixed, commune(6, 6)), person: 3, to: Unplace, unplaced: ReasonExcluded,
 		},
+		"one out, and two sessions could be one": {
+			req: baseRequest(team, commune(7, 6)), person: 1, to: Unplace, unplaced: ReasonExcluded,
+			want: []string{"mergeable:s0:s1"},
+		},
 		"half a team elsewhere": {
 			req: baseRequest(team, commune(6, 5, 5)), person: 1, to: 1,
 			want: []string{"team_split:d1"},

@@ -87,7 +87,7 @@ func TestTranslations(t *testing.T) {
 // warningArgs is the number of arguments each warning's message takes.
 var warningArgs = map[WarningCode]int{
 	WarnOverCapacity: 3, WarnShareExceeded: 4, WarnTeamSplit: 2, WarnCouncilOutside: 1,
-	WarnCouncilOnly: 1, WarnOverlap: 2, WarnRoomBusy: 1, WarnPast: 1, WarnEmptySession: 1,
+	WarnCouncilOnly: 1, WarnMergeable: 2, WarnOverlap: 2, WarnRoomBusy: 1, WarnPast: 1, WarnEmptySession: 1,
 	WarnUnknownPerson: 1, WarnPlacedTrained: 1, WarnPlacedBooked: 1, WarnPlacedRole: 1,
 	WarnNoSlot: 1, WarnNoCouncilSlot: 1, WarnNoRoom: 1,
 }

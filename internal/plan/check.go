@@ -157,8 +157,10 @@ func warning(code WarningCode, session, other int, person, dept int64, args ...a
 	return Warning{Code: code, Violation: code.Violation(), Session: session, Other: other, PersonID: person, DepartmentID: dept, Msg: i18n.M(code.Key(), args...)}
 }
 
+// check finds p's warnings, in a fixed order: each session's, then pairs
+// of sessions, then services, then people by ID, then information.
 func (c *cohort) check(p *Proposal) []Warning {
-	var ws []Warning
+	ws := []Warning{} // an empty list rather than none, for the JSON
 	capacity := c.req.Capacity
 	busy := newIntervalSet(c.req.Busy)
 	// seen counts where each person appears: sessions and Unplaced.

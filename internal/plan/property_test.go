@@ -509,6 +509,10 @@ func verify(t *testing.T, c genCase, p *Proposal, st *stats) {
 		}
 		// The number of sessions.
 		if left[k] > 0 {
+			if parts := teamParts(req, eligible[k]); team && c.window == windowEnough && len(req.Busy) == 0 && len(parts) <= 14 &&
+				optimalBins(parts, req.Capacity) <= lowerBound(req, eligible[k]) {
+				fail("kind %d: as many starts as an optimal packing needs, yet %d left without one", k, left[k])
+			}
 			// Left without a slot: then no free slot of their kind is left.
 			for _, x := range free[k] {
 				if !slices.ContainsFunc(spans, func(s Interval) bool { return s.Start.Before(x.End) && x.Start.Before(s.End) }) {

@@ -107,17 +107,17 @@ var particles = map[string]bool{
 //   - A single word, or particles followed by one word (« Da Silva »), is a
 //     family name only.
 //
-// Both results are cleaned one-line text.
+// Both results are cleaned one-line text, words separated by single plain
+// spaces.
 func Split(full string) (given, family string) {
-	full = clean.Line(full)
 	if g, f, ok := strings.Cut(full, ","); ok && !strings.Contains(f, ",") {
-		g, f = clean.Line(f), clean.Line(g)
+		g, f = spaced(f), spaced(g)
 		if f != "" {
 			return g, f
 		}
 		full = g
 	}
-	words := strings.Fields(full)
+	words := strings.Fields(clean.Line(full))
 	if len(words) == 0 {
 		return "", ""
 	}
@@ -129,6 +129,12 @@ func Split(full string) (given, family string) {
 		start--
 	}
 	return strings.Join(words[:start], " "), strings.Join(words[start:], " ")
+}
+
+// spaced cleans s to words separated by single spaces; non-breaking
+// spaces, which mean nothing in a name, become plain ones.
+func spaced(s string) string {
+	return strings.Join(strings.Fields(clean.Line(s)), " ")
 }
 
 // leadingCapitals returns how many leading words are written in capitals

@@ -106,6 +106,7 @@ func TestSplit(t *testing.T) {
 		"particle only":       {"Da Silva", "", "Da Silva"},
 		"comma form":          {"Rochat, Jean-Marc", "Jean-Marc", "Rochat"},
 		"comma with particle": {"de Preux, Anne", "Anne", "de Preux"},
+		"non-breaking spaces": {"Anne\u00a0de\u00a0Preux\u00a0, Zoé\u00a0", "Zoé", "Anne de Preux"},
 		"family in capitals":  {"ROCHAT Jean-Marc", "Jean-Marc", "ROCHAT"},
 		"capitals particle":   {"DE PREUX Anne", "Anne", "DE PREUX"},
 		"all capitals":        {"JEAN ROCHAT", "JEAN", "ROCHAT"},

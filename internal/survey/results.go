@@ -125,7 +125,14 @@ func DepartmentKey(id int64) string { return strconv.FormatInt(id, 10) }
 //     figures minus the parts shown would give the withheld part's
 //     figures. The part is withheld only when nothing can be merged into
 //     it (the breakdown has fewer than MinGroup respondents in all) or
-//     when nobody in it answered;
+//     when nobody in it answered. (The smallest part shown also joins when
+//     KeyOthers would hold a single part, merged by the next rule: it
+//     would be that part renamed);
+//   - when a part of one breakdown lies inside a part of the other (the
+//     council inside « no service ») and the two differ by 1 to
+//     MinGroup-1 respondents, the service (else the group) is merged into
+//     KeyOthers too, since subtracting one from the other would show those
+//     few; repeated until no such pair is left;
 //   - the overall part is withheld below MinGroup respondents;
 //   - free texts are scrubbed of names (Scrub) and sorted.
 //
@@ -136,56 +143,75 @@ func Aggregate(s *catalog.Survey, responses []Response, pop Population) Results 
 	if total == 0 {
 		total = sum(slices.Collect(maps.Values(pop.Groups)))
 	}
-	all := make([]Answers, len(responses))
-	for i, r := range responses {
-		all[i] = r.Answers
-	}
 	res := Results{Survey: s.Slug, MinGroup: MinGroup, Overall: Part{Key: KeyAll}}
-	if len(all) < MinGroup {
+	if len(responses) < MinGroup {
 		res.Overall.Withheld = true
 	} else {
-		res.Overall.Figures = figures(s, all, total)
+		all := make([]int, len(responses))
+		for i := range all {
+			all[i] = i
+		}
+		res.Overall.Figures = figures(s, answersOf(responses, all), total)
 	}
 
-	deptPop := map[string]int{}
-	var deptIDs []int64
+	services, groups := serviceDimension(responses, pop), groupDimension(responses, pop)
+	var sc, gc []cell
+	for {
+		sc, gc = services.split(responses), groups.split(responses)
+		key, inServices, ok := nestedLeak(sc, gc)
+		if !ok {
+			break
+		}
+		if inServices {
+			services.forced[key] = true
+		} else {
+			groups.forced[key] = true
+		}
+	}
+	res.Services = services.parts(s, responses, sc)
+	res.Groups = groups.parts(s, responses, gc)
+	return res
+}
+
+// serviceDimension splits by service, in the order of their ids.
+func serviceDimension(responses []Response, pop Population) dimension {
+	d := dimension{keyOf: func(r Response) string { return DepartmentKey(r.DepartmentID) }, pop: map[string]int{}, forced: map[string]bool{}}
+	var ids []int64
 	for id, n := range pop.Departments {
-		deptPop[DepartmentKey(id)] = n
-		deptIDs = append(deptIDs, id)
+		d.pop[DepartmentKey(id)] = n
+		ids = append(ids, id)
 	}
 	for _, r := range responses {
-		deptIDs = append(deptIDs, r.DepartmentID)
+		ids = append(ids, r.DepartmentID)
 	}
-	slices.Sort(deptIDs)
-	deptOrder := make([]string, 0, len(deptIDs))
-	for _, id := range slices.Compact(deptIDs) {
-		deptOrder = append(deptOrder, DepartmentKey(id))
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		d.order = append(d.order, DepartmentKey(id))
 	}
-	res.Services = breakdown(s, responses, func(r Response) string { return DepartmentKey(r.DepartmentID) }, deptOrder, deptPop)
+	return d
+}
 
-	groupPop := map[string]int{}
+// groupDimension splits by group, in the order of Groups, then any other
+// group met, so that no response falls outside the breakdown.
+func groupDimension(responses []Response, pop Population) dimension {
+	d := dimension{keyOf: func(r Response) string { return groupKey(r.Group) }, pop: map[string]int{}, forced: map[string]bool{}}
 	for g, n := range pop.Groups {
-		groupPop[groupKey(g)] = n
+		d.pop[groupKey(g)] = n
 	}
-	groupOrder := make([]string, 0, len(Groups))
 	for _, g := range Groups {
-		groupOrder = append(groupOrder, string(g))
+		d.order = append(d.order, string(g))
 	}
-	var extra []string
+	extra := slices.Collect(maps.Keys(d.pop))
 	for _, r := range responses {
 		extra = append(extra, groupKey(r.Group))
 	}
-	for g := range groupPop {
-		extra = append(extra, g)
-	}
 	slices.Sort(extra)
 	for _, g := range slices.Compact(extra) {
-		if !slices.Contains(groupOrder, g) {
-			groupOrder = append(groupOrder, g)
+		if !slices.Contains(d.order, g) {
+			d.order = append(d.order, g)
 		}
 	}
-	res.Groups = breakdown(s, responses, func(r Response) string { return groupKey(r.Group) }, groupOrder, groupPop)
-	return res
+	return d
 }
 
 func groupKey(g Group) string {
@@ -195,32 +221,53 @@ func groupKey(g Group) string {
 	return string(g)
 }
 
-// breakdown splits the responses by keyOf, in order, under the anonymity
-// rule (see Aggregate). Every response lands in exactly one part, so that
-// the parts add up to the whole and no subtraction isolates a small group.
-func breakdown(s *catalog.Survey, responses []Response, keyOf func(Response) string, order []string, pop map[string]int) []Part {
-	byKey := map[string][]Answers{}
-	for _, r := range responses {
-		k := keyOf(r)
-		byKey[k] = append(byKey[k], r.Answers)
+// dimension is one way of splitting the respondents: by service or by group.
+type dimension struct {
+	keyOf  func(Response) string
+	order  []string
+	pop    map[string]int
+	forced map[string]bool // merged into KeyOthers whatever their size
+}
+
+// cell is a part before its figures: the respondents it holds, as indexes
+// of the responses.
+type cell struct {
+	key      string
+	merged   []string
+	members  []int
+	withheld bool
+}
+
+// split applies the merge rules of Aggregate within the dimension. Every
+// response lands in exactly one cell, so that the cells add up to the whole
+// and no subtraction within the dimension isolates a small group.
+func (d dimension) split(responses []Response) []cell {
+	byKey := map[string][]int{}
+	for i, r := range responses {
+		k := d.keyOf(r)
+		byKey[k] = append(byKey[k], i)
 	}
 	var shown, small []string
-	for _, k := range order {
+	for _, k := range d.order {
 		switch {
-		case len(byKey[k]) >= MinGroup:
+		case len(byKey[k]) >= MinGroup && !d.forced[k]:
 			shown = append(shown, k)
-		case len(byKey[k]) > 0 || pop[k] > 0:
+		case len(byKey[k]) > 0 || d.pop[k] > 0:
 			small = append(small, k)
 		}
 	}
-	smallCount := func() int {
-		n := 0
+	smallCount := func() (n, keys int) {
 		for _, k := range small {
-			n += len(byKey[k])
+			if len(byKey[k]) > 0 {
+				n += len(byKey[k])
+				keys++
+			}
 		}
-		return n
+		return n, keys
 	}
-	if n := smallCount(); n > 0 && n < MinGroup && len(shown) > 0 {
+	// Under MinGroup, the part needs company (see Aggregate); holding one
+	// forced part only, it would be that part renamed.
+	if n, keys := smallCount(); n > 0 && (n < MinGroup || keys == 1) && len(shown) > 0 {
 		// The fewest respondents, the later in order on a tie: the part
 		// whose merge costs the least detail.
 		i := 0
@@ -231,28 +278,104 @@ func breakdown(s *catalog.Survey, responses []Response, keyOf func(Response) str
 		}
 		small = append(small, shown[i])
 		shown = slices.Delete(shown, i, i+1)
-		slices.SortFunc(small, func(a, b string) int { return cmp.Compare(slices.Index(order, a), slices.Index(order, b)) })
+		slices.SortFunc(small, func(a, b string) int { return cmp.Compare(slices.Index(d.order, a), slices.Index(d.order, b)) })
 	}
-	parts := make([]Part, 0, len(shown)+1)
+	cells := make([]cell, 0, len(shown)+1)
 	for _, k := range shown {
-		parts = append(parts, Part{Key: k, Figures: figures(s, byKey[k], pop[k])})
+		cells = append(cells, cell{key: k, members: byKey[k]})
 	}
 	if len(small) == 0 {
-		return parts
+		return cells
 	}
-	others := Part{Key: KeyOthers, Merged: small}
-	if smallCount() < MinGroup {
-		others.Withheld = true
-	} else {
-		var answers []Answers
-		population := 0
-		for _, k := range small {
-			answers = append(answers, byKey[k]...)
-			population += pop[k]
+	others := cell{key: KeyOthers, merged: small}
+	for _, k := range small {
+		others.members = append(others.members, byKey[k]...)
+	}
+	others.withheld = len(others.members) < MinGroup
+	return append(cells, others)
+}
+
+// nestedLeak finds a shown service and a shown group, one inside the other,
+// that differ by 1 to MinGroup-1 respondents, and says which cell to merge
+// away: the service when it is one (services are many and small, groups
+// are three), else the group, else (both are KeyOthers) the smallest
+// service shown.
+func nestedLeak(services, groups []cell) (key string, inServices, ok bool) {
+	for _, a := range services {
+		for _, b := range groups {
+			if a.withheld || b.withheld {
+				continue
+			}
+			in := intersection(a.members, b.members)
+			da, db := len(a.members)-in, len(b.members)-in
+			leaks := (db == 0 && da > 0 && da < MinGroup) || (da == 0 && db > 0 && db < MinGroup)
+			switch {
+			case !leaks:
+			case a.key != KeyOthers:
+				return a.key, true, true
+			case b.key != KeyOthers:
+				return b.key, false, true
+			default:
+				return smallest(services)
+			}
 		}
-		others.Figures = figures(s, answers, population)
 	}
-	return append(parts, others)
+	return "", false, false
+}
+
+func smallest(services []cell) (string, bool, bool) {
+	best := -1
+	for i, c := range services {
+		if c.key != KeyOthers && (best < 0 || len(c.members) <= len(services[best].members)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "", false, false
+	}
+	return services[best].key, true, true
+}
+
+func intersection(a, b []int) int {
+	in := map[int]bool{}
+	for _, i := range a {
+		in[i] = true
+	}
+	n := 0
+	for _, i := range b {
+		if in[i] {
+			n++
+		}
+	}
+	return n
+}
+
+func answersOf(responses []Response, members []int) []Answers {
+	out := make([]Answers, len(members))
+	for i, m := range members {
+		out[i] = responses[m].Answers
+	}
+	return out
+}
+
+// parts computes the figures of the cells that are shown.
+func (d dimension) parts(s *catalog.Survey, responses []Response, cells []cell) []Part {
+	parts := make([]Part, len(cells))
+	for i, c := range cells {
+		parts[i] = Part{Key: c.key, Merged: c.merged, Withheld: c.withheld}
+		if c.withheld {
+			continue
+		}
+		population := d.pop[c.key]
+		if c.key == KeyOthers {
+			population = 0
+			for _, k := range c.merged {
+				population += d.pop[k]
+			}
+		}
+		parts[i].Figures = figures(s, answersOf(responses, c.members), population)
+	}
+	return parts
 }
 
 // figures computes the results of a set of respondents; callers make sure

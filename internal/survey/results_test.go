@@ -250,3 +250,61 @@ func TestAggregateFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregateNested covers a part of one breakdown inside a part of the
+// other: the 6 council members have no service, and neither has one staff
+// member. « No service » (7) minus « council » (6) would show that one
+// person's answers, so « no service » joins « others » (with the smallest
+// service, or « others » would be « no service » renamed).
+func TestAggregateNested(t *testing.T) {
+	s := etatDesLieux(t)
+	council := func(n int) []Response {
+		out := make([]Response, n)
+		for i := range out {
+			out[i] = Response{Group: GroupCouncil, Answers: answers("conseil", 2, "none")}
+		}
+		return out
+	}
+	cases := map[string]struct {
+		responses        [][]Response
+		services, groups []partWant
+	}{
+		"council alone without a service: nothing to hide": {
+			[][]Response{council(6), staffIn(1, 6), staffIn(2, 6)},
+			[]partWant{{key: "0", respondents: 6}, {key: "1", respondents: 6}, {key: "2", respondents: 6}},
+			[]partWant{{key: "council", respondents: 6}, {key: "staff", respondents: 12}},
+		},
+		"one staff member beside the council": {
+			[][]Response{council(6), staffIn(0, 1), staffIn(1, 6), staffIn(2, 6)},
+			[]partWant{{key: "1", respondents: 6}, {key: KeyOthers, merged: []string{"0", "2"}, respondents: 13}},
+			[]partWant{{key: "council", respondents: 6}, {key: "staff", respondents: 13}},
+		},
+		"five staff members beside the council: enough": {
+			[][]Response{council(6), staffIn(0, 5), staffIn(1, 6)},
+			[]partWant{{key: "0", respondents: 11}, {key: "1", respondents: 6}},
+			[]partWant{{key: "council", respondents: 6}, {key: "staff", respondents: 11}},
+		},
+		// With two services, whichever is merged, « others » is everyone.
+		"no detail left to give": {
+			[][]Response{council(6), staffIn(0, 1), staffIn(1, 10)},
+			[]partWant{{key: KeyOthers, merged: []string{"0", "1"}, respondents: 17}},
+			[]partWant{{key: "council", respondents: 6}, {key: "staff", respondents: 11}},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var rs []Response
+			for _, r := range tc.responses {
+				rs = append(rs, r...)
+			}
+			res := Aggregate(s, rs, Population{})
+			if got := summarise(res.Services); !reflect.DeepEqual(got, tc.services) {
+				t.Errorf("services\n got %+v\nwant %+v", got, tc.services)
+			}
+			if got := summarise(res.Groups); !reflect.DeepEqual(got, tc.groups) {
+				t.Errorf("groups\n got %+v\nwant %+v", got, tc.groups)
+			}
+			checkAnonymous(t, res, len(rs))
+		})
+	}
+}

@@ -16,7 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Catalog is a validated, read-only set of formats and exercises.
+// Catalog is a validated, read-only set of formats, exercises and surveys.
 type Catalog struct {
 	formats    []*Format
 	bySlug     map[string]*Format

@@ -312,6 +312,9 @@ func (e env) validateCatalog(args []string) int {
 		cat, err = catalog.Load(os.DirFS(args[0]))
 	} else {
 		cat, err = catalog.Load(catalogdata.FS)
+		if err == nil {
+			err = cat.CheckShipped()
+		}
 	}
 	var problems catalog.Problems
 	if errors.As(err, &problems) {
@@ -327,7 +330,11 @@ func (e env) validateCatalog(args []string) int {
 		fmt.Fprintln(e.stderr, "atelier:", err)
 		return 1
 	}
-	fmt.Fprintf(e.stdout, "catalogue valid: %d formats, %d exercises\n", len(cat.Formats()), cat.ExerciseCount())
+	surveys := "surveys"
+	if len(cat.Surveys()) == 1 {
+		surveys = "survey"
+	}
+	fmt.Fprintf(e.stdout, "catalogue valid: %d formats, %d exercises, %d %s\n", len(cat.Formats()), cat.ExerciseCount(), len(cat.Surveys()), surveys)
 	return 0
 }
 

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	catalogdata "github.com/atelier-ch/atelier/catalog"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/store/storetest"
 )
@@ -74,6 +75,55 @@ func TestCatalogValidate(t *testing.T) {
 	}
 	if code, _, _ := cli(t, nil, "", "catalog", "validate", filepath.Join(dir, "missing")); code != 1 {
 		t.Errorf("missing folder: exit %d", code)
+	}
+}
+
+// TestCatalogValidateSurvey checks what the author of a survey sees: a
+// problem in the questionnaire located by file and line, exit 1; and a
+// catalogue folder without surveys/ (written before they existed) still valid.
+func TestCatalogValidateSurvey(t *testing.T) {
+	if code, out, _ := cli(t, nil, "", "catalog", "validate"); code != 0 || !strings.Contains(out, ", 1 survey\n") {
+		t.Fatalf("embedded: %d %q", code, out)
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, catalogdata.FS); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, "surveys", "etat-des-lieux.yaml")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lineOf := func(s string) int {
+		i := strings.Index(string(data), s)
+		if i < 0 {
+			t.Fatalf("%q not in the survey", s)
+		}
+		return strings.Count(string(data[:i]), "\n") + 1
+	}
+	tooLong, deepl := lineOf("max_length: 1000"), lineOf("- key: deepl")
+	broken := strings.Replace(string(data), "max_length: 1000", "max_length: 5000", 1)
+	broken = strings.Replace(broken, `label: {fr: "DeepL", de: "DeepL"}`, `label: {fr: "DeepL"}`, 1)
+	if err := os.WriteFile(name, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := cli(t, nil, "", "catalog", "validate", dir)
+	if code != 1 {
+		t.Fatalf("broken survey: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("%s/surveys/etat-des-lieux.yaml:%d: questions[0].options[4].label.de vide", dir, deepl+1),
+		fmt.Sprintf("%s/surveys/etat-des-lieux.yaml:%d: max_length : entre 1 et 2000 caractères (5000)", dir, tooLong),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "surveys")); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := cli(t, nil, "", "catalog", "validate", dir); code != 0 || !strings.Contains(out, ", 0 surveys\n") {
+		t.Errorf("folder without surveys: exit %d\n%s", code, out)
 	}
 }
 

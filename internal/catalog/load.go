@@ -16,11 +16,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Catalog is a validated, read-only set of formats and exercises.
+// Catalog is a validated, read-only set of formats, exercises and surveys.
 type Catalog struct {
-	formats   []*Format
-	bySlug    map[string]*Format
-	exercises map[string]*Exercise
+	formats    []*Format
+	bySlug     map[string]*Format
+	exercises  map[string]*Exercise
+	surveys    map[string]*Survey
+	surveyList []*Survey
 }
 
 // Problem is one thing wrong with a catalogue folder, located in a file.
@@ -85,10 +87,11 @@ const (
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Load reads and validates the catalogue in fsys (folders formats/ and
-// exercises/ of .yaml files). It returns every problem found, not just the first.
+// exercises/ of .yaml files, and surveys/ when there is one). It returns
+// every problem found, not just the first.
 func Load(fsys fs.FS) (*Catalog, error) {
 	l := loader{fsys: fsys, exercises: map[string]*Exercise{}, exFiles: map[string]string{}, lines: map[string]int{}}
-	c := &Catalog{bySlug: map[string]*Format{}, exercises: l.exercises}
+	c := &Catalog{bySlug: map[string]*Format{}, exercises: l.exercises, surveys: map[string]*Survey{}}
 
 	exFiles, err := yamlFiles(fsys, exercisesDir)
 	if err != nil {
@@ -118,6 +121,30 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		c.bySlug[f.Slug] = f
 		c.formats = append(c.formats, f)
 	}
+	// surveys/ is optional: a catalogue folder written before surveys
+	// existed stays valid (CheckShipped holds the embedded one to more).
+	svFiles, err := yamlFiles(fsys, surveysDir)
+	var missing Problems
+	if errors.As(err, &missing) {
+		svFiles, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	svFileOf := map[string]string{}
+	for _, name := range svFiles {
+		s := l.loadSurvey(name)
+		if s == nil {
+			continue
+		}
+		if prev, dup := svFileOf[s.Slug]; dup {
+			l.add(name, 1, fmt.Sprintf("slug %q déjà utilisé par %s", s.Slug, prev))
+			continue
+		}
+		svFileOf[s.Slug] = name
+		c.surveys[s.Slug] = s
+		c.surveyList = append(c.surveyList, s)
+	}
 	if len(l.problems) > 0 {
 		sort.SliceStable(l.problems, func(i, j int) bool {
 			a, b := l.problems[i], l.problems[j]
@@ -129,6 +156,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		return nil, l.problems
 	}
 	sort.Slice(c.formats, func(i, j int) bool { return c.formats[i].Slug < c.formats[j].Slug })
+	sort.Slice(c.surveyList, func(i, j int) bool { return c.surveyList[i].Slug < c.surveyList[j].Slug })
 	return c, nil
 }
 

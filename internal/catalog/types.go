@@ -1,5 +1,5 @@
-// Package catalog loads, validates and serves the training formats and
-// exercises kept as YAML files in the top-level catalog folder.
+// Package catalog loads, validates and serves the training formats,
+// exercises and surveys kept as YAML files in the top-level catalog folder.
 package catalog
 
 // Source is the commune (or body) a format is modelled on.

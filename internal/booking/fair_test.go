@@ -180,7 +180,8 @@ func chiSquare(counts map[int64]int, k, n int) float64 {
 }
 
 func TestNewSeed(t *testing.T) {
-	if NewSeed() == NewSeed() {
+	a, b := NewSeed(), NewSeed()
+	if a == b {
 		t.Error("two seeds are equal")
 	}
 }

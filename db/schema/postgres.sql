@@ -144,6 +144,22 @@ CREATE INDEX idx_outbox_messages_session_id ON outbox_messages USING btree (sess
 CREATE INDEX ix_outbox_due ON outbox_messages USING btree (status, next_attempt_at);
 CREATE UNIQUE INDEX outbox_messages_pkey ON outbox_messages USING btree (id);
 
+CREATE TABLE password_resets (
+  id bigint NOT NULL DEFAULT nextval('password_resets_id_seq'::regclass),
+  user_id bigint NOT NULL,
+  hash character varying(64) NOT NULL,
+  expires_at timestamp with time zone NOT NULL,
+  used_at timestamp with time zone,
+  created_by bigint,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT password_resets_pkey PRIMARY KEY (id),
+  CONSTRAINT fk_password_resets_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_password_resets_user FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_password_resets_user_id ON password_resets USING btree (user_id);
+CREATE UNIQUE INDEX password_resets_pkey ON password_resets USING btree (id);
+CREATE UNIQUE INDEX ux_password_resets_hash ON password_resets USING btree (hash);
+
 CREATE TABLE people (
   id bigint NOT NULL DEFAULT nextval('people_id_seq'::regclass),
   org_id bigint NOT NULL,
@@ -154,6 +170,10 @@ CREATE TABLE people (
   language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
   created_at timestamp with time zone,
   updated_at timestamp with time zone,
+  given_name character varying(200) NOT NULL DEFAULT ''::character varying,
+  family_name character varying(200) NOT NULL DEFAULT ''::character varying,
+  search_key character varying(800) NOT NULL DEFAULT ''::character varying,
+  sort_key text NOT NULL DEFAULT ''::text,
   CONSTRAINT people_pkey PRIMARY KEY (id),
   CONSTRAINT ck_people_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
   CONSTRAINT ck_people_role CHECK (((role)::text = ANY ((ARRAY['staff'::character varying, 'head_of_service'::character varying, 'deputy_head'::character varying, 'council_member'::character varying, 'municipal_secretary'::character varying])::text[]))),
@@ -161,6 +181,7 @@ CREATE TABLE people (
   CONSTRAINT fk_people_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
 );
 CREATE INDEX idx_people_department_id ON people USING btree (department_id);
+CREATE INDEX ix_people_org_sort ON people USING btree (org_id, sort_key);
 CREATE UNIQUE INDEX people_pkey ON people USING btree (id);
 CREATE UNIQUE INDEX ux_people_org_email ON people USING btree (org_id, email);
 
@@ -254,6 +275,7 @@ CREATE TABLE users (
   language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
   created_at timestamp with time zone,
   feed_token character varying(64),
+  disabled_at timestamp with time zone,
   CONSTRAINT users_pkey PRIMARY KEY (id),
   CONSTRAINT ck_users_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
   CONSTRAINT ck_users_role CHECK (((role)::text = ANY ((ARRAY['admin'::character varying, 'hr'::character varying, 'trainer'::character varying, 'coordinator'::character varying])::text[]))),

@@ -138,6 +138,21 @@ CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages (registratio
 CREATE INDEX idx_outbox_messages_session_id ON outbox_messages (session_id);
 CREATE INDEX ix_outbox_due ON outbox_messages (status, next_attempt_at);
 
+CREATE TABLE password_resets (
+  id INTEGER,
+  user_id bigint NOT NULL,
+  hash varchar(64) NOT NULL,
+  expires_at datetime NOT NULL,
+  used_at datetime,
+  created_by bigint,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT fk_password_resets_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_password_resets_user FOREIGN KEY (user_id) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_password_resets_user_id ON password_resets (user_id);
+CREATE UNIQUE INDEX ux_password_resets_hash ON password_resets (hash);
+
 CREATE TABLE people (
   id INTEGER,
   org_id INTEGER NOT NULL,
@@ -148,6 +163,10 @@ CREATE TABLE people (
   language TEXT NOT NULL DEFAULT 'fr',
   created_at datetime,
   updated_at datetime,
+  given_name TEXT NOT NULL DEFAULT "",
+  family_name TEXT NOT NULL DEFAULT "",
+  search_key TEXT NOT NULL DEFAULT "",
+  sort_key TEXT NOT NULL DEFAULT "",
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_people_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_people_role CHECK (role IN ('staff', 'head_of_service', 'deputy_head', 'council_member', 'municipal_secretary')),
@@ -155,6 +174,7 @@ CREATE TABLE people (
   CONSTRAINT fk_people_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE INDEX idx_people_department_id ON people (department_id);
+CREATE INDEX ix_people_org_sort ON people (org_id, sort_key);
 CREATE UNIQUE INDEX ux_people_org_email ON people (org_id, email);
 
 CREATE TABLE registrations (
@@ -245,6 +265,7 @@ CREATE TABLE users (
   language TEXT NOT NULL DEFAULT 'fr',
   created_at datetime,
   feed_token TEXT,
+  disabled_at datetime,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_users_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_users_role CHECK (role IN ('admin', 'hr', 'trainer', 'coordinator')),

@@ -15,6 +15,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/names"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -44,6 +45,8 @@ type Store interface {
 	SavePerson(ctx context.Context, p *store.Person) error
 	Person(ctx context.Context, orgID, id int64) (*store.Person, error)
 	People(ctx context.Context, f store.PeopleFilter) ([]store.Person, int64, error)
+	AllPeople(ctx context.Context, orgID int64) ([]store.Person, error)
+	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
 // Service applies the directory's rules.
@@ -136,7 +139,11 @@ func (d *Service) CreateDepartment(ctx context.Context, caller access.Caller, na
 // PersonInput is what creating or editing a person takes. Nil fields are
 // left unchanged by an edit.
 type PersonInput struct {
+	// Name is the full name; GivenName and FamilyName, when given, take
+	// precedence and Name becomes « given family ».
 	Name         *string
+	GivenName    *string
+	FamilyName   *string
 	Email        *string
 	Role         *string
 	DepartmentID *int64
@@ -263,8 +270,20 @@ func (d *Service) UpdatePerson(ctx context.Context, caller access.Caller, id int
 
 func (d *Service) apply(ctx context.Context, p *store.Person, in PersonInput) error {
 	var v apperr.Validation
-	if in.Name != nil {
+	switch {
+	case in.GivenName != nil || in.FamilyName != nil:
+		if in.GivenName != nil {
+			p.GivenName = optionalLine(&v, "given_name", *in.GivenName, 100)
+		}
+		if in.FamilyName != nil {
+			p.FamilyName = requiredLine(&v, "family_name", *in.FamilyName, 100)
+		} else if p.FamilyName == "" {
+			v.Add("family_name", "err.required")
+		}
+		p.Name = names.Join(p.GivenName, p.FamilyName)
+	case in.Name != nil:
 		p.Name = requiredLine(&v, "name", *in.Name, 200)
+		p.GivenName, p.FamilyName = names.Split(p.Name)
 	}
 	if in.Email != nil {
 		if strings.TrimSpace(*in.Email) == "" {
@@ -301,6 +320,15 @@ func (d *Service) apply(ctx context.Context, p *store.Person, in PersonInput) er
 		p.DepartmentID = in.DepartmentID
 	}
 	return v.Err()
+}
+
+// optionalLine cleans a one-line value and records a problem if it is too long.
+func optionalLine(v *apperr.Validation, field, s string, max int) string {
+	s = clean.Line(s)
+	if utf8.RuneCountInString(s) > max {
+		v.Add(field, "err.too_long", max)
+	}
+	return s
 }
 
 // requiredLine cleans a one-line value and records a problem when it is

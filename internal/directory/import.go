@@ -1,117 +1,163 @@
 package directory
 
 import (
+	"bytes"
 	"context"
-	"encoding/csv"
-	"strings"
+	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/roster"
+	"github.com/atelier-ch/atelier/internal/store"
 )
 
-// MaxImport caps the rows of one import.
-const MaxImport = 5000
-
-// ImportProblem is a row an import could not take.
-type ImportProblem struct {
-	Line int
-	Err  error
+// ErrImportRefused is the refusal of an import with problems: nothing is
+// written. Its Result lists them.
+type ErrImportRefused struct {
+	Result *roster.Result
 }
 
-// ImportResult says what an import did.
-type ImportResult struct {
-	Created  int
-	Skipped  int
-	Problems []ImportProblem
-	// TooMany is true when rows beyond MaxImport were left out.
-	TooMany bool
-}
+func (e *ErrImportRefused) Error() string { return "directory: import refused" }
 
-// Import creates people of the caller's commune from a spreadsheet export:
-// columns name, email, role, department (created if new), language; ";" or
-// "," between fields; a header row. Rows that fail are listed, the others
-// are imported; a person whose email exists is skipped.
-func (d *Service) Import(ctx context.Context, caller access.Caller, data []byte) (*ImportResult, error) {
+// Unwrap makes the refusal a 422 for the error adapters.
+func (e *ErrImportRefused) Unwrap() error { return apperr.Invalid("file", "hr.import_refused") }
+
+// Import reads a spreadsheet of people (UTF-8 or Windows-1252, « ; », « , »
+// or tab, French, German or English headers) and says what importing it
+// does. With dryRun nothing is written; otherwise every row is applied in
+// one transaction — services created, people created and updated — or,
+// when any row has a problem, nothing at all (ErrImportRefused). People
+// match existing ones by email.
+func (d *Service) Import(ctx context.Context, caller access.Caller, data []byte, dryRun bool) (*roster.Result, error) {
 	if err := caller.Commune(access.ManageDirectory, caller.OrgID); err != nil {
 		return nil, err
 	}
-	rows, err := readCSV(data)
-	if err != nil || len(rows) < 2 {
-		return nil, apperr.Invalid("file", "import.bad_file")
-	}
-	cols := map[string]int{}
-	for i, h := range rows[0] {
-		cols[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	if _, ok := cols["name"]; !ok {
-		return nil, apperr.Invalid("file", "import.header")
-	}
-	get := func(row []string, col string) string {
-		if i, ok := cols[col]; ok && i < len(row) {
-			return strings.TrimSpace(row[i])
-		}
-		return ""
-	}
-	orgID := caller.OrgID
-	res := &ImportResult{}
-	deps := map[string]int64{}
-	existing, err := d.store.Departments(ctx, orgID)
+	sheet, err := roster.Parse(data)
 	if err != nil {
 		return nil, err
 	}
-	for _, dep := range existing {
-		deps[strings.ToLower(dep.Name)] = dep.ID
-	}
-	if len(rows)-1 > MaxImport {
-		rows = rows[:MaxImport+1]
-		res.TooMany = true
-	}
-	for n, row := range rows[1:] {
-		line := n + 2
-		name, email, role, depName, lang := get(row, "name"), get(row, "email"), get(row, "role"), get(row, "department"), get(row, "language")
-		if role == "" {
-			role = "staff"
+	var res *roster.Result
+	err = d.store.Tx(ctx, func(tx *store.Store) error {
+		people, err := tx.AllPeople(ctx, caller.OrgID)
+		if err != nil {
+			return err
 		}
-		if lang == "" {
-			lang = "fr"
+		deps, err := tx.Departments(ctx, caller.OrgID)
+		if err != nil {
+			return err
 		}
-		in := PersonInput{Name: &name, Email: &email, Role: &role, Language: &lang}
-		if depName != "" {
-			id, ok := deps[strings.ToLower(depName)]
-			if !ok {
-				dep, err := d.CreateDepartment(ctx, caller, depName)
-				if err != nil {
-					res.Problems = append(res.Problems, ImportProblem{line, err})
-					continue
-				}
-				id = dep.ID
-				deps[strings.ToLower(dep.Name)] = id
-			}
-			in.DepartmentID = &id
+		res = roster.Plan(rosterPeople(people), rosterDepartments(deps), sheet)
+		if !res.OK() {
+			return &ErrImportRefused{Result: res}
 		}
-		if _, err := CreatePerson(ctx, d.store, orgID, in); err != nil {
-			if apperr.Is(err, apperr.CodeConflict) {
-				res.Skipped++
-				continue
-			}
-			res.Problems = append(res.Problems, ImportProblem{line, err})
-			continue
+		if dryRun {
+			return nil
 		}
-		res.Created++
-	}
-	return res, nil
+		return applyImport(ctx, tx, caller.OrgID, res, people)
+	})
+	return res, err
 }
 
-// readCSV reads a spreadsheet export: UTF-8 (with or without BOM), ";" or ",".
-func readCSV(data []byte) ([][]string, error) {
-	text := strings.TrimPrefix(string(data), "\ufeff")
-	first, _, _ := strings.Cut(text, "\n")
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = ','
-	if strings.Count(first, ";") > strings.Count(first, ",") {
-		cr.Comma = ';'
+// applyImport writes an import's result: new services, then people.
+func applyImport(ctx context.Context, tx *store.Store, orgID int64, res *roster.Result, people []store.Person) error {
+	newDeps := map[string]int64{}
+	for _, name := range res.NewDepartments {
+		dep := &store.Department{OrgID: orgID, Name: name}
+		if err := tx.CreateDepartment(ctx, dep); err != nil {
+			return err
+		}
+		newDeps[name] = dep.ID
 	}
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	return cr.ReadAll()
+	byID := make(map[int64]*store.Person, len(people))
+	for i := range people {
+		byID[people[i].ID] = &people[i]
+	}
+	now := time.Now().UTC()
+	for _, ch := range res.Create {
+		p := &store.Person{OrgID: orgID, CreatedAt: now, UpdatedAt: now}
+		fill(p, ch, newDeps)
+		if err := tx.CreatePerson(ctx, p); err != nil {
+			return err
+		}
+	}
+	for _, ch := range res.Update {
+		p, ok := byID[ch.PersonID]
+		if !ok {
+			return store.ErrNotFound
+		}
+		fill(p, ch, newDeps)
+		if err := tx.SavePerson(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fill copies a planned change onto a person.
+func fill(p *store.Person, ch roster.Change, newDeps map[string]int64) {
+	p.GivenName, p.FamilyName, p.Name = ch.GivenName, ch.FamilyName, ""
+	p.Email = nil
+	if ch.Email != "" {
+		e := ch.Email
+		p.Email = &e
+	}
+	p.DepartmentID = nil
+	switch {
+	case ch.NewDepartment != "":
+		id := newDeps[ch.NewDepartment]
+		p.DepartmentID = &id
+	case ch.DepartmentID != 0:
+		id := ch.DepartmentID
+		p.DepartmentID = &id
+	}
+	p.Role, p.Language = ch.Role, ch.Language
+	p.FillKeys()
+}
+
+func rosterPeople(people []store.Person) []roster.Person {
+	out := make([]roster.Person, len(people))
+	for i, p := range people {
+		rp := roster.Person{ID: p.ID, GivenName: p.GivenName, FamilyName: p.FamilyName, Role: p.Role, Language: p.Language}
+		if p.Email != nil {
+			rp.Email = *p.Email
+		}
+		if p.DepartmentID != nil {
+			rp.DepartmentID = *p.DepartmentID
+		}
+		out[i] = rp
+	}
+	return out
+}
+
+func rosterDepartments(deps []store.Department) []roster.Department {
+	out := make([]roster.Department, len(deps))
+	for i, d := range deps {
+		out[i] = roster.Department{ID: d.ID, Name: d.Name}
+	}
+	return out
+}
+
+// Export writes the caller's commune's people as a spreadsheet in the
+// import's format (UTF-8 with BOM, « ; »): importing it changes nothing.
+func (d *Service) Export(ctx context.Context, caller access.Caller, lang string) ([]byte, error) {
+	if err := caller.Commune(access.ManagePrivacy, caller.OrgID); err != nil {
+		return nil, err
+	}
+	people, err := d.store.AllPeople(ctx, caller.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	deps, err := d.store.Departments(ctx, caller.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(deps))
+	for _, dep := range deps {
+		names[dep.ID] = dep.Name
+	}
+	var buf bytes.Buffer
+	if err := roster.Write(&buf, rosterPeople(people), names, lang); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

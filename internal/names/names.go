@@ -6,6 +6,7 @@ package names
 
 import (
 	"bytes"
+	"encoding/hex"
 	"strings"
 	"sync"
 	"unicode"
@@ -258,4 +259,16 @@ func Less(a, b Person, tie int) bool {
 		return c < 0
 	}
 	return tie < 0
+}
+
+// SearchKey is what a person is searched by: their name and email, folded.
+// Both databases store it and compare it with LIKE LikePattern(query).
+func SearchKey(name, email string) string {
+	return Fold(name + " " + email)
+}
+
+// SortText is SortKey written in hex, so that both databases order people
+// by it as plain text (bytewise: COLLATE "C" on PostgreSQL).
+func SortText(family, given string) string {
+	return hex.EncodeToString(SortKey(family, given))
 }

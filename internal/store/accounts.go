@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+
+	"github.com/atelier-ch/atelier/internal/names"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +19,11 @@ func (s *Store) CreateOrg(ctx context.Context, o *Org) error {
 // Orgs lists every commune by name.
 func (s *Store) Orgs(ctx context.Context) ([]Org, error) {
 	var out []Org
-	return out, translate(s.with(ctx).Order("name").Find(&out).Error)
+	if err := s.with(ctx).Find(&out).Error; err != nil {
+		return nil, translate(err)
+	}
+	slices.SortStableFunc(out, func(a, b Org) int { return names.Compare(a.Name, b.Name) })
+	return out, nil
 }
 
 // OrgBySlug finds a commune by its slug.
@@ -41,7 +47,11 @@ func (s *Store) CreateDepartment(ctx context.Context, d *Department) error {
 // Departments lists a commune's departments by name.
 func (s *Store) Departments(ctx context.Context, orgID int64) ([]Department, error) {
 	var out []Department
-	return out, translate(s.with(ctx).Where("org_id = ?", orgID).Order("name").Find(&out).Error)
+	if err := s.with(ctx).Where("org_id = ?", orgID).Find(&out).Error; err != nil {
+		return nil, translate(err)
+	}
+	SortDepartments(out)
+	return out, nil
 }
 
 // Department finds a department of a commune.
@@ -59,8 +69,10 @@ func (s *Store) CreatePerson(ctx context.Context, p *Person) error {
 // SavePerson updates a person's fields. A person erased meanwhile is
 // ErrNotFound: never written back (gorm's Save would insert it again).
 func (s *Store) SavePerson(ctx context.Context, p *Person) error {
+	p.FillKeys()
 	res := s.with(ctx).Model(&Person{}).Where("org_id = ? AND id = ?", p.OrgID, p.ID).Updates(map[string]any{
-		"name": p.Name, "email": p.Email, "role": p.Role, "department_id": p.DepartmentID, "language": p.Language, "updated_at": time.Now().UTC(),
+		"name": p.Name, "given_name": p.GivenName, "family_name": p.FamilyName, "search_key": p.SearchKey, "sort_key": p.SortKey,
+		"email": p.Email, "role": p.Role, "department_id": p.DepartmentID, "language": p.Language, "updated_at": time.Now().UTC(),
 	})
 	if res.Error == nil && res.RowsAffected == 0 {
 		return ErrNotFound
@@ -110,14 +122,13 @@ func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Person, int64, er
 		q = q.Where("department_id = ?", f.DepartmentID)
 	}
 	if f.Query != "" {
-		like := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
-		q = q.Where("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE ? ESCAPE '\\')", like, like)
+		q = q.Where("search_key LIKE ? ESCAPE '\\'", names.LikePattern(f.Query))
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
-	q = q.Order("name").Order("id")
+	q = q.Order(s.bytewise("sort_key")).Order("id")
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(f.Offset)
 	}
@@ -125,8 +136,13 @@ func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Person, int64, er
 	return out, total, translate(q.Find(&out).Error)
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// bytewise orders by a column of hex sort keys byte by byte: PostgreSQL
+// would otherwise apply the database's collation to the text.
+func (s *Store) bytewise(col string) string {
+	if s.dialect == Postgres {
+		return col + ` COLLATE "C"`
+	}
+	return col
 }
 
 // CreateUser inserts an account; a taken email is ErrDuplicate.
@@ -325,4 +341,16 @@ func (s *Store) DepartmentCounts(ctx context.Context, orgID int64) (map[int64]in
 		out[r.DepartmentID] = r.N
 	}
 	return out, nil
+}
+
+// SortDepartments orders departments by name as a French reader expects
+// (« Écoles » between « E » and « F »).
+func SortDepartments(deps []Department) {
+	slices.SortStableFunc(deps, func(a, b Department) int { return names.Compare(a.Name, b.Name) })
+}
+
+// AllPeople lists every person of a commune in sort order.
+func (s *Store) AllPeople(ctx context.Context, orgID int64) ([]Person, error) {
+	var out []Person
+	return out, translate(s.with(ctx).Where("org_id = ?", orgID).Order(s.bytewise("sort_key")).Order("id").Find(&out).Error)
 }

@@ -25,12 +25,19 @@ type Person struct {
 	ID           int64
 	OrgID        int64
 	DepartmentID *int64
-	Name         string
-	Email        *string
-	Role         string
-	Language     string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Name is the display form, « given family ».
+	Name       string
+	GivenName  string
+	FamilyName string
+	Email      *string
+	Role       string
+	Language   string
+	// SearchKey and SortKey are derived from the name (FillKeys): what
+	// searches compare and what lists are ordered by.
+	SearchKey string
+	SortKey   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TableName maps Person to its table.
@@ -46,7 +53,9 @@ type User struct {
 	Role         string
 	Language     string
 	FeedToken    *string
-	CreatedAt    time.Time
+	// DisabledAt is when the account was disabled, nil while it works.
+	DisabledAt *time.Time
+	CreatedAt  time.Time
 }
 
 // User roles.

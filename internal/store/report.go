@@ -18,12 +18,13 @@ type ReportData struct {
 func (s *Store) ReportData(ctx context.Context, orgID int64) (*ReportData, error) {
 	d := &ReportData{}
 	db := s.with(ctx)
-	if err := db.Where("org_id = ?", orgID).Order("name").Order("id").Find(&d.People).Error; err != nil {
+	if err := db.Where("org_id = ?", orgID).Order(s.bytewise("sort_key")).Order("id").Find(&d.People).Error; err != nil {
 		return nil, translate(err)
 	}
-	if err := db.Where("org_id = ?", orgID).Order("name").Find(&d.Departments).Error; err != nil {
+	if err := db.Where("org_id = ?", orgID).Find(&d.Departments).Error; err != nil {
 		return nil, translate(err)
 	}
+	SortDepartments(d.Departments)
 	own := db.Model(&Session{}).Select("id").Where("org_id = ?", orgID)
 	if err := db.Where("org_id = ? OR session_id IN (?)", orgID, own).Order("id").Find(&d.Registrations).Error; err != nil {
 		return nil, translate(err)

@@ -269,7 +269,7 @@ func (s *Store) RegistrationRows(ctx context.Context, f RegistrationFilter) ([]R
 		q = q.Where("r.status IN ?", f.Status)
 	}
 	q = q.Order("CASE r.status WHEN 'booked' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END").
-		Order("r.waitlist_position").Order("person_name").Order("r.id")
+		Order("r.waitlist_position").Order(s.bytewise("COALESCE(p.sort_key, '')")).Order("r.id")
 	var out []RegistrationRow
 	return out, translate(q.Scan(&out).Error)
 }

@@ -235,6 +235,11 @@ func matrixRows() map[string]struct {
 			return mreq{method: "POST", path: "/api/v1/people", json: map[string]string{"name": fmt.Sprintf("Nouvelle %d", n), "email": fmt.Sprintf("n%d@x.example", n), "role": "staff"}}
 		}, api(403, 201, 403, 403, 201, 201)},
 		"GET /api/v1/people":     {get("/api/v1/people"), api(403, 200, 200, 200, 200, 200)},
+		"GET /api/v1/people/export.csv": {get("/api/v1/people/export.csv"), api(403, 200, 403, 403, 200, 200)},
+		"POST /api/v1/people/import": {func(m *matrix, r role) mreq {
+			n := m.next()
+			return mreq{method: "POST", path: "/api/v1/people/import", multipart: map[string]string{"file": fmt.Sprintf("Nom;Prénom;E-mail\nImporté;Api %d;api%d@x.example\n", n, n)}}
+		}, api(403, 200, 403, 403, 200, 200)},
 		"GET /api/v1/people/:id": {func(m *matrix, r role) mreq { return mreq{method: "GET", path: "/api/v1/people/" + id(m.personA)} }, api(403, 200, 200, 200, 404, 404)},
 		"PATCH /api/v1/people/:id": {func(m *matrix, r role) mreq {
 			return mreq{method: "PATCH", path: "/api/v1/people/" + id(m.personA), json: map[string]string{"language": "fr"}}
@@ -331,17 +336,17 @@ func matrixRows() map[string]struct {
 		"GET /app/people/new": {get("/app/people/new"), pages(403, 200, 403, 403, 200, 200)},
 		"POST /app/people": {func(m *matrix, r role) mreq {
 			n := m.next()
-			return mreq{method: "POST", path: "/app/people", form: url.Values{"name": {fmt.Sprintf("Nouveau %d", n)}, "email": {fmt.Sprintf("nv%d@x.example", n)}, "role": {"staff"}, "language": {"fr"}}}
+			return mreq{method: "POST", path: "/app/people", form: url.Values{"family_name": {fmt.Sprintf("Nouveau %d", n)}, "email": {fmt.Sprintf("nv%d@x.example", n)}, "role": {"staff"}, "language": {"fr"}}}
 		}, pages(403, 303, 403, 403, 303, 303)},
 		"POST /app/people/import": {func(m *matrix, r role) mreq {
 			n := m.next()
-			return mreq{method: "POST", path: "/app/people/import", multipart: map[string]string{"file": fmt.Sprintf("name;email\nImporté %d;imp%d@x.example\n", n, n)}}
+			return mreq{method: "POST", path: "/app/people/import", multipart: map[string]string{"file": fmt.Sprintf("Nom;Prénom;E-mail\nImporté;Page %d;imp%d@x.example\n", n, n)}}
 		}, pages(403, 200, 403, 403, 200, 200)},
 		"GET /app/people/:id/edit": {func(m *matrix, r role) mreq {
 			return mreq{method: "GET", path: "/app/people/" + id(m.personA) + "/edit"}
 		}, pages(403, 200, 403, 403, 404, 404)},
 		"POST /app/people/:id": {func(m *matrix, r role) mreq {
-			return mreq{method: "POST", path: "/app/people/" + id(m.personA), form: url.Values{"name": {"Secret commune-a 1"}, "email": {"secret1@commune-a.example"}, "role": {"staff"}, "language": {"fr"}}}
+			return mreq{method: "POST", path: "/app/people/" + id(m.personA), form: url.Values{"given_name": {"Secret commune-a"}, "family_name": {"1"}, "email": {"secret1@commune-a.example"}, "role": {"staff"}, "language": {"fr"}}}
 		}, pages(403, 303, 403, 403, 404, 404)},
 		"POST /app/people/:id/erase": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/people/" + id(m.personOf(m.a.orgA)) + "/erase", form: url.Values{}}

@@ -149,6 +149,8 @@ func (s *Server) apiDepartments(c *gin.Context) error {
 type personJSON struct {
 	ID           int64   `json:"id"`
 	Name         string  `json:"name"`
+	GivenName    string  `json:"given_name"`
+	FamilyName   string  `json:"family_name"`
 	Email        *string `json:"email"`
 	Role         string  `json:"role"`
 	DepartmentID *int64  `json:"department_id"`
@@ -156,11 +158,13 @@ type personJSON struct {
 }
 
 func toPersonJSON(p *store.Person) personJSON {
-	return personJSON{ID: p.ID, Name: p.Name, Email: p.Email, Role: p.Role, DepartmentID: p.DepartmentID, Language: p.Language}
+	return personJSON{ID: p.ID, Name: p.Name, GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, Role: p.Role, DepartmentID: p.DepartmentID, Language: p.Language}
 }
 
 type personRequest struct {
 	Name         optional[string] `json:"name"`
+	GivenName    optional[string] `json:"given_name"`
+	FamilyName   optional[string] `json:"family_name"`
 	Email        optional[string] `json:"email"`
 	Role         optional[string] `json:"role"`
 	DepartmentID optional[int64]  `json:"department_id"`
@@ -169,7 +173,7 @@ type personRequest struct {
 
 func (r personRequest) input() directory.PersonInput {
 	return directory.PersonInput{
-		Name: r.Name.ptr(), Email: r.Email.ptr(), Role: r.Role.ptr(), Language: r.Language.ptr(),
+		Name: r.Name.ptr(), GivenName: r.GivenName.ptr(), FamilyName: r.FamilyName.ptr(), Email: r.Email.ptr(), Role: r.Role.ptr(), Language: r.Language.ptr(),
 		DepartmentID: r.DepartmentID.ptr(), ClearDepartment: r.DepartmentID.Set && r.DepartmentID.Null,
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/atelier-ch/atelier/internal/roster"
 	staticdata "github.com/atelier-ch/atelier/static"
 )
 
@@ -72,6 +73,9 @@ func (s *Server) routes() {
 	api.GET("/formats/:slug/sheets.pdf", s.api(s.apiFormatSheets))
 
 	authed := api.Group("", s.requireUser())
+	// Spreadsheets are larger than any JSON body.
+	uploads := r.Group("/api/v1", limitBody(roster.MaxBytes+1<<20), noStore(), s.requireUser())
+	uploads.POST("/people/import", s.api(s.apiImportPeople))
 	authed.DELETE("/auth/token", s.api(s.apiLogout))
 	authed.POST("/orgs", s.api(s.apiCreateOrg))
 	authed.GET("/orgs", s.api(s.apiOrgs))
@@ -83,6 +87,7 @@ func (s *Server) routes() {
 	authed.PATCH("/departments/:id", s.api(s.apiRenameDepartment))
 	authed.POST("/people", s.api(s.apiCreatePerson))
 	authed.GET("/people", s.api(s.apiPeople))
+	authed.GET("/people/export.csv", s.api(s.apiExportPeople))
 	authed.GET("/people/:id", s.api(s.apiPerson))
 	authed.PATCH("/people/:id", s.api(s.apiUpdatePerson))
 	authed.GET("/people/:id/export", s.api(s.apiExportPerson))

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/roster"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -23,7 +26,7 @@ type peopleView struct {
 	Query       string
 	Role        string
 	Department  int64
-	Import      *importResult
+	Import      *importView
 }
 
 // peoplePage lists the commune's people: search, filters, pages.
@@ -31,7 +34,7 @@ func (s *Server) peoplePage(c *gin.Context) error {
 	return s.renderPeople(c, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderPeople(c *gin.Context, status int, p *page, imp *importResult) error {
+func (s *Server) renderPeople(c *gin.Context, status int, p *page, imp *importView) error {
 	if p == nil {
 		p = s.userPage(c, "people.title")
 	}
@@ -59,6 +62,8 @@ func (s *Server) renderPeople(c *gin.Context, status int, p *page, imp *importRe
 		p.Info = p.T("people.saved")
 	case "erased":
 		p.Info = p.T("people.erased")
+	case "imported":
+		p.Info = p.T("hr.imported", atoi(c.Query("c")), atoi(c.Query("u")))
 	}
 	p.Data = v
 	s.render(c, status, "people", p)
@@ -101,7 +106,7 @@ func (s *Server) renderPersonForm(c *gin.Context, status int, p *page, f *form) 
 	if person := pf.Person; person != nil {
 		p.Title = person.Name
 		if f == nil {
-			f = &form{Values: map[string][]string{"name": {person.Name}, "role": {person.Role}, "language": {person.Language}}, Errors: map[string]string{}}
+			f = &form{Values: map[string][]string{"given_name": {person.GivenName}, "family_name": {person.FamilyName}, "role": {person.Role}, "language": {person.Language}}, Errors: map[string]string{}}
 			if person.Email != nil {
 				f.Values.Set("email", *person.Email)
 			}
@@ -118,8 +123,8 @@ func (s *Server) renderPersonForm(c *gin.Context, status int, p *page, f *form) 
 
 func personFormInput(f *form) directory.PersonInput {
 	in := directory.PersonInput{}
-	name, email, role, lang := f.Get("name"), f.Get("email"), f.Get("role"), f.Get("language")
-	in.Name, in.Email, in.Role, in.Language = &name, &email, &role, &lang
+	given, family, email, role, lang := f.Get("given_name"), f.Get("family_name"), f.Get("email"), f.Get("role"), f.Get("language")
+	in.GivenName, in.FamilyName, in.Email, in.Role, in.Language = &given, &family, &email, &role, &lang
 	if dep := f.Get("department_id"); dep == "" {
 		in.ClearDepartment = true
 	} else if n, err := strconv.ParseInt(dep, 10, 64); err == nil {
@@ -170,49 +175,61 @@ func (s *Server) erasePersonForm(c *gin.Context) error {
 	return nil
 }
 
-// importResult says what an import did, for the page.
-type importResult struct {
-	Created int
-	Skipped int
-	Errors  []string
+// importView is an import's preview on the people page, and the file to
+// confirm it with.
+type importView struct {
+	Preview roster.Preview
+	OK      bool
+	// Data is the file, base64, carried by the confirmation form: nothing
+	// is kept on the server between the preview and the import.
+	Data string
 }
 
-// importPeopleForm creates people from a CSV file.
+// importPeopleForm previews an import from the people page; posted again
+// with confirm=1 it imports. Nothing is written while any row is wrong.
 func (s *Server) importPeopleForm(c *gin.Context) error {
 	p := s.userPage(c, "people.title")
-	file, err := c.FormFile("file")
-	if err != nil {
-		p.Error = p.T("import.no_file")
-		return s.renderPeople(c, http.StatusUnprocessableEntity, p, nil)
-	}
-	fh, err := file.Open()
-	if err != nil {
-		return err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, 5<<20))
-	if err != nil {
-		return err
-	}
-	res, err := s.svc.Directory.Import(c.Request.Context(), caller(c), data)
-	if e, ok := apperr.As(err); ok && e.Code == apperr.CodeValidation {
-		for _, m := range e.Fields {
-			p.Error = s.tr.Msg(p.Lang, m)
+	var data []byte
+	confirm := c.PostForm("confirm") == "1"
+	if confirm {
+		var err error
+		if data, err = base64.StdEncoding.DecodeString(c.PostForm("data")); err != nil {
+			return apperr.Invalid("file", "import.bad_file")
 		}
-		return s.renderPeople(c, http.StatusUnprocessableEntity, p, nil)
+	} else {
+		file, err := c.FormFile("file")
+		if err != nil {
+			p.Error = p.T("import.no_file")
+			return s.renderPeople(c, http.StatusUnprocessableEntity, p, nil)
+		}
+		fh, err := file.Open()
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		if data, err = io.ReadAll(io.LimitReader(fh, roster.MaxBytes+1)); err != nil {
+			return err
+		}
 	}
-	if err != nil {
+	res, err := s.svc.Directory.Import(c.Request.Context(), caller(c), data, !confirm)
+	var refused *directory.ErrImportRefused
+	switch {
+	case errors.As(err, &refused):
+		p.Error = p.T("hr.import_refused")
+		return s.renderPeople(c, http.StatusUnprocessableEntity, p, &importView{Preview: refused.Result.Preview(s.tr, p.Lang)})
+	case err != nil:
+		if e, ok := apperr.As(err); ok && e.Code == apperr.CodeValidation {
+			p.Error = s.describe(p.Lang, err)
+			return s.renderPeople(c, http.StatusUnprocessableEntity, p, nil)
+		}
 		return err
 	}
-	out := &importResult{Created: res.Created, Skipped: res.Skipped}
-	if res.TooMany {
-		out.Errors = append(out.Errors, p.T("import.too_many", directory.MaxImport))
+	pv := res.Preview(s.tr, p.Lang)
+	if confirm {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/people?done=imported&c=%d&u=%d", pv.Created, pv.Updated))
+		return nil
 	}
-	for _, pr := range res.Problems {
-		out.Errors = append(out.Errors, fmt.Sprintf("%d: %s", pr.Line, s.describe(p.Lang, pr.Err)))
-	}
-	p.Info = p.T("import.done", out.Created, out.Skipped, len(out.Errors))
-	return s.renderPeople(c, http.StatusOK, p, out)
+	return s.renderPeople(c, http.StatusOK, p, &importView{Preview: pv, OK: true, Data: base64.StdEncoding.EncodeToString(data)})
 }
 
 // describe renders an error with its field messages, for lists of problems.

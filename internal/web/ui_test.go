@@ -170,27 +170,52 @@ func TestSessionForms(t *testing.T) {
 func TestPeopleImport(t *testing.T) {
 	eachDB(t, func(t *testing.T, a *app) {
 		hr := a.browserSession(hrAEmail)
-		csv := "\ufeffname;email;role;department;language\r\nAnne Délèze;anne@commune-a.example;head_of_service;Finances;fr\r\nHans Müller;hans@commune-a.example;staff;Finances;de\r\nBad;not-an-email;staff;;\r\nAnne bis;ANNE@commune-a.example;staff;;\r\n"
-		var buf bytes.Buffer
-		w := multipart.NewWriter(&buf)
-		fw, _ := w.CreateFormFile("file", "personnes.csv")
-		fw.Write([]byte(csv))
-		w.Close()
-		req := httptest.NewRequest("POST", "/app/people/import", &buf)
-		req.Header.Set("Content-Type", w.FormDataContentType())
-		req.AddCookie(hr)
-		res := httptest.NewRecorder()
-		a.h.ServeHTTP(res, req)
-		if res.Code != 200 || !strings.Contains(res.Body.String(), "Import terminé : 2 créée(s), 1 déjà connue(s), 1 erreur(s).") || !strings.Contains(res.Body.String(), "4: ") {
-			t.Fatalf("import: %d %s", res.Code, res.Body)
+		upload := func(csv string) *httptest.ResponseRecorder {
+			var buf bytes.Buffer
+			w := multipart.NewWriter(&buf)
+			fw, _ := w.CreateFormFile("file", "personnes.csv")
+			fw.Write([]byte(csv))
+			w.Close()
+			req := httptest.NewRequest("POST", "/app/people/import", &buf)
+			req.Header.Set("Content-Type", w.FormDataContentType())
+			req.AddCookie(hr)
+			res := httptest.NewRecorder()
+			a.h.ServeHTTP(res, req)
+			return res
+		}
+		// A file with errors: the preview lists them and nothing is written.
+		bad := "\ufeffNom;Prénom;E-mail;Fonction;Service;Langue\r\nDélèze;Anne;anne@commune-a.example;Chef·fe de service;Finances;fr\r\nMüller;Hans;hans@commune-a.example;staff;Finances;de\r\nBad;X;not-an-email;staff;;\r\nDélèze;Anne bis;ANNE@commune-a.example;staff;;\r\n"
+		res := upload(bad)
+		body := res.Body.String()
+		if res.Code != 422 || !strings.Contains(body, "Ligne 4 · email") || !strings.Contains(body, "Ligne 5 · email") || strings.Contains(body, `name="confirm"`) {
+			t.Fatalf("import with errors: %d %s", res.Code, body)
+		}
+		if n := a.count("people"); n != 0 {
+			t.Fatalf("a refused import wrote %d people", n)
+		}
+		// A good file: a preview first, then the import on confirmation.
+		good := "\ufeffNom;Prénom;E-mail;Fonction;Service;Langue\r\nDélèze;Anne;anne@commune-a.example;Chef·fe de service;Finances;fr\r\nMüller;Hans;hans@commune-a.example;staff;Finances;de\r\n"
+		res = upload(good)
+		body = res.Body.String()
+		if res.Code != 200 || !strings.Contains(body, "2 personne(s) à créer") || !strings.Contains(body, "« Finances »") || !strings.Contains(body, `name="confirm"`) {
+			t.Fatalf("preview: %d %s", res.Code, body)
+		}
+		if n := a.count("people"); n != 0 {
+			t.Fatalf("the preview wrote %d people", n)
+		}
+		data := body[strings.Index(body, `name="data" value="`)+len(`name="data" value="`):]
+		data = data[:strings.Index(data, `"`)]
+		res = a.page(hr, "POST", "/app/people/import", url.Values{"confirm": {"1"}, "data": {data}})
+		if res.Code != 303 || !strings.Contains(res.Header().Get("Location"), "done=imported") {
+			t.Fatalf("confirm: %d %s", res.Code, res.Body)
 		}
 		var people []personJSON
 		mustJSON(t, a.as(hrAEmail, "GET", "/api/v1/people", nil), &people)
-		if len(people) != 2 || people[1].Language != "de" || people[0].DepartmentID == nil {
+		if len(people) != 2 || people[0].Name != "Anne Délèze" || people[0].Role != "head_of_service" || people[1].Language != "de" || people[0].DepartmentID == nil {
 			t.Errorf("imported: %+v", people)
 		}
 		// The person form re-displays errors.
-		res = a.page(hr, "POST", "/app/people", url.Values{"name": {""}, "email": {"x@"}, "role": {"staff"}, "language": {"fr"}})
+		res = a.page(hr, "POST", "/app/people", url.Values{"family_name": {""}, "email": {"x@"}, "role": {"staff"}, "language": {"fr"}})
 		if res.Code != 422 || !strings.Contains(res.Body.String(), "Adresse e-mail invalide.") || !strings.Contains(res.Body.String(), "Champ obligatoire.") {
 			t.Errorf("person form: %d", res.Code)
 		}

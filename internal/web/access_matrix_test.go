@@ -234,7 +234,7 @@ func matrixRows() map[string]struct {
 			n := m.next()
 			return mreq{method: "POST", path: "/api/v1/people", json: map[string]string{"name": fmt.Sprintf("Nouvelle %d", n), "email": fmt.Sprintf("n%d@x.example", n), "role": "staff"}}
 		}, api(403, 201, 403, 403, 201, 201)},
-		"GET /api/v1/people":     {get("/api/v1/people"), api(403, 200, 200, 200, 200, 200)},
+		"GET /api/v1/people":            {get("/api/v1/people"), api(403, 200, 200, 200, 200, 200)},
 		"GET /api/v1/people/export.csv": {get("/api/v1/people/export.csv"), api(403, 200, 403, 403, 200, 200)},
 		"POST /api/v1/people/import": {func(m *matrix, r role) mreq {
 			n := m.next()

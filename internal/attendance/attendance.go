@@ -17,6 +17,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/names"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -206,17 +207,47 @@ type WalkIn struct {
 	Email        string
 	Role         string
 	DepartmentID *int64
+	// PersonID names the person when the trainer picked one of several
+	// people of the same name.
+	PersonID *int64
+}
+
+// Candidate is a person a walk-in's name could be.
+type Candidate struct {
+	ID         int64
+	Name       string
+	Department string
+}
+
+// ErrAmbiguousWalkIn is a walk-in whose name fits several people: the
+// trainer picks one (WalkIn.PersonID).
+type ErrAmbiguousWalkIn struct {
+	Candidates []Candidate
+}
+
+func (e *ErrAmbiguousWalkIn) Error() string { return "attendance: several people have that name" }
+
+// Unwrap makes it a 409 for the error adapters.
+func (e *ErrAmbiguousWalkIn) Unwrap() error { return apperr.Conflict("err.walkin_ambiguous", len(e.Candidates)) }
+
+// WalkInResult is who came in.
+type WalkInResult struct {
+	Registration *store.Registration
+	Person       *store.Person
+	// Matched is true when the walk-in is a person the commune already had.
+	Matched bool
 }
 
 // AddWalkIn registers someone on the spot and marks them present, beyond
 // the capacity if need be: they are in the room. A known email reuses the
 // person.
-func (s *Service) AddWalkIn(ctx context.Context, caller access.Caller, sessionID int64, in WalkIn) (*store.Registration, *store.Person, error) {
+func (s *Service) AddWalkIn(ctx context.Context, caller access.Caller, sessionID int64, in WalkIn) (*WalkInResult, error) {
 	if in.Role == "" {
 		in.Role = "staff"
 	}
 	var reg *store.Registration
 	var person *store.Person
+	matched := false
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
 		sess, err := tx.LockSession(ctx, sessionID)
 		if err != nil {
@@ -225,13 +256,10 @@ func (s *Service) AddWalkIn(ctx context.Context, caller access.Caller, sessionID
 		if err := s.access(ctx, tx, caller, sess); err != nil {
 			return err
 		}
-		if in.Email != "" {
-			if p, err := tx.PersonByEmail(ctx, sess.OrgID, strings.TrimSpace(in.Email)); err == nil {
-				person = p
-			} else if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
+		if person, err = s.match(ctx, tx, sess.OrgID, in); err != nil {
+			return err
 		}
+		matched = person != nil
 		if person == nil {
 			email := in.Email
 			if person, err = directory.CreatePerson(ctx, tx, sess.OrgID, directory.PersonInput{Name: &in.Name, Email: &email, Role: &in.Role, DepartmentID: in.DepartmentID}); err != nil {
@@ -269,10 +297,67 @@ func (s *Service) AddWalkIn(ctx context.Context, caller access.Caller, sessionID
 		}
 		reg = redacted(caller, sess, r)
 		return audit.Record(ctx, tx, caller, sess.OrgID, sessionID, "walk_in", map[string]any{
-			"registration_id": r.ID, "person_id": person.ID, "person": person.Name,
+			"registration_id": r.ID, "person_id": person.ID, "person": person.Name, "matched": matched,
 		}, now)
 	})
-	return reg, person, err
+	if err != nil {
+		return nil, err
+	}
+	return &WalkInResult{Registration: reg, Person: person, Matched: matched}, nil
+}
+
+// match finds the person a walk-in is: the one named by the trainer, the
+// one with that email, or the only one with that name (accents, case and
+// the order of given and family names aside). Several people of that name
+// are an ErrAmbiguousWalkIn; nobody is nil, a new person.
+func (s *Service) match(ctx context.Context, tx *store.Store, orgID int64, in WalkIn) (*store.Person, error) {
+	if in.PersonID != nil {
+		return tx.Person(ctx, orgID, *in.PersonID)
+	}
+	if email := strings.TrimSpace(in.Email); email != "" {
+		p, err := tx.PersonByEmail(ctx, orgID, email)
+		if err == nil || !errors.Is(err, store.ErrNotFound) {
+			return p, err
+		}
+		return nil, nil // a new address is a new person
+	}
+	want := names.Fold(in.Name)
+	if want == "" {
+		return nil, nil
+	}
+	found, _, err := tx.People(ctx, store.PeopleFilter{OrgID: orgID, Query: in.Name, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	var same []store.Person
+	for _, p := range found {
+		if names.Fold(names.Join(p.GivenName, p.FamilyName)) == want || names.Fold(names.Join(p.FamilyName, p.GivenName)) == want {
+			same = append(same, p)
+		}
+	}
+	switch len(same) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &same[0], nil
+	}
+	deps, err := tx.Departments(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	depName := map[int64]string{}
+	for _, d := range deps {
+		depName[d.ID] = d.Name
+	}
+	amb := &ErrAmbiguousWalkIn{}
+	for _, p := range same {
+		c := Candidate{ID: p.ID, Name: p.Name}
+		if p.DepartmentID != nil {
+			c.Department = depName[*p.DepartmentID]
+		}
+		amb.Candidates = append(amb.Candidates, c)
+	}
+	return nil, amb
 }
 
 // Answers is a participant's feedback.

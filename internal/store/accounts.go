@@ -121,8 +121,10 @@ func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Person, int64, er
 	if f.DepartmentID != 0 {
 		q = q.Where("department_id = ?", f.DepartmentID)
 	}
-	if f.Query != "" {
-		q = q.Where("search_key LIKE ? ESCAPE '\\'", names.LikePattern(f.Query))
+	// Every word must appear, in any order: « rochat jean » finds
+	// « Jean-Marc Rochat ».
+	for _, word := range strings.Fields(names.Fold(f.Query)) {
+		q = q.Where("search_key LIKE ? ESCAPE '\\'", names.LikePattern(word))
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
@@ -353,4 +355,26 @@ func SortDepartments(deps []Department) {
 func (s *Store) AllPeople(ctx context.Context, orgID int64) ([]Person, error) {
 	var out []Person
 	return out, translate(s.with(ctx).Where("org_id = ?", orgID).Order(s.bytewise("sort_key")).Order("id").Find(&out).Error)
+}
+
+// MoveDepartmentPeople moves every person of department from into another
+// of the same commune, with the anonymous counts of erased people; call it
+// inside Tx. It returns how many people moved.
+func (s *Store) MoveDepartmentPeople(ctx context.Context, orgID, from, into int64) (int64, error) {
+	res := s.with(ctx).Model(&Person{}).Where("org_id = ? AND department_id = ?", orgID, from).Update("department_id", into)
+	if res.Error != nil {
+		return 0, translate(res.Error)
+	}
+	err := s.with(ctx).Model(&Registration{}).Where("org_id = ? AND anon_department_id = ?", orgID, from).Update("anon_department_id", into).Error
+	return res.RowsAffected, translate(err)
+}
+
+// DeleteDepartment removes a department of a commune; the schema refuses
+// it while people belong to it.
+func (s *Store) DeleteDepartment(ctx context.Context, orgID, id int64) error {
+	res := s.with(ctx).Where("org_id = ? AND id = ?", orgID, id).Delete(&Department{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return translate(res.Error)
 }

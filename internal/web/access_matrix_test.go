@@ -126,6 +126,15 @@ func (m *matrix) freshSession(open bool) int64 {
 	return m.a.createSession(hrAEmail, body).ID
 }
 
+// freshDepartment creates an empty service of A.
+func (m *matrix) freshDepartment() int64 {
+	d := &store.Department{OrgID: m.a.orgA.ID, Name: fmt.Sprintf("Service jetable %d", m.next())}
+	if err := m.a.store.CreateDepartment(context.Background(), d); err != nil {
+		m.a.t.Fatal(err)
+	}
+	return d.ID
+}
+
 func (m *matrix) freshTrainerA() int64 {
 	acc, err := m.a.srv.svc.Auth.CreateUser(context.Background(), nil, auth.NewUser{Email: fmt.Sprintf("t%d@commune-a.example", m.next()), Password: testPassword, Role: store.RoleTrainer, Org: "commune-a"})
 	if err != nil {
@@ -229,6 +238,12 @@ func matrixRows() map[string]struct {
 		"GET /api/v1/departments": {get("/api/v1/departments"), api(403, 200, 200, 200, 200, 200)},
 		"PATCH /api/v1/departments/:id": {func(m *matrix, r role) mreq {
 			return mreq{method: "PATCH", path: "/api/v1/departments/" + id(m.depA), json: map[string]string{"name": fmt.Sprintf("Finances %d", m.next())}}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"DELETE /api/v1/departments/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "DELETE", path: "/api/v1/departments/" + id(m.freshDepartment())}
+		}, api(403, 204, 403, 403, 404, 404)},
+		"POST /api/v1/departments/:id/merge": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/departments/" + id(m.freshDepartment()) + "/merge", json: map[string]int64{"into": m.depA}}
 		}, api(403, 200, 403, 403, 404, 404)},
 		"POST /api/v1/people": {func(m *matrix, r role) mreq {
 			n := m.next()
@@ -357,6 +372,12 @@ func matrixRows() map[string]struct {
 		}, pages(403, 303, 403, 403, 303, 303)},
 		"POST /app/departments/:id": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/departments/" + id(m.depA), form: url.Values{"name": {fmt.Sprintf("Finances %d", m.next())}}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/departments/:id/delete": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/departments/" + id(m.freshDepartment()) + "/delete", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/departments/:id/merge": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/departments/" + id(m.freshDepartment()) + "/merge", form: url.Values{"into": {id(m.depA)}}}
 		}, pages(403, 303, 403, 403, 404, 404)},
 		"GET /app/reports": {get("/app/reports"), pages(403, 200, 403, 403, 200, 200)},
 		"GET /app/admin":   {get("/app/admin"), pages(200, 403, 403, 403, 403, 403)},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -63,9 +64,24 @@ type walkInRequest struct {
 	Email        string `json:"email"`
 	Role         string `json:"role"`
 	DepartmentID *int64 `json:"department_id"`
+	PersonID     *int64 `json:"person_id"`
 }
 
-// apiWalkIn registers someone who came unannounced, marked present.
+type walkInJSON struct {
+	registrationJSON
+	Matched bool `json:"matched"`
+}
+
+type candidateJSON struct {
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	Department string `json:"department,omitempty"`
+}
+
+// apiWalkIn registers someone who came unannounced, marked present: the
+// person of the commune with that email, or the only one with that name
+// (matched), else a new person. Several people of that name: 409 with the
+// candidates, to pick one with person_id.
 func (s *Server) apiWalkIn(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -75,10 +91,25 @@ func (s *Server) apiWalkIn(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	r, p, err := s.svc.Attendance.AddWalkIn(c.Request.Context(), caller(c), id, attendance.WalkIn(in))
+	res, err := s.svc.Attendance.AddWalkIn(c.Request.Context(), caller(c), id, attendance.WalkIn(in))
+	var amb *attendance.ErrAmbiguousWalkIn
+	if errors.As(err, &amb) {
+		e := s.toAppErr(c, err)
+		lang := s.apiLang(c)
+		out := struct {
+			errorBody
+			Candidates []candidateJSON `json:"candidates"`
+		}{}
+		out.Error = errorDetail{Code: e.Code, Message: s.tr.Msg(lang, e.Msg)}
+		for _, cd := range amb.Candidates {
+			out.Candidates = append(out.Candidates, candidateJSON(cd))
+		}
+		c.AbortWithStatusJSON(http.StatusConflict, out)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, s.toRegistrationJSON(r, p.Name))
+	c.JSON(http.StatusCreated, walkInJSON{registrationJSON: s.toRegistrationJSON(res.Registration, res.Person.Name), Matched: res.Matched})
 	return nil
 }

@@ -301,3 +301,40 @@ func (s *Server) apiSetUserRole(c *gin.Context) error {
 	c.JSON(http.StatusOK, toUserJSON(&a.User, a.OrgSlug))
 	return nil
 }
+
+// apiDeleteDepartment removes an empty service (409 naming how many
+// people it still has).
+func (s *Server) apiDeleteDepartment(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Directory.DeleteDepartment(c.Request.Context(), caller(c), id); err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+type mergeRequest struct {
+	Into int64 `json:"into"`
+}
+
+// apiMergeDepartment moves a service's people into another and removes it:
+// {"into": id}.
+func (s *Server) apiMergeDepartment(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in mergeRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.svc.Directory.MergeDepartments(c.Request.Context(), caller(c), id, in.Into)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, departmentJSON{ID: d.ID, Name: d.Name})
+	return nil
+}

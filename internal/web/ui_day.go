@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -18,6 +19,8 @@ type dayView struct {
 	Place    string
 	Statuses []string
 	WalkIn   *form
+	// Candidates are the people a walk-in's name could be.
+	Candidates []attendance.Candidate
 }
 
 // dayPage is the trainer's view of a session's day, made for a tablet:
@@ -27,6 +30,10 @@ func (s *Server) dayPage(c *gin.Context) error {
 }
 
 func (s *Server) renderDay(c *gin.Context, status int, p *page, walk *form) error {
+	return s.renderDayWith(c, status, p, walk, nil)
+}
+
+func (s *Server) renderDayWith(c *gin.Context, status int, p *page, walk *form, candidates []attendance.Candidate) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -40,7 +47,7 @@ func (s *Server) renderDay(c *gin.Context, status int, p *page, walk *form) erro
 	}
 	p.Nav = "dashboard"
 	p.Title = d.Session.Title
-	v := &dayView{Day: d, Place: d.Session.Place(), Statuses: []string{store.AttendPresent, store.AttendAbsent, store.AttendExcused}, WalkIn: walk}
+	v := &dayView{Day: d, Place: d.Session.Place(), Statuses: []string{store.AttendPresent, store.AttendAbsent, store.AttendExcused}, WalkIn: walk, Candidates: candidates}
 	if v.WalkIn == nil {
 		v.WalkIn = &form{Errors: map[string]string{}}
 	}
@@ -85,7 +92,16 @@ func (s *Server) walkInForm(c *gin.Context) error {
 	if n, err := strconv.ParseInt(f.Get("department_id"), 10, 64); err == nil {
 		in.DepartmentID = &n
 	}
-	if _, _, err := s.svc.Attendance.AddWalkIn(c.Request.Context(), caller(c), id, in); err != nil {
+	if n, err := strconv.ParseInt(f.Get("person_id"), 10, 64); err == nil {
+		in.PersonID = &n
+	}
+	if _, err := s.svc.Attendance.AddWalkIn(c.Request.Context(), caller(c), id, in); err != nil {
+		var amb *attendance.ErrAmbiguousWalkIn
+		if errors.As(err, &amb) {
+			return redisplay(err, f, func(c *gin.Context, status int, p *page, f *form) error {
+				return s.renderDayWith(c, status, p, f, amb.Candidates)
+			})
+		}
 		return redisplay(err, f, s.redrawDay)
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d/day?done=walkin", id))

@@ -264,6 +264,12 @@ func (s *Server) renderDepartments(c *gin.Context, status int, p *page, f *form)
 	}
 	p.Title = p.T("departments.title")
 	p.Nav = "people"
+	switch c.Query("done") {
+	case "deleted":
+		p.Info = p.T("hr.department_deleted")
+	case "merged":
+		p.Info = p.T("hr.department_merged")
+	}
 	p.Data = departmentsView{Departments: deps, Form: f}
 	s.render(c, status, "departments", p)
 	return nil
@@ -291,5 +297,32 @@ func (s *Server) renameDepartmentForm(c *gin.Context) error {
 		return redisplay(err, &form{Errors: map[string]string{}}, s.renderDepartments)
 	}
 	c.Redirect(http.StatusSeeOther, "/app/departments")
+	return nil
+}
+
+// deleteDepartmentForm removes an empty service.
+func (s *Server) deleteDepartmentForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Directory.DeleteDepartment(c.Request.Context(), caller(c), id); err != nil {
+		return redisplay(err, &form{Errors: map[string]string{}}, s.renderDepartments)
+	}
+	c.Redirect(http.StatusSeeOther, "/app/departments?done=deleted")
+	return nil
+}
+
+// mergeDepartmentForm moves a service's people into another.
+func (s *Server) mergeDepartmentForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	into, _ := strconv.ParseInt(c.PostForm("into"), 10, 64)
+	if _, err := s.svc.Directory.MergeDepartments(c.Request.Context(), caller(c), id, into); err != nil {
+		return redisplay(err, &form{Errors: map[string]string{}}, s.renderDepartments)
+	}
+	c.Redirect(http.StatusSeeOther, "/app/departments?done=merged")
 	return nil
 }

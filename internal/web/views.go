@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/names"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/tz"
 )
@@ -29,6 +30,7 @@ func zurichLoc() *time.Location { return tz.Zurich }
 
 var templateFuncs = template.FuncMap{
 	"percent":  percentOf,
+	"fold":     names.Fold,
 	"duration": i18n.Duration,
 	"local":    localInput,
 	"add":      func(a, b int) int { return a + b },

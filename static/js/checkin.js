@@ -58,13 +58,20 @@
     checkIn(input.value.trim()).then(function () { input.value = ""; input.focus(); });
   });
 
+  // fold writes text the way the server folds names (data-search): lower
+  // case, no accents, ligatures spelled out, so « elodie » finds Élodie.
+  function fold(s) {
+    return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/ß/g, "ss").replace(/ø/g, "o")
+      .replace(/[\u2019\u2018`´]/g, "'").replace(/\s+/g, " ").trim();
+  }
   var filter = document.getElementById("filter");
   filter.addEventListener("input", function () {
-    var q = filter.value.trim().toLowerCase();
+    var words = fold(filter.value).split(" ").filter(Boolean);
     if (!list) return;
     Array.prototype.forEach.call(list.children, function (li) {
-      var name = (li.getAttribute("data-name") || "").toLowerCase();
-      li.hidden = q !== "" && name.indexOf(q) === -1;
+      var name = li.getAttribute("data-search") || fold(li.getAttribute("data-name") || "");
+      li.hidden = words.some(function (w) { return name.indexOf(w) === -1; });
     });
   });
 

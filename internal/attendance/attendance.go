@@ -228,7 +228,9 @@ type ErrAmbiguousWalkIn struct {
 func (e *ErrAmbiguousWalkIn) Error() string { return "attendance: several people have that name" }
 
 // Unwrap makes it a 409 for the error adapters.
-func (e *ErrAmbiguousWalkIn) Unwrap() error { return apperr.Conflict("err.walkin_ambiguous", len(e.Candidates)) }
+func (e *ErrAmbiguousWalkIn) Unwrap() error {
+	return apperr.Conflict("err.walkin_ambiguous", len(e.Candidates))
+}
 
 // WalkInResult is who came in.
 type WalkInResult struct {

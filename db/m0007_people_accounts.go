@@ -2,6 +2,7 @@ package db
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
@@ -91,9 +92,18 @@ func m0007PeopleAccounts() *gormigrate.Migration {
 					return err
 				}
 			}
+			if err := m0007OutboxWithoutSession(tx, true); err != nil {
+				return err
+			}
 			return m0007Backfill(tx)
 		},
 		Rollback: func(tx *gorm.DB) error {
+			if err := tx.Exec("DELETE FROM outbox_messages WHERE session_id IS NULL").Error; err != nil {
+				return err
+			}
+			if err := m0007OutboxWithoutSession(tx, false); err != nil {
+				return err
+			}
 			for _, stmt := range []string{
 				"DROP TABLE password_resets",
 				"ALTER TABLE users DROP COLUMN disabled_at",
@@ -137,6 +147,58 @@ func m0007Backfill(tx *gorm.DB) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// m0007OutboxWithoutSession lets a mail be about no session (a password
+// reset link, later a survey), or puts the NOT NULL back (up false). On
+// SQLite, where a column's NOT NULL cannot change in place, the table (a
+// leaf: nothing references it) is rebuilt from its own DDL with its
+// indexes, under the same names.
+func m0007OutboxWithoutSession(tx *gorm.DB, up bool) error {
+	if tx.Dialector.Name() == "postgres" {
+		op := "DROP NOT NULL"
+		if !up {
+			op = "SET NOT NULL"
+		}
+		return tx.Exec("ALTER TABLE outbox_messages ALTER COLUMN session_id " + op).Error
+	}
+	var ddl string
+	if err := tx.Raw("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'outbox_messages'").Scan(&ddl).Error; err != nil {
+		return err
+	}
+	from, to := "session_id integer NOT NULL", "session_id integer"
+	if !up {
+		from, to = to+",", from+","
+	}
+	if !strings.Contains(ddl, from) {
+		return fmt.Errorf("0007: outbox_messages has no column %q: %s", from, ddl)
+	}
+	ddl = strings.Replace(ddl, from, to, 1)
+	ddl = strings.Replace(ddl, "CREATE TABLE outbox_messages", "CREATE TABLE outbox_messages_new", 1)
+	ddl = strings.Replace(ddl, `CREATE TABLE "outbox_messages"`, "CREATE TABLE outbox_messages_new", 1)
+	var indexes []string
+	if err := tx.Raw("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox_messages' AND sql IS NOT NULL ORDER BY name").Scan(&indexes).Error; err != nil {
+		return err
+	}
+	var n int64
+	if err := tx.Raw("SELECT COUNT(*) FROM outbox_messages").Scan(&n).Error; err != nil {
+		return err
+	}
+	stmts := []string{ddl, "INSERT INTO outbox_messages_new SELECT * FROM outbox_messages", "DROP TABLE outbox_messages", "ALTER TABLE outbox_messages_new RENAME TO outbox_messages"}
+	stmts = append(stmts, indexes...)
+	for _, stmt := range stmts {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return fmt.Errorf("0007: %w", err)
+		}
+	}
+	var after int64
+	if err := tx.Raw("SELECT COUNT(*) FROM outbox_messages").Scan(&after).Error; err != nil {
+		return err
+	}
+	if after != n {
+		return fmt.Errorf("0007: outbox_messages had %d rows, %d after the rebuild", n, after)
 	}
 	return nil
 }

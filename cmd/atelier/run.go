@@ -171,7 +171,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	}
 	// The composition root: the domain services over the store, then the
 	// web layer over them.
-	svc, err := app.Build(app.Config{Store: s, Catalog: cat, BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Log: log})
+	svc, err := app.Build(app.Config{Store: s, Catalog: cat, BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Log: log, MailDelivers: cfg.SMTPURL != ""})
 	if err != nil {
 		return err
 	}

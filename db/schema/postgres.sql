@@ -109,7 +109,7 @@ CREATE UNIQUE INDEX orgs_pkey ON orgs USING btree (id);
 CREATE TABLE outbox_messages (
   id bigint NOT NULL DEFAULT nextval('outbox_messages_id_seq'::regclass),
   org_id bigint NOT NULL,
-  session_id bigint NOT NULL,
+  session_id bigint,
   registration_id bigint,
   kind character varying(32) NOT NULL,
   to_email character varying(254) NOT NULL,

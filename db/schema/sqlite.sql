@@ -104,7 +104,7 @@ CREATE UNIQUE INDEX idx_orgs_slug ON orgs (slug);
 CREATE TABLE outbox_messages (
   id INTEGER,
   org_id INTEGER NOT NULL,
-  session_id INTEGER NOT NULL,
+  session_id INTEGER,
   registration_id INTEGER,
   kind TEXT NOT NULL,
   to_email TEXT NOT NULL,

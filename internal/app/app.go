@@ -43,6 +43,8 @@ type Config struct {
 	Now func() time.Time
 	// BcryptCost lowers the password hashing cost in tests; 0 is bcrypt's default.
 	BcryptCost int
+	// MailDelivers is true when mail leaves the outbox (SMTP configured).
+	MailDelivers bool
 	Log        *slog.Logger
 }
 
@@ -98,6 +100,7 @@ func Build(cfg Config) (*Services, error) {
 		Health:     st.Ping,
 		Database:   string(st.Dialect()),
 	}
+	s.Auth.SetMailer(mail.NewAccountMail(st, tr, cfg.BaseURL, FallbackSender(cfg.MailFrom, cfg.BaseURL), host, cfg.Now), cfg.MailDelivers)
 	s.Tickets = ticket.New(st, cfg.Catalog, s.Booking, s.Attendance, cfg.Now)
 	sh, err := sheets.New(tr)
 	if err != nil {

@@ -54,37 +54,29 @@ type Store interface {
 	DeleteAuthToken(ctx context.Context, hash string) error
 	LoginAttempts(ctx context.Context, keys []string, now time.Time, decide func(rows []*store.LoginAttempt) error) error
 	DeleteLoginAttemptsBefore(ctx context.Context, t time.Time) (int64, error)
+	AccountStore
 }
 
 // Service issues and checks credentials.
 type Service struct {
-	store Store
-	now   func() time.Time
-	cost  int
-	dummy []byte
+	store        Store
+	mailer       ResetMailer
+	mailDelivers bool
+	now          func() time.Time
+	cost         int
+	dummy        []byte
 
 	// compare checks a password against its hash (bcrypt's; tests count
 	// the calls).
 	compare func(hash, password []byte) error
 
-	// cache remembers recently checked tokens for a few seconds: every API
-	// request would otherwise read the database before doing its work.
+	// No cache of checked tokens: a disabled account or a revoked token
+	// must answer 401 at once on every instance; the check is one indexed
+	// query.
+
 	mu        sync.Mutex
-	cache     map[string]cached
 	lastSweep time.Time // of the sign-in counts (limit.go)
 }
-
-type cached struct {
-	user  store.User
-	until time.Time
-}
-
-// CacheTTL is how long a checked token is trusted without the database: a
-// token revoked on another instance, or a role changed, takes effect within
-// this delay (at once on the instance that made the change).
-const CacheTTL = 15 * time.Second
-
-const maxCached = 10000
 
 // New returns a Service; now is the clock (time.Now in production).
 func New(s Store, now func() time.Time, bcryptCost int) *Service {
@@ -127,7 +119,8 @@ func (a *Service) Login(ctx context.Context, email, password, kind, addr string)
 	if err != nil {
 		return "", time.Time{}, nil, err
 	}
-	if a.compare([]byte(u.PasswordHash), []byte(password)) != nil {
+	if a.compare([]byte(u.PasswordHash), []byte(password)) != nil || u.DisabledAt != nil {
+		// A disabled account answers like a wrong password.
 		return "", time.Time{}, nil, apperr.Unauthorized("err.bad_credentials")
 	}
 	if err := a.succeeded(ctx, email, addr, now); err != nil {
@@ -145,53 +138,23 @@ func (a *Service) Login(ctx context.Context, email, password, kind, addr string)
 	return token, expires, u, nil
 }
 
-// Authenticate finds the user owning an unexpired token of kind.
+// Authenticate finds the enabled account owning an unexpired token of kind.
 func (a *Service) Authenticate(ctx context.Context, token, kind string) (*store.User, error) {
 	if token == "" || len(token) > 128 {
 		return nil, apperr.Unauthorized("err.unauthenticated")
 	}
-	h := Hash(token)
-	key := kind + ":" + h
-	now := a.now()
-	a.mu.Lock()
-	c, ok := a.cache[key]
-	a.mu.Unlock()
-	if ok && now.Before(c.until) {
-		u := c.user
-		return &u, nil
-	}
-	u, t, err := a.store.UserByTokenHash(ctx, h, kind, now)
+	u, _, err := a.store.UserByTokenHash(ctx, Hash(token), kind, a.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.Unauthorized("err.unauthenticated")
 	}
 	if err != nil {
 		return nil, err
 	}
-	until := now.Add(CacheTTL)
-	if t.ExpiresAt.Before(until) {
-		until = t.ExpiresAt
-	}
-	a.mu.Lock()
-	if a.cache == nil || len(a.cache) >= maxCached {
-		a.cache = map[string]cached{}
-	}
-	a.cache[key] = cached{user: *u, until: until}
-	a.mu.Unlock()
 	return u, nil
-}
-
-// forget drops every cached check of a token.
-func (a *Service) forget(token string) {
-	h := Hash(token)
-	a.mu.Lock()
-	delete(a.cache, store.TokenAPI+":"+h)
-	delete(a.cache, store.TokenWeb+":"+h)
-	a.mu.Unlock()
 }
 
 // Logout revokes a token.
 func (a *Service) Logout(ctx context.Context, token string) error {
-	a.forget(token)
 	return a.store.DeleteAuthToken(ctx, Hash(token))
 }
 
@@ -327,7 +290,6 @@ func (a *Service) SetRole(ctx context.Context, caller access.Caller, userID int6
 	if err := a.store.SetUserRole(ctx, userID, role); err != nil {
 		return nil, err
 	}
-	a.forgetUser(userID)
 	u.Role = role
 	out := &Account{User: *u}
 	if u.OrgID != nil {
@@ -336,17 +298,6 @@ func (a *Service) SetRole(ctx context.Context, caller access.Caller, userID int6
 		}
 	}
 	return out, nil
-}
-
-// forgetUser drops the cached checks of a user's tokens.
-func (a *Service) forgetUser(userID int64) {
-	a.mu.Lock()
-	for k, c := range a.cache {
-		if c.user.ID == userID {
-			delete(a.cache, k)
-		}
-	}
-	a.mu.Unlock()
 }
 
 // Account is a user as lists show it, with the slug of their commune.

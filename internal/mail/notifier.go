@@ -142,8 +142,9 @@ func (n *Notifier) compose(ctx context.Context, tx *store.Store, ev booking.Even
 	}
 	body := n.body(ev, entry, lang)
 	from := n.composer.Organizer(org)
+	sid := sess.ID
 	return &store.OutboxMessage{
-		OrgID: r.OrgID, SessionID: sess.ID, RegistrationID: &r.ID, Kind: string(ev.Kind),
+		OrgID: r.OrgID, SessionID: &sid, RegistrationID: &r.ID, Kind: string(ev.Kind),
 		ToEmail: *p.Email, ToName: clean.Line(p.Name), FromEmail: from.Email, FromName: clean.Line(from.Name),
 		Subject: clean.Truncate(clean.Line(body.subject), 250), TextBody: body.text, HTMLBody: body.html,
 		ICS: string(ics), ICSMethod: string(method), PageURL: qrFor(ev.Kind, n.composer.PageURL(r.Token)), MessageID: fmt.Sprintf("<%s@%s>", strings.ToLower(rand.Text()), n.host),

@@ -209,7 +209,7 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time
 	}
 	res := s.with(ctx).Raw(`SELECT u.*, t.id AS token_id, t.expires_at AS token_expires_at
 FROM auth_tokens t JOIN users u ON u.id = t.user_id
-WHERE t.hash = ? AND t.kind = ? AND t.expires_at > ?`, hash, kind, now.UTC()).Scan(&row)
+WHERE t.hash = ? AND t.kind = ? AND t.expires_at > ? AND u.disabled_at IS NULL`, hash, kind, now.UTC()).Scan(&row)
 	if res.Error != nil {
 		return nil, nil, translate(res.Error)
 	}
@@ -373,6 +373,61 @@ func (s *Store) MoveDepartmentPeople(ctx context.Context, orgID, from, into int6
 // it while people belong to it.
 func (s *Store) DeleteDepartment(ctx context.Context, orgID, id int64) error {
 	res := s.with(ctx).Where("org_id = ? AND id = ?", orgID, id).Delete(&Department{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return translate(res.Error)
+}
+
+// PasswordReset is a one-time link to choose a new password; only its
+// token's hash is kept.
+type PasswordReset struct {
+	ID        int64
+	UserID    int64
+	Hash      string
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	CreatedBy *int64
+	CreatedAt time.Time
+}
+
+// SetUserDisabled disables an account (at set) or enables it (nil).
+func (s *Store) SetUserDisabled(ctx context.Context, id int64, at *time.Time) error {
+	res := s.with(ctx).Model(&User{}).Where("id = ?", id).Update("disabled_at", at)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return translate(res.Error)
+}
+
+// DeleteUserTokens revokes every bearer token and browser session of an
+// account.
+func (s *Store) DeleteUserTokens(ctx context.Context, userID int64) error {
+	return translate(s.with(ctx).Where("user_id = ?", userID).Delete(&AuthToken{}).Error)
+}
+
+// CreatePasswordReset stores a reset link's hash.
+func (s *Store) CreatePasswordReset(ctx context.Context, r *PasswordReset) error {
+	return translate(s.with(ctx).Create(r).Error)
+}
+
+// UsePasswordReset marks a reset link used, atomically: one link, one use,
+// whatever the concurrency. An unknown, used or expired link is ErrNotFound.
+func (s *Store) UsePasswordReset(ctx context.Context, hash string, now time.Time) (*PasswordReset, error) {
+	res := s.with(ctx).Model(&PasswordReset{}).Where("hash = ? AND used_at IS NULL AND expires_at > ?", hash, now.UTC()).Update("used_at", now.UTC())
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrNotFound
+	}
+	var r PasswordReset
+	return &r, translate(s.with(ctx).Where("hash = ?", hash).Take(&r).Error)
+}
+
+// SetUserPassword replaces an account's password hash.
+func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) error {
+	res := s.with(ctx).Model(&User{}).Where("id = ?", id).Update("password_hash", hash)
 	if res.Error == nil && res.RowsAffected == 0 {
 		return ErrNotFound
 	}

@@ -178,9 +178,11 @@ type AuditEntry struct {
 // OutboxMessage is a mail waiting to be sent, or its record once sent. It
 // is written in the same transaction as the change it announces.
 type OutboxMessage struct {
-	ID             int64
-	OrgID          int64
-	SessionID      int64
+	ID    int64
+	OrgID int64
+	// SessionID is the session the mail is about; nil for a mail about
+	// no session (a password reset).
+	SessionID      *int64
 	RegistrationID *int64
 	Kind           string
 	ToEmail        string

@@ -231,6 +231,17 @@ func matrixRows() map[string]struct {
 			return mreq{method: "PATCH", path: "/api/v1/users/" + id(m.freshTrainerA()), json: map[string]string{"role": "hr"}}
 		}, api(200, 403, 403, 403, 403, 403)},
 
+		"POST /api/v1/users/:id/password-reset": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/users/" + id(m.freshTrainerA()) + "/password-reset"}
+		}, api(201, 201, 403, 403, 404, 404)},
+		"PUT /api/v1/me/password": {func(m *matrix, r role) mreq {
+			return mreq{method: "PUT", path: "/api/v1/me/password", json: map[string]string{"current_password": "not the password", "password": "another long password"}}
+		}, api(422, 422, 422, 422, 422, 422)},
+		"GET /reset/:token": {get("/reset/" + strings.Repeat("B", 52)), same(200)},
+		"POST /reset/:token": {func(*matrix, role) mreq {
+			return mreq{method: "POST", path: "/reset/" + strings.Repeat("B", 52), form: url.Values{"password": {"a long new password"}}}
+		}, same(404)},
+
 		// API: a commune's people and services.
 		"POST /api/v1/departments": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/api/v1/departments", json: map[string]string{"name": fmt.Sprintf("Service %d", m.next())}}
@@ -379,8 +390,25 @@ func matrixRows() map[string]struct {
 		"POST /app/departments/:id/merge": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/departments/" + id(m.freshDepartment()) + "/merge", form: url.Values{"into": {id(m.depA)}}}
 		}, pages(403, 303, 403, 403, 404, 404)},
-		"GET /app/reports": {get("/app/reports"), pages(403, 200, 403, 403, 200, 200)},
-		"GET /app/admin":   {get("/app/admin"), pages(200, 403, 403, 403, 403, 403)},
+		"GET /app/reports":  {get("/app/reports"), pages(403, 200, 403, 403, 200, 200)},
+		"GET /app/admin":    {get("/app/admin"), pages(200, 403, 403, 403, 403, 403)},
+		"GET /app/accounts": {get("/app/accounts"), pages(200, 200, 403, 403, 200, 200)},
+		"POST /app/accounts": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/accounts", form: url.Values{"email": {fmt.Sprintf("acc%d@x.example", m.next())}, "password": {testPassword}, "role": {"trainer"}}}
+		}, pages(422, 303, 403, 403, 303, 303)},
+		"POST /app/accounts/:id/disable": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/accounts/" + id(m.freshTrainerA()) + "/disable", form: url.Values{}}
+		}, pages(303, 303, 403, 403, 404, 404)},
+		"POST /app/accounts/:id/enable": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/accounts/" + id(m.freshTrainerA()) + "/enable", form: url.Values{}}
+		}, pages(303, 303, 403, 403, 404, 404)},
+		"POST /app/accounts/:id/reset": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/accounts/" + id(m.freshTrainerA()) + "/reset", form: url.Values{}}
+		}, pages(200, 200, 403, 403, 404, 404)},
+		"GET /app/account": {get("/app/account"), pages(200, 200, 200, 200, 200, 200)},
+		"POST /app/account/password": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/account/password", form: url.Values{"current_password": {"wrong"}, "password": {"another long password"}}}
+		}, pages(422, 422, 422, 422, 422, 422)},
 		"POST /app/admin/orgs": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/admin/orgs", form: url.Values{"slug": {fmt.Sprintf("page-%d", m.next())}, "name": {"Par la page"}}}
 		}, pages(303, 403, 403, 403, 403, 403)},

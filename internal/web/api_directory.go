@@ -67,10 +67,11 @@ type userJSON struct {
 	Role     string `json:"role"`
 	Org      string `json:"org,omitempty"`
 	Language string `json:"language"`
+	Disabled bool   `json:"disabled"`
 }
 
 func toUserJSON(u *store.User, orgSlug string) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Org: orgSlug, Language: u.Language}
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Org: orgSlug, Language: u.Language, Disabled: u.DisabledAt != nil}
 }
 
 type createUserRequest struct {
@@ -280,25 +281,72 @@ func (s *Server) apiRenameDepartment(c *gin.Context) error {
 	return nil
 }
 
-type roleRequest struct {
-	Role string `json:"role"`
+type userChangeRequest struct {
+	Role     *string `json:"role"`
+	Disabled *bool   `json:"disabled"`
 }
 
-// apiSetUserRole changes an account's role (admin): {"role"}.
-func (s *Server) apiSetUserRole(c *gin.Context) error {
+// apiUpdateUser changes an account: {"role"} (admin), {"disabled": true}
+// (admin, or HR for its commune's accounts), which ends its sign-ins at once.
+func (s *Server) apiUpdateUser(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	var in roleRequest
+	var in userChangeRequest
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	a, err := s.svc.Auth.SetRole(c.Request.Context(), caller(c), id, in.Role)
+	a, err := s.svc.Auth.UpdateUser(c.Request.Context(), caller(c), id, auth.UserChange(in))
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, toUserJSON(&a.User, a.OrgSlug))
+	return nil
+}
+
+type resetJSON struct {
+	ExpiresAt time.Time `json:"expires_at"`
+	Mailed    bool      `json:"mailed"`
+	// Link is shown once, when it did not go by mail.
+	Link string `json:"link,omitempty"`
+}
+
+// apiPasswordReset makes a one-time link, valid 24 h, with which the
+// account's owner chooses a new password: mailed to them, and shown here
+// once when no mail leaves.
+func (s *Server) apiPasswordReset(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := s.svc.Auth.CreateReset(c.Request.Context(), caller(c), id)
+	if err != nil {
+		return err
+	}
+	out := resetJSON{ExpiresAt: tz.In(r.Expires), Mailed: r.Mailed}
+	if r.Token != "" {
+		out.Link = s.baseURL + "/reset/" + r.Token
+	}
+	c.JSON(http.StatusCreated, out)
+	return nil
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	Password        string `json:"password"`
+}
+
+// apiChangePassword changes the caller's own password.
+func (s *Server) apiChangePassword(c *gin.Context) error {
+	var in passwordRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.svc.Auth.ChangePassword(c.Request.Context(), caller(c), in.CurrentPassword, in.Password); err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
 	return nil
 }
 

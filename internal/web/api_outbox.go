@@ -15,7 +15,7 @@ import (
 type outboxJSON struct {
 	ID             int64      `json:"id"`
 	Kind           string     `json:"kind"`
-	SessionID      int64      `json:"session_id"`
+	SessionID      *int64     `json:"session_id"`
 	RegistrationID *int64     `json:"registration_id"`
 	To             string     `json:"to"`
 	ToName         string     `json:"to_name"`

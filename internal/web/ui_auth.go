@@ -80,6 +80,9 @@ func (s *Server) loginPage(c *gin.Context) {
 		return
 	}
 	p := s.userPage(c, "login.title")
+	if c.Query("done") == "reset" {
+		p.Info = p.T("login.reset_done")
+	}
 	p.Data = loginView{Next: safeNext(c.Query("next"))}
 	s.render(c, http.StatusOK, "login", p)
 }

@@ -45,7 +45,7 @@ type Config struct {
 	BcryptCost int
 	// MailDelivers is true when mail leaves the outbox (SMTP configured).
 	MailDelivers bool
-	Log        *slog.Logger
+	Log          *slog.Logger
 }
 
 // Services are the domain services, ready for the web layer.

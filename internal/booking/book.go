@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"strconv"
 	"errors"
 	"slices"
 	"strings"
@@ -36,15 +37,42 @@ type BookRequest struct {
 // the fact takes the people who attended, marked present, up to its
 // capacity, without a waiting list or a mail.
 func (b *Service) Book(ctx context.Context, caller access.Caller, sessionID int64, req BookRequest) ([]store.Registration, error) {
+	out, err := b.book(ctx, caller, sessionID, req, false)
+	if err != nil {
+		return nil, err
+	}
+	return out.Registrations, nil
+}
+
+// Outcome is what a booking did, or would do.
+type Outcome struct {
+	Registrations []store.Registration
+	// Booked and Waitlisted count the people this booking gives a seat or
+	// a waiting-list place; Unchanged those already there.
+	Booked, Waitlisted, Unchanged int
+	// Draw is the audience's draw, nil for a list of people.
+	Draw *Draw
+}
+
+// PreviewBook says what Book would do — how many get a seat, how many
+// wait — and changes nothing: the same transaction runs and is rolled back.
+func (b *Service) PreviewBook(ctx context.Context, caller access.Caller, sessionID int64, req BookRequest) (*Outcome, error) {
+	return b.book(ctx, caller, sessionID, req, true)
+}
+
+// errRollback ends a dry run's transaction without writing.
+var errRollback = errors.New("booking: dry run")
+
+func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int64, req BookRequest, dryRun bool) (*Outcome, error) {
 	// The caller must be able to book somewhere before anything is read.
 	if err := caller.Commune(access.BookPeople, caller.OrgID); err != nil {
 		return nil, err
 	}
-	ids, err := b.resolve(ctx, caller, req)
+	ids, draw, err := b.resolve(ctx, caller, req)
 	if err != nil {
 		return nil, err
 	}
-	var out []store.Registration
+	out := &Outcome{Draw: draw}
 	now := b.now()
 	err = b.store.Tx(ctx, func(tx *store.Store) error {
 		// The people are read, and held shared against an erasure, before
@@ -121,7 +149,21 @@ func (b *Service) Book(ctx context.Context, caller access.Caller, sessionID int6
 		}
 		var log audit.Log
 		var events []Event
+		if draw != nil {
+			// The draw is written down: anyone can replay the order from
+			// the seed (booking.FairOrder).
+			log.Add(caller, sess.OrgID, sessionID, "audience_drawn", map[string]any{
+				"seed": strconv.FormatUint(draw.Seed, 10), "audience": draw.Audience, "already_trained": draw.Trained,
+				"free_seats": max(0, sess.Capacity-counts.Booked), "rule": "untrained_first_then_round_robin_by_service",
+			}, now)
+		}
+		out.Unchanged = len(ids) - len(changed)
 		for _, r := range changed {
+			if r.Status == store.RegBooked {
+				out.Booked++
+			} else {
+				out.Waitlisted++
+			}
 			if _, reregistered := existing[*r.PersonID]; reregistered {
 				if err := tx.SaveRegistration(ctx, r); err != nil {
 					return err
@@ -139,10 +181,13 @@ func (b *Service) Book(ctx context.Context, caller access.Caller, sessionID int6
 			log.Add(caller, sess.OrgID, sessionID, string(kind), detail, now)
 			events = append(events, Event{Kind: kind, SessionID: sessionID, RegistrationID: r.ID, Registration: r, Person: people[*r.PersonID], Session: sess})
 		}
-		out = make([]store.Registration, len(ids))
+		out.Registrations = make([]store.Registration, len(ids))
 		for i, id := range ids {
-			out[i] = *result[id]
-			redact(caller, sess, &out[i])
+			out.Registrations[i] = *result[id]
+			redact(caller, sess, &out.Registrations[i])
+		}
+		if dryRun {
+			return errRollback
 		}
 		if err := log.Save(ctx, tx); err != nil {
 			return err
@@ -152,6 +197,10 @@ func (b *Service) Book(ctx context.Context, caller access.Caller, sessionID int6
 		}
 		return b.notify(ctx, tx, events)
 	})
+	if dryRun && errors.Is(err, errRollback) {
+		out.Registrations = nil // nothing was written: no ids to show
+		return out, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +209,7 @@ func (b *Service) Book(ctx context.Context, caller access.Caller, sessionID int6
 
 // resolve turns a request into a list of distinct person ids of the
 // caller's commune, in booking order.
-func (b *Service) resolve(ctx context.Context, caller access.Caller, req BookRequest) ([]int64, error) {
+func (b *Service) resolve(ctx context.Context, caller access.Caller, req BookRequest) ([]int64, *Draw, error) {
 	given := 0
 	for _, set := range []bool{req.PersonID != nil, req.PersonIDs != nil, req.Audience != nil} {
 		if set {
@@ -168,18 +217,18 @@ func (b *Service) resolve(ctx context.Context, caller access.Caller, req BookReq
 		}
 	}
 	if given != 1 {
-		return nil, apperr.Invalid("person_ids", "err.book_one_of")
+		return nil, nil, apperr.Invalid("person_ids", "err.book_one_of")
 	}
 	switch {
 	case req.PersonID != nil:
-		return []int64{*req.PersonID}, nil
+		return []int64{*req.PersonID}, nil, nil
 	case req.PersonIDs != nil:
 		ids := *req.PersonIDs
 		if len(ids) == 0 {
-			return nil, apperr.Invalid("person_ids", "err.person_ids_empty")
+			return nil, nil, apperr.Invalid("person_ids", "err.person_ids_empty")
 		}
 		if len(ids) > MaxBatch {
-			return nil, apperr.Invalid("person_ids", "err.person_ids_too_many", MaxBatch)
+			return nil, nil, apperr.Invalid("person_ids", "err.person_ids_too_many", MaxBatch)
 		}
 		seen := make(map[int64]bool, len(ids))
 		out := make([]int64, 0, len(ids))
@@ -189,7 +238,7 @@ func (b *Service) resolve(ctx context.Context, caller access.Caller, req BookReq
 				out = append(out, id)
 			}
 		}
-		return out, nil
+		return out, nil, nil
 	}
 	a := req.Audience
 	var v apperr.Validation
@@ -203,28 +252,53 @@ func (b *Service) resolve(ctx context.Context, caller access.Caller, req BookReq
 		if _, err := b.store.Department(ctx, caller.OrgID, a.DepartmentID); errors.Is(err, store.ErrNotFound) {
 			v.Add("audience.department_id", "err.department_unknown")
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := v.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	people, _, err := b.store.People(ctx, store.PeopleFilter{OrgID: caller.OrgID, Role: a.Role, DepartmentID: a.DepartmentID})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(people) == 0 {
-		return nil, apperr.Invalid("audience", "err.audience_nobody")
+		return nil, nil, apperr.Invalid("audience", "err.audience_nobody")
 	}
 	if len(people) > MaxBatch {
-		return nil, apperr.Invalid("audience", "err.person_ids_too_many", MaxBatch)
+		return nil, nil, apperr.Invalid("audience", "err.person_ids_too_many", MaxBatch)
 	}
+	// Who gets the seats when the audience is larger than them is fair:
+	// people not yet trained first, then turn by turn across services,
+	// ties by a draw whose seed goes into the history. Never alphabetical.
 	ids := make([]int64, len(people))
 	for i, p := range people {
 		ids[i] = p.ID
 	}
-	return ids, nil
+	trained, err := b.store.AttendedPeople(ctx, caller.OrgID, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	cands := make([]Candidate, len(people))
+	for i, p := range people {
+		cands[i] = Candidate{PersonID: p.ID, Attended: trained[p.ID]}
+		if p.DepartmentID != nil {
+			cands[i].DepartmentID = *p.DepartmentID
+		}
+	}
+	draw := &Draw{Seed: NewSeed(), Audience: len(people), Trained: len(trained)}
+	return FairOrder(cands, draw.Seed), draw, nil
 }
+
+// Draw is how an audience's order was drawn, for the session's history.
+type Draw struct {
+	Seed     uint64
+	Audience int
+	// Trained counts those of the audience who already attended a session.
+	Trained int
+}
+
+
 
 // promote books up to n people from the head of the waiting list and moves
 // the rest of the list forward.

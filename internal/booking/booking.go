@@ -73,6 +73,7 @@ type Store interface {
 	Registration(ctx context.Context, id int64) (*store.Registration, error)
 	RegistrationByToken(ctx context.Context, token string) (*store.Registration, error)
 	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
+	AttendedPeople(ctx context.Context, orgID int64, ids []int64) (map[int64]bool, error)
 }
 
 // Service applies the booking rules.

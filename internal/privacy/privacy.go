@@ -103,3 +103,30 @@ func (p *Service) Erase(ctx context.Context, caller access.Caller, personID int6
 		return tx.ErasePerson(ctx, caller.OrgID, personID, now)
 	})
 }
+
+// EraseImpact is what erasing a person does.
+type EraseImpact struct {
+	Name string
+	// Upcoming counts the places in sessions still to come that are
+	// cancelled (their seats go to the waiting lists).
+	Upcoming int
+	// Kept counts the registrations that stay, anonymous, in the reports.
+	Kept int
+}
+
+// Impact says what erasing a person of the caller's commune would do.
+func (p *Service) Impact(ctx context.Context, caller access.Caller, personID int64) (*EraseImpact, error) {
+	d, err := p.Export(ctx, caller, personID)
+	if err != nil {
+		return nil, err
+	}
+	out := &EraseImpact{Name: d.Person.Name, Kept: len(d.Registrations)}
+	now := p.now()
+	for _, r := range d.Registrations {
+		sess, ok := d.Sessions[r.SessionID]
+		if ok && r.Status != store.RegCancelled && schedule.BookingsOpen(sess, now) == nil {
+			out.Upcoming++
+		}
+	}
+	return out, nil
+}

@@ -380,3 +380,22 @@ LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, 
 	}
 	return c, out, nil
 }
+
+// AttendedPeople tells which of the people of a commune among ids were
+// marked present in a session that was not cancelled.
+func (s *Store) AttendedPeople(ctx context.Context, orgID int64, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for chunk := range slices.Chunk(ids, 500) {
+		var got []int64
+		err := s.with(ctx).Table("registrations AS r").Joins("JOIN sessions s ON s.id = r.session_id").
+			Where("r.org_id = ? AND r.person_id IN ? AND r.status = ? AND r.attendance = ? AND s.status <> ?", orgID, chunk, RegBooked, AttendPresent, SessionCancelled).
+			Distinct().Pluck("r.person_id", &got).Error
+		if err != nil {
+			return nil, translate(err)
+		}
+		for _, id := range got {
+			out[id] = true
+		}
+	}
+	return out, nil
+}

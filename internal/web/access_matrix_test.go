@@ -343,7 +343,7 @@ func matrixRows() map[string]struct {
 			return url.Values{"trainers_present": {"1"}, "trainers": {id(m.trainerOf)}}
 		}), pages(403, 303, 403, 403, 404, 404)},
 		"POST /app/sessions/:id/cancel": {func(m *matrix, r role) mreq {
-			return mreq{method: "POST", path: "/app/sessions/" + id(m.freshSession(r == rHROtherOpen)) + "/cancel", form: url.Values{}}
+			return mreq{method: "POST", path: "/app/sessions/" + id(m.freshSession(r == rHROtherOpen)) + "/cancel", form: url.Values{"confirmed": {"1"}}}
 		}, pages(403, 303, 403, 403, 404, 404)},
 		"GET /app/sessions/:id/day": {pageOnSession("GET", "/day", nil), pages(403, 200, 200, 403, 404, 404)},
 		"POST /app/sessions/:id/checkin": {pageOnSession("POST", "/checkin", func(m *matrix, r role) url.Values {
@@ -356,7 +356,7 @@ func matrixRows() map[string]struct {
 			return mreq{method: "POST", path: "/app/registrations/" + id(m.freshRegOfA(r).ID) + "/attendance", form: url.Values{"status": {"present"}}}
 		}, pages(403, 303, 303, 403, 404, 404)},
 		"POST /app/registrations/:id/cancel": {func(m *matrix, r role) mreq {
-			return mreq{method: "POST", path: "/app/registrations/" + id(m.freshRegOfA(r).ID) + "/cancel", form: url.Values{}}
+			return mreq{method: "POST", path: "/app/registrations/" + id(m.freshRegOfA(r).ID) + "/cancel", form: url.Values{"confirmed": {"1"}}}
 		}, pages(403, 303, 403, 403, 404, 404)},
 		"GET /app/people":     {get("/app/people"), pages(403, 200, 403, 403, 200, 200)},
 		"GET /app/people/new": {get("/app/people/new"), pages(403, 200, 403, 403, 200, 200)},
@@ -375,7 +375,7 @@ func matrixRows() map[string]struct {
 			return mreq{method: "POST", path: "/app/people/" + id(m.personA), form: url.Values{"given_name": {"Secret commune-a"}, "family_name": {"1"}, "email": {"secret1@commune-a.example"}, "role": {"staff"}, "language": {"fr"}}}
 		}, pages(403, 303, 403, 403, 404, 404)},
 		"POST /app/people/:id/erase": {func(m *matrix, r role) mreq {
-			return mreq{method: "POST", path: "/app/people/" + id(m.personOf(m.a.orgA)) + "/erase", form: url.Values{}}
+			return mreq{method: "POST", path: "/app/people/" + id(m.personOf(m.a.orgA)) + "/erase", form: url.Values{"confirmed": {"1"}}}
 		}, pages(403, 303, 403, 403, 404, 404)},
 		"GET /app/departments": {get("/app/departments"), pages(403, 200, 403, 403, 200, 200)},
 		"POST /app/departments": {func(m *matrix, r role) mreq {
@@ -432,7 +432,7 @@ func participantRoute(method, suffix string) func(*matrix, role) mreq {
 		}
 		q := mreq{method: method, path: "/r/" + token + suffix, token: token}
 		if method == "POST" {
-			q.form = url.Values{"overall": {"5"}, "will_use": {"5"}, "confidence_before": {"2"}, "confidence_after": {"4"}}
+			q.form = url.Values{"overall": {"5"}, "will_use": {"5"}, "confidence_before": {"2"}, "confidence_after": {"4"}, "confirmed": {"1"}}
 		}
 		return q
 	}

@@ -79,6 +79,15 @@ func (s *Server) apiBook(c *gin.Context) error {
 	if in.Audience != nil {
 		req.Audience = &booking.Audience{Role: in.Audience.Role, DepartmentID: in.Audience.DepartmentID}
 	}
+	if c.Query("dry_run") == "true" {
+		// What the booking would do, and nothing written.
+		pv, err := s.svc.Booking.PreviewBook(c.Request.Context(), caller(c), id, req)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, gin.H{"dry_run": true, "booked": pv.Booked, "waitlisted": pv.Waitlisted, "unchanged": pv.Unchanged})
+		return nil
+	}
 	regs, err := s.svc.Booking.Book(c.Request.Context(), caller(c), id, req)
 	if err != nil {
 		return err

@@ -241,8 +241,14 @@ func TestBookingRules(t *testing.T) {
 			t.Errorf("rebooking: %d answers, %d rows", len(again.Registrations), a.count("registrations"))
 		}
 		one := a.book(hrAEmail, s.ID, map[string]any{"person_id": heads[0]})
-		if len(one.Registrations) != 1 || one.Registrations[0].ID != got.Registrations[0].ID {
-			t.Errorf("single rebook %+v", one)
+		var firstHead registrationJSON
+		for _, r := range got.Registrations {
+			if *r.PersonID == heads[0] {
+				firstHead = r
+			}
+		}
+		if len(one.Registrations) != 1 || one.Registrations[0].ID != firstHead.ID {
+			t.Errorf("single rebook %+v, want registration %d", one, firstHead.ID)
 		}
 		// A role within a department, then a whole department.
 		a.book(hrAEmail, s.ID, map[string]any{"audience": map[string]any{"role": "staff", "department_id": dep.ID}})
@@ -480,7 +486,15 @@ func TestParticipantLink(t *testing.T) {
 		}
 		// Voluntary, before the deadline: the form cancels and redirects; the
 		// waiting person takes the seat.
+		// The form first asks, saying what will happen; nothing changes yet.
 		res = a.do("POST", "/r/"+regs[0].Token+"/cancel", "", "", "Content-Type", "application/x-www-form-urlencoded")
+		if res.Code != 200 || !strings.Contains(res.Body.String(), "Votre place sera libérée") || !strings.Contains(res.Body.String(), `name="confirmed" value="1"`) {
+			t.Fatalf("cancel confirmation: %d %s", res.Code, res.Body)
+		}
+		if got := a.registrations(hrAEmail, s.ID); got[0].PersonID == nil || *got[0].PersonID != ids[0] {
+			t.Fatalf("the confirmation step cancelled already: %+v", got)
+		}
+		res = a.do("POST", "/r/"+regs[0].Token+"/cancel", "", "confirmed=1", "Content-Type", "application/x-www-form-urlencoded")
 		if res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/r/"+regs[0].Token+"?done=cancelled" {
 			t.Fatalf("form cancel: %d %v", res.Code, res.Header())
 		}

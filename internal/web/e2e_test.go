@@ -196,6 +196,11 @@ func TestEndToEnd(t *testing.T) {
 	// Every head of service in one click: four fit, two wait.
 	step(ctx, t, "book heads",
 		chromedp.Click(chromedp.Search(`//button[contains(., "Tous les chefs de service")]`)),
+		waitFor(`document.body.innerText.includes("obtiennent une place")`),
+	)
+	shoot(ctx, t, "book-confirm")
+	step(ctx, t, "confirm booking",
+		chromedp.Click(chromedp.Search(`//button[contains(., "Réserver (")]`)),
 		waitFor(`document.body.innerText.includes("inscription(s) traitée(s)")`),
 	)
 	shoot(ctx, t, "session")

@@ -146,6 +146,21 @@ func (s *Server) participantNotFound(c *gin.Context, err error) {
 // with a redirect to the page, a JSON post with JSON.
 func (s *Server) participantCancel(c *gin.Context) error {
 	token := c.Param("token")
+	if !wantsJSON(c) && !confirmed(c) {
+		pg, err := s.svc.Tickets.Page(c.Request.Context(), token)
+		if err != nil {
+			return err
+		}
+		if !pg.CanCancel {
+			return s.svc.Booking.SelfCancelRefusal(pg.Session, pg.Registration)
+		}
+		p := s.newPage(c, pg.Lang())
+		p.Title = p.T("confirm.own_title")
+		p.Data = confirmView{Lines: []string{p.T("confirm.own_lead", pg.Session.Title), p.T("confirm.own_seat")}, Action: c.Request.URL.Path,
+			Button: p.T("participant.cancel"), Back: "/r/" + token, Danger: true}
+		s.render(c, http.StatusOK, "confirm", p)
+		return nil
+	}
 	r, err := s.svc.Booking.CancelByToken(c.Request.Context(), token)
 	if err != nil {
 		return err

@@ -168,6 +168,17 @@ func (s *Server) erasePersonForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if !confirmed(c) {
+		im, err := s.svc.Privacy.Impact(c.Request.Context(), caller(c), id)
+		if err != nil {
+			return err
+		}
+		p := s.userPage(c, "")
+		return s.askConfirmation(c, p.T("confirm.erase_title", im.Name), confirmView{
+			Lines:  []string{p.T("confirm.erase_upcoming", im.Upcoming), p.T("confirm.erase_kept", im.Kept), p.T("confirm.final")},
+			Button: p.T("people.erase"), Back: fmt.Sprintf("/app/people/%d/edit", id), Danger: true,
+		})
+	}
 	if err := s.svc.Privacy.Erase(c.Request.Context(), caller(c), id); err != nil {
 		return err
 	}

@@ -261,6 +261,20 @@ func (s *Server) bookForm(c *gin.Context) error {
 			a.DepartmentID = n
 		}
 		req.Audience = a
+		if !confirmed(c) {
+			// Before booking a whole audience, say who gets a seat.
+			pv, err := s.svc.Booking.PreviewBook(c.Request.Context(), caller(c), id, req)
+			if err != nil {
+				return redisplay(err, f, func(c *gin.Context, status int, p *page, f *form) error {
+					return s.renderSession(c, status, p, nil, f)
+				})
+			}
+			p := s.userPage(c, "")
+			return s.askConfirmation(c, p.T("confirm.book_title"), confirmView{
+				Lines:  []string{p.T("confirm.book_counts", pv.Booked, pv.Waitlisted, pv.Unchanged), p.T("confirm.book_fair")},
+				Button: p.T("confirm.book_button", pv.Booked+pv.Waitlisted), Back: fmt.Sprintf("/app/sessions/%d#book", id),
+			})
+		}
 	}
 	regs, err := s.svc.Booking.Book(c.Request.Context(), caller(c), id, req)
 	if err != nil {
@@ -304,6 +318,17 @@ func (s *Server) cancelSessionForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if !confirmed(c) {
+		im, err := s.svc.Booking.CancelSessionImpact(c.Request.Context(), caller(c), id)
+		if err != nil {
+			return err
+		}
+		p := s.userPage(c, "")
+		return s.askConfirmation(c, p.T("confirm.cancel_session_title"), confirmView{
+			Lines:  []string{p.T("confirm.cancel_session", im.Registrations, im.Mailed), p.T("confirm.final")},
+			Button: p.T("session.cancel_session"), Back: fmt.Sprintf("/app/sessions/%d", id), Danger: true,
+		})
+	}
 	if _, err := s.svc.Booking.CancelSession(c.Request.Context(), caller(c), id); err != nil {
 		return err
 	}
@@ -315,6 +340,20 @@ func (s *Server) cancelRegistrationForm(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
+	}
+	if !confirmed(c) {
+		im, err := s.svc.Booking.CancelRegistrationImpact(c.Request.Context(), caller(c), id)
+		if err != nil {
+			return err
+		}
+		p := s.userPage(c, "")
+		lines := []string{p.T("confirm.remove_mailed", im.Mailed)}
+		if im.Promotes {
+			lines = append(lines, p.T("confirm.remove_promotes"))
+		}
+		return s.askConfirmation(c, p.T("confirm.remove_title", im.Name), confirmView{
+			Lines: lines, Button: p.T("session.cancel_registration"), Back: c.GetHeader("Referer"), Danger: true,
+		})
 	}
 	r, err := s.svc.Booking.CancelRegistration(c.Request.Context(), caller(c), id)
 	if err != nil {

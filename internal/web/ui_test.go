@@ -138,7 +138,15 @@ func TestSessionForms(t *testing.T) {
 			t.Errorf("local time from the picker: %s", s.StartsAt)
 		}
 		ids := a.addPeople(a.orgA, 3, "head_of_service", nil)
+		// Booking an audience first says who gets a seat and who waits.
 		res = a.page(hr, "POST", fmt.Sprintf("/app/sessions/%d/book", id), url.Values{"mode": {"audience"}, "role": {"head_of_service"}})
+		if res.Code != 200 || !strings.Contains(res.Body.String(), "2 personne(s) obtiennent une place, 1 iront sur la liste d’attente") {
+			t.Fatalf("book preview: %d %s", res.Code, res.Body)
+		}
+		if n := a.count("registrations"); n != 0 {
+			t.Fatalf("the preview booked %d", n)
+		}
+		res = a.page(hr, "POST", fmt.Sprintf("/app/sessions/%d/book", id), url.Values{"mode": {"audience"}, "role": {"head_of_service"}, "confirmed": {"1"}})
 		if res.Code != http.StatusSeeOther {
 			t.Fatalf("book: %d %s", res.Code, res.Body)
 		}

@@ -2,9 +2,9 @@ package booking
 
 import (
 	"context"
-	"strconv"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -297,8 +297,6 @@ type Draw struct {
 	// Trained counts those of the audience who already attended a session.
 	Trained int
 }
-
-
 
 // promote books up to n people from the head of the waiting list and moves
 // the rest of the list forward.

@@ -96,7 +96,7 @@ func Build(cfg Config) (*Services, error) {
 		Privacy:    privacy.New(st, notifier, cfg.Now),
 		Reports:    report.New(st, cfg.Catalog, tr, cfg.Now),
 		Calendar:   calendar.NewService(st, cfg.Catalog, composer, cfg.Now),
-		Outbox:     mail.NewOutbox(st),
+		Outbox:     mail.NewOutbox(st, cfg.Now),
 		Health:     st.Ping,
 		Database:   string(st.Dialect()),
 	}
@@ -108,7 +108,7 @@ func Build(cfg Config) (*Services, error) {
 	}
 	s.Kit = kit.New(st, cfg.Catalog, sh, s.Reports, s.Tickets)
 	s.Desk = &desk.Service{Booking: s.Booking, Directory: s.Directory, Accounts: s.Auth, Audit: s.Audit,
-		Report: s.Reports, Calendar: s.Calendar, Catalog: cfg.Catalog, Now: cfg.Now}
+		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, Catalog: cfg.Catalog, Now: cfg.Now}
 	return s, nil
 }
 

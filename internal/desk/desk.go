@@ -15,6 +15,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -27,6 +28,7 @@ type Service struct {
 	Audit     *audit.Service
 	Report    *report.Service
 	Calendar  *calendar.Service
+	Outbox    *mail.Outbox
 	Catalog   *catalog.Catalog
 	Now       func() time.Time
 }
@@ -86,6 +88,9 @@ type SessionPage struct {
 	History    []store.AuditEntry
 	Trainers   []store.User
 	TrainerIDs map[int64]bool
+	// Mails are the session's mails to the caller's commune's people,
+	// newest first.
+	Mails []store.OutboxMessage
 }
 
 // SessionPage gathers the page of session id; search, when set, looks for
@@ -128,6 +133,9 @@ func (s *Service) SessionPage(ctx context.Context, caller access.Caller, id int6
 		for _, t := range sv.Trainers {
 			p.TrainerIDs[t] = true
 		}
+	}
+	if p.Mails, _, err = s.Outbox.List(ctx, caller, store.OutboxFilter{SessionID: id, Limit: 200}); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

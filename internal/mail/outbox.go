@@ -2,6 +2,8 @@ package mail
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
@@ -11,6 +13,7 @@ import (
 // OutboxStore is what reading the outbox needs.
 type OutboxStore interface {
 	Outbox(ctx context.Context, f store.OutboxFilter) ([]store.OutboxMessage, int64, error)
+	RetryMail(ctx context.Context, orgID, id int64, now time.Time) (*store.OutboxMessage, error)
 }
 
 // Outbox shows a commune the mails written to its people: waiting, being
@@ -18,10 +21,24 @@ type OutboxStore interface {
 // hosts the session it is about.
 type Outbox struct {
 	store OutboxStore
+	now   func() time.Time
 }
 
 // NewOutbox returns an Outbox.
-func NewOutbox(s OutboxStore) *Outbox { return &Outbox{store: s} }
+func NewOutbox(s OutboxStore, now func() time.Time) *Outbox { return &Outbox{store: s, now: now} }
+
+// Retry puts a failed mail of the caller's commune back in the queue: the
+// worker tries it again at once. A mail that has not failed is a 409.
+func (o *Outbox) Retry(ctx context.Context, caller access.Caller, id int64) (*store.OutboxMessage, error) {
+	if err := caller.Commune(access.ReadOutbox, caller.OrgID); err != nil {
+		return nil, err
+	}
+	m, err := o.store.RetryMail(ctx, caller.OrgID, id, o.now())
+	if errors.Is(err, store.ErrConflict) {
+		return nil, apperr.Conflict("err.retry_not_failed")
+	}
+	return m, err
+}
 
 // Statuses a mail can have.
 var Statuses = []string{store.OutboxPending, store.OutboxSending, store.OutboxSent, store.OutboxFailed}

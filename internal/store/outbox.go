@@ -117,3 +117,20 @@ func (s *Store) Outbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, in
 	var out []OutboxMessage
 	return out, total, translate(q.Order("id DESC").Find(&out).Error)
 }
+
+// RetryMail puts a failed mail of a commune back in the queue, due now.
+func (s *Store) RetryMail(ctx context.Context, orgID, id int64, now time.Time) (*OutboxMessage, error) {
+	res := s.with(ctx).Model(&OutboxMessage{}).Where("id = ? AND org_id = ? AND status = ?", id, orgID, OutboxFailed).
+		Updates(map[string]any{"status": OutboxPending, "next_attempt_at": now.UTC(), "claimed_until": nil, "claimed_by": ""})
+	if res.Error != nil {
+		return nil, translate(res.Error)
+	}
+	var m OutboxMessage
+	if err := s.with(ctx).Where("id = ? AND org_id = ?", id, orgID).Take(&m).Error; err != nil {
+		return nil, translate(err)
+	}
+	if res.RowsAffected == 0 {
+		return &m, ErrConflict
+	}
+	return &m, nil
+}

@@ -29,6 +29,10 @@ var ErrNotFound = errors.New("store: not found")
 // ErrDuplicate is returned when a unique constraint refuses a write.
 var ErrDuplicate = errors.New("store: duplicate")
 
+// ErrConflict is returned when a row is not in the state a change needs
+// (a mail to retry that has not failed).
+var ErrConflict = errors.New("store: not in the state this change needs")
+
 // ErrSchemaTooNew is returned when the database holds migrations this binary
 // does not know: it was migrated by a newer version of Atelier.
 var ErrSchemaTooNew = errors.New("the database schema is newer than this version of Atelier knows; upgrade atelier (or point it at another database)")

@@ -126,6 +126,20 @@ func (m *matrix) freshSession(open bool) int64 {
 	return m.a.createSession(hrAEmail, body).ID
 }
 
+// failedMail is a mail of A's that could not be sent.
+func (m *matrix) failedMail() int64 {
+	reg := m.freshRegOfA(rHR)
+	db, _ := m.a.store.SQL()
+	var id int64
+	if err := db.QueryRow("SELECT id FROM outbox_messages WHERE registration_id = $1", reg.ID).Scan(&id); err != nil {
+		m.a.t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE outbox_messages SET status = 'failed', last_error = 'boom' WHERE id = $1", id); err != nil {
+		m.a.t.Fatal(err)
+	}
+	return id
+}
+
 // freshDepartment creates an empty service of A.
 func (m *matrix) freshDepartment() int64 {
 	d := &store.Department{OrgID: m.a.orgA.ID, Name: fmt.Sprintf("Service jetable %d", m.next())}
@@ -314,6 +328,19 @@ func matrixRows() map[string]struct {
 		"PUT /api/v1/registrations/:id/attendance": {func(m *matrix, r role) mreq {
 			return mreq{method: "PUT", path: "/api/v1/registrations/" + id(m.freshRegOfA(r).ID) + "/attendance", json: map[string]string{"status": "present"}}
 		}, api(403, 200, 200, 403, 404, 404)},
+
+		"POST /api/v1/registrations/:id/resend": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/registrations/" + id(m.freshRegOfA(r).ID) + "/resend"}
+		}, api(403, 202, 403, 403, 404, 404)},
+		"POST /api/v1/outbox/:id/retry": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/outbox/" + id(m.failedMail()) + "/retry"}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"POST /app/registrations/:id/resend": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/registrations/" + id(m.freshRegOfA(r).ID) + "/resend", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/outbox/:id/retry": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/outbox/" + id(m.failedMail()) + "/retry", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
 
 		// API: what HR reads.
 		"GET /api/v1/outbox":                 {get("/api/v1/outbox"), api(403, 200, 403, 403, 200, 200)},

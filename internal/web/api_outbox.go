@@ -71,3 +71,17 @@ func (s *Server) apiOutbox(c *gin.Context) error {
 	c.JSON(http.StatusOK, out)
 	return nil
 }
+
+// apiRetryMail puts a failed mail back in the queue.
+func (s *Server) apiRetryMail(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	m, err := s.svc.Outbox.Retry(c.Request.Context(), caller(c), id)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, toOutboxJSON(m))
+	return nil
+}

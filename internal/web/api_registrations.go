@@ -131,3 +131,17 @@ func (s *Server) apiCancelRegistration(c *gin.Context) error {
 	c.JSON(http.StatusOK, s.toRegistrationJSON(r, ""))
 	return nil
 }
+
+// apiResend queues a registration's invitation again.
+func (s *Server) apiResend(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := s.svc.Booking.Resend(c.Request.Context(), caller(c), id)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusAccepted, s.toRegistrationJSON(r, ""))
+	return nil
+}

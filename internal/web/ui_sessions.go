@@ -150,6 +150,7 @@ type sessionView struct {
 	Bookable bool
 	Editable bool
 	Held     bool
+	BaseURL  string
 }
 
 type historyLine struct {
@@ -177,7 +178,7 @@ func (s *Server) renderSession(c *gin.Context, status int, p *page, edit, book *
 	sess := sp.Session
 	p.Nav = "sessions"
 	p.Title = sess.Title
-	v := &sessionView{SessionPage: sp, Place: sess.Place(), Own: sess.Own, Format: sess.Format, Roles: directory.Roles, Edit: edit, Book: book}
+	v := &sessionView{SessionPage: sp, Place: sess.Place(), Own: sess.Own, Format: sess.Format, Roles: directory.Roles, Edit: edit, Book: book, BaseURL: s.baseURL}
 	v.Fill = newFillBar(len(sp.Booked), sess.Capacity, len(sp.Waiting))
 	now := s.now()
 	v.Bookable = schedule.BookingsOpen(&sess.Session, now) == nil || schedule.RecordingOpen(&sess.Session) == nil
@@ -209,6 +210,10 @@ func (s *Server) renderSession(c *gin.Context, status int, p *page, edit, book *
 		p.Info = p.T("session.cancelled_done")
 	case "registration_cancelled":
 		p.Info = p.T("session.registration_cancelled")
+	case "resent":
+		p.Info = p.T("hr.resent")
+	case "retried":
+		p.Info = p.T("hr.retried")
 	}
 	p.Data = v
 	s.render(c, status, "session", p)
@@ -222,6 +227,9 @@ func atoi(s string) int {
 
 // historyText writes an audit entry as a sentence.
 func (s *Server) historyText(lang string, e *store.AuditEntry) string {
+	if e.Action == "invitation_resent" {
+		return s.tr.T(lang, "history.invitation_resent")
+	}
 	d := audit.Detail(e)
 	name, _ := d["person"].(string)
 	if name == "" {
@@ -360,5 +368,37 @@ func (s *Server) cancelRegistrationForm(c *gin.Context) error {
 		return err
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d?done=registration_cancelled", r.SessionID))
+	return nil
+}
+
+// resendForm queues an invitation again, from the session page.
+func (s *Server) resendForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := s.svc.Booking.Resend(c.Request.Context(), caller(c), id)
+	if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/sessions/%d?done=resent#mails", r.SessionID))
+	return nil
+}
+
+// retryMailForm puts a failed mail back in the queue, from the session page.
+func (s *Server) retryMailForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	m, err := s.svc.Outbox.Retry(c.Request.Context(), caller(c), id)
+	if err != nil {
+		return err
+	}
+	back := "/app"
+	if m.SessionID != nil {
+		back = fmt.Sprintf("/app/sessions/%d?done=retried#mails", *m.SessionID)
+	}
+	c.Redirect(http.StatusSeeOther, back)
 	return nil
 }

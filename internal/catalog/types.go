@@ -106,9 +106,13 @@ type AgendaItem struct {
 
 // FormatText holds the translatable texts of a format.
 type FormatText struct {
-	Title   string   `yaml:"title" json:"title"`
-	Summary string   `yaml:"summary" json:"summary"`
-	Bring   []string `yaml:"bring,omitempty" json:"bring"`
+	Title   string `yaml:"title" json:"title"`
+	Summary string `yaml:"summary" json:"summary"`
+	// EditorNote tells HR how the format was adapted from the guide and what
+	// the guide leaves open. It is for staff: never on a participant's page,
+	// in an invitation or in a mail.
+	EditorNote string   `yaml:"editor_note,omitempty" json:"editor_note,omitempty"`
+	Bring      []string `yaml:"bring,omitempty" json:"bring"`
 }
 
 // Format is a training format of the catalogue.
@@ -174,6 +178,9 @@ func (f *Format) Localized(lang string) FormatText {
 	}
 	if f.DE.Summary != "" {
 		t.Summary = f.DE.Summary
+	}
+	if f.DE.EditorNote != "" {
+		t.EditorNote = f.DE.EditorNote
 	}
 	if len(f.DE.Bring) > 0 {
 		t.Bring = f.DE.Bring

@@ -124,6 +124,9 @@ type Counts struct {
 	Booked      int
 	Waitlisted  int
 	MaxPosition int
+	// Present counts the booked people marked present (CountsBySession
+	// only).
+	Present int
 }
 
 // SessionCounts counts one session's booked and waitlisted registrations.
@@ -142,17 +145,18 @@ func (s *Store) CountsBySession(ctx context.Context, ids []int64) (map[int64]Cou
 		SessionID   int64
 		Booked      int
 		Waitlisted  int
+		Present     int
 		MaxPosition *int
 	}
 	err := s.with(ctx).Model(&Registration{}).
-		Select("session_id, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS booked, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS waitlisted, MAX(waitlist_position) AS max_position", RegBooked, RegWaitlisted).
+		Select("session_id, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS booked, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS waitlisted, SUM(CASE WHEN status = ? AND attendance = ? THEN 1 ELSE 0 END) AS present, MAX(waitlist_position) AS max_position", RegBooked, RegWaitlisted, RegBooked, AttendPresent).
 		Where("session_id IN ? AND status IN ?", ids, []string{RegBooked, RegWaitlisted}).
 		Group("session_id").Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
 	for _, r := range rows {
-		c := Counts{Booked: r.Booked, Waitlisted: r.Waitlisted}
+		c := Counts{Booked: r.Booked, Waitlisted: r.Waitlisted, Present: r.Present}
 		if r.MaxPosition != nil {
 			c.MaxPosition = *r.MaxPosition
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -79,13 +80,26 @@ func (s *Server) apiLang(c *gin.Context) string {
 	return i18n.FromAcceptLanguage(c.GetHeader("Accept-Language"))
 }
 
-// api adapts a JSON API handler: its error is the contract's error JSON.
+// api adapts a JSON API handler: its error is the contract's error JSON —
+// except for a browser following a link of a page (a PDF, a CSV) with its
+// sign-in cookie, which gets an error page rather than raw JSON.
 func (s *Server) api(h handler) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if err := h(c); err != nil {
+		err := h(c)
+		switch {
+		case err == nil:
+		case browserLink(c):
+			s.errorPage(c, s.toAppErr(c, err))
+		default:
 			s.renderError(c, err)
 		}
 	}
+}
+
+// browserLink reports a request a browser makes by following a link: a GET
+// asking for HTML, signed in by cookie rather than a bearer token.
+func browserLink(c *gin.Context) bool {
+	return c.Request.Method == "GET" && c.GetHeader("Authorization") == "" && strings.Contains(c.GetHeader("Accept"), "text/html")
 }
 
 // formError is a refusal of a form post: the adapter shows the form again

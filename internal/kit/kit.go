@@ -15,6 +15,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/attendance"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/names"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/sheets"
@@ -184,8 +185,21 @@ func (s *Service) SignInSheet(ctx context.Context, caller access.Caller, id int6
 	if err != nil {
 		return nil, err
 	}
+	// The sheet lists people as a register does, by family name: « Crettaz
+	// Céline » before « Crettaz Christophe » (the rows come sorted so).
+	people := participants(rows, nil)
+	j := 0
+	for i := range rows {
+		if rows[i].PersonName == "" {
+			continue
+		}
+		if rows[i].PersonFamily != "" {
+			people[j].Name = names.Join(rows[i].PersonFamily, rows[i].PersonGiven)
+		}
+		j++
+	}
 	return render(fmt.Sprintf("liste-de-presence-%d.pdf", sess.ID), func(b *bytes.Buffer) error {
-		return s.sheets.SignInSheet(b, ks, participants(rows, nil))
+		return s.sheets.SignInSheet(b, ks, people)
 	})
 }
 

@@ -242,7 +242,11 @@ const waitlistShiftOffset = 1 << 30
 // for lists.
 type RegistrationRow struct {
 	Registration
-	PersonName     string
+	PersonName string
+	// PersonGiven and PersonFamily are the parts of the name, for lists
+	// that read « family given ».
+	PersonGiven    string
+	PersonFamily   string
 	PersonEmail    *string
 	PersonRole     string
 	PersonLanguage string
@@ -262,7 +266,7 @@ type RegistrationFilter struct {
 // then the waiting list in order, then cancellations.
 func (s *Store) RegistrationRows(ctx context.Context, f RegistrationFilter) ([]RegistrationRow, error) {
 	q := s.with(ctx).Table("registrations AS r").
-		Select("r.*, COALESCE(p.name, '') AS person_name, p.email AS person_email, COALESCE(p.role, '') AS person_role, COALESCE(p.language, 'fr') AS person_language, p.department_id AS department_id, d.name AS department_name").
+		Select("r.*, COALESCE(p.name, '') AS person_name, COALESCE(p.given_name, '') AS person_given, COALESCE(p.family_name, '') AS person_family, p.email AS person_email, COALESCE(p.role, '') AS person_role, COALESCE(p.language, 'fr') AS person_language, p.department_id AS department_id, d.name AS department_name").
 		Joins("LEFT JOIN people p ON p.id = r.person_id").
 		Joins("LEFT JOIN departments d ON d.id = p.department_id").
 		Where("r.session_id = ?", f.SessionID)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -8,8 +9,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/atelier-ch/atelier/internal/roster"
+	"github.com/atelier-ch/atelier/internal/tz"
 )
 
 type previewJSON struct {
@@ -139,3 +142,32 @@ func TestSearchAndSortIgnoreAccents(t *testing.T) {
 }
 
 func urlQuery(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+// TestSignInSheetSortsByFamilyName: the sign-in sheet lists people by
+// family name, then given name, with French collation.
+func TestSignInSheetSortsByFamilyName(t *testing.T) {
+	eachDB(t, func(t *testing.T, a *app) {
+		var ids []int64
+		for _, n := range [][2]string{{"Paul", "Fournier"}, {"Christophe", "Crettaz"}, {"Hans", "Eggel"}, {"Céline", "Crettaz"}, {"Anne", "Écoeur"}} {
+			var p personJSON
+			mustJSON(t, a.as(hrAEmail, "POST", "/api/v1/people", map[string]string{"given_name": n[0], "family_name": n[1], "role": "staff"}), &p)
+			ids = append(ids, p.ID)
+		}
+		s := a.createSession(hrAEmail, sessionBody("ucv-consultation", time.Date(2026, 3, 10, 8, 30, 0, 0, tz.Zurich), 10))
+		a.book(hrAEmail, s.ID, map[string]any{"person_ids": ids})
+		res := a.as(hrAEmail, "GET", fmt.Sprintf("/api/v1/sessions/%d/signin-sheet.pdf", s.ID), nil)
+		if res.Code != 200 {
+			t.Fatalf("sheet: %d", res.Code)
+		}
+		text := pdfText(t, res.Body.Bytes())
+		want := []string{"Crettaz Céline", "Crettaz Christophe", "Écoeur Anne", "Eggel Hans", "Fournier Paul"}
+		last := -1
+		for _, name := range want {
+			i := strings.Index(text, name)
+			if i < 0 || i < last {
+				t.Fatalf("%q missing or out of order in: %s", name, text)
+			}
+			last = i
+		}
+	})
+}

@@ -175,7 +175,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Deps{Services: svc, Log: log, BaseURL: cfg.BaseURL})
+	srv, err := web.New(web.Deps{Services: svc, Log: log, BaseURL: cfg.BaseURL, RequestTimeout: cfg.RequestTimeout})
 	if err != nil {
 		return err
 	}

@@ -265,6 +265,23 @@ CREATE INDEX idx_sessions_starts_at ON sessions USING btree (starts_at);
 CREATE UNIQUE INDEX idx_sessions_uid ON sessions USING btree (uid);
 CREATE UNIQUE INDEX sessions_pkey ON sessions USING btree (id);
 
+CREATE TABLE staff_actions (
+  id bigint NOT NULL DEFAULT nextval('staff_actions_id_seq'::regclass),
+  created_at timestamp with time zone NOT NULL,
+  actor_user_id bigint,
+  actor character varying(254) NOT NULL,
+  org_id bigint,
+  action character varying(64) NOT NULL,
+  target character varying(200) NOT NULL DEFAULT ''::character varying,
+  detail character varying(2000) NOT NULL DEFAULT ''::character varying,
+  CONSTRAINT staff_actions_pkey PRIMARY KEY (id),
+  CONSTRAINT fk_staff_actions_actor FOREIGN KEY (actor_user_id) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_staff_actions_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+);
+CREATE INDEX ix_staff_actions_created_at ON staff_actions USING btree (created_at);
+CREATE INDEX ix_staff_actions_org ON staff_actions USING btree (org_id);
+CREATE UNIQUE INDEX staff_actions_pkey ON staff_actions USING btree (id);
+
 CREATE TABLE users (
   id bigint NOT NULL DEFAULT nextval('users_id_seq'::regclass),
   org_id bigint,
@@ -274,8 +291,9 @@ CREATE TABLE users (
   role character varying(16) NOT NULL,
   language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
   created_at timestamp with time zone,
-  feed_token character varying(64),
   disabled_at timestamp with time zone,
+  feed_token_hash character varying(64),
+  feed_token_at timestamp with time zone,
   CONSTRAINT users_pkey PRIMARY KEY (id),
   CONSTRAINT ck_users_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
   CONSTRAINT ck_users_role CHECK (((role)::text = ANY ((ARRAY['admin'::character varying, 'hr'::character varying, 'trainer'::character varying, 'coordinator'::character varying])::text[]))),
@@ -284,4 +302,4 @@ CREATE TABLE users (
 CREATE UNIQUE INDEX idx_users_email ON users USING btree (email);
 CREATE INDEX idx_users_org_id ON users USING btree (org_id);
 CREATE UNIQUE INDEX users_pkey ON users USING btree (id);
-CREATE UNIQUE INDEX ux_users_feed_token ON users USING btree (feed_token);
+CREATE UNIQUE INDEX ux_users_feed_token_hash ON users USING btree (feed_token_hash);

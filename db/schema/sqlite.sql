@@ -255,6 +255,22 @@ CREATE INDEX idx_sessions_org_id ON sessions (org_id);
 CREATE INDEX idx_sessions_starts_at ON sessions (starts_at);
 CREATE UNIQUE INDEX idx_sessions_uid ON sessions (uid);
 
+CREATE TABLE staff_actions (
+  id INTEGER,
+  created_at datetime NOT NULL,
+  actor_user_id bigint,
+  actor varchar(254) NOT NULL,
+  org_id bigint,
+  action varchar(64) NOT NULL,
+  target varchar(200) NOT NULL DEFAULT '',
+  detail varchar(2000) NOT NULL DEFAULT '',
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT fk_staff_actions_actor FOREIGN KEY (actor_user_id) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_staff_actions_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE INDEX ix_staff_actions_created_at ON staff_actions (created_at);
+CREATE INDEX ix_staff_actions_org ON staff_actions (org_id);
+
 CREATE TABLE users (
   id INTEGER,
   org_id INTEGER,
@@ -264,8 +280,9 @@ CREATE TABLE users (
   role TEXT NOT NULL,
   language TEXT NOT NULL DEFAULT 'fr',
   created_at datetime,
-  feed_token TEXT,
   disabled_at datetime,
+  feed_token_hash TEXT,
+  feed_token_at datetime,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_users_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_users_role CHECK (role IN ('admin', 'hr', 'trainer', 'coordinator')),
@@ -273,4 +290,4 @@ CREATE TABLE users (
 );
 CREATE UNIQUE INDEX idx_users_email ON users (email);
 CREATE INDEX idx_users_org_id ON users (org_id);
-CREATE UNIQUE INDEX ux_users_feed_token ON users (feed_token);
+CREATE UNIQUE INDEX ux_users_feed_token_hash ON users (feed_token_hash);

@@ -24,6 +24,8 @@ const (
 	CodeTooLarge     Code = "too_large"
 	CodeRateLimited  Code = "rate_limited"
 	CodeInternal     Code = "internal"
+	// CodeUnavailable is a 503: the database did not answer in time.
+	CodeUnavailable Code = "unavailable"
 )
 
 // Error is a user-facing error with a translatable message.

@@ -3,6 +3,8 @@ package calendar
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"time"
 
@@ -20,8 +22,10 @@ type Store interface {
 	Person(ctx context.Context, orgID, id int64) (*store.Person, error)
 	RegistrationByToken(ctx context.Context, token string) (*store.Registration, error)
 	RegistrationsOfPerson(ctx context.Context, personID int64) ([]store.Registration, error)
-	UserByFeedToken(ctx context.Context, token string) (*store.User, error)
-	SetFeedToken(ctx context.Context, userID int64, token string) (string, error)
+	UserByFeedTokenHash(ctx context.Context, hash string) (*store.User, error)
+	SetFeedTokenHash(ctx context.Context, userID int64, hash string, at time.Time, onlyIfNone bool) (bool, error)
+	ClearFeedToken(ctx context.Context, userID int64) error
+	User(ctx context.Context, id int64) (*store.User, error)
 }
 
 // Service reads what the calendar files show.
@@ -158,7 +162,7 @@ func (s *Service) StaffFeed(ctx context.Context, token string) (*File, error) {
 	if len(token) < 16 || len(token) > 64 {
 		return nil, store.ErrNotFound
 	}
-	u, err := s.store.UserByFeedToken(ctx, token)
+	u, err := s.store.UserByFeedTokenHash(ctx, tokenHash(token))
 	if err != nil {
 		return nil, err
 	}
@@ -192,18 +196,71 @@ func (s *Service) StaffFeed(ctx context.Context, token string) (*File, error) {
 	return &File{Method: Publish, Data: data, Name: "formations.ics"}, nil
 }
 
-// FeedURL returns the address of the caller's calendar feed — the sessions
-// a trainer runs, or every session of an HR user's commune —, creating its
-// token on first use.
-func (s *Service) FeedURL(ctx context.Context, caller access.Caller) (string, error) {
+// StaffFeedState is the state of a staff calendar feed. URL is given only when the
+// address was just made: only its hash is kept.
+type StaffFeedState struct {
+	Active    bool
+	CreatedAt *time.Time
+	URL       string
+}
+
+// FeedOf returns the caller's calendar feed — the sessions a trainer runs,
+// or every session of an HR user's commune —, making its address on first
+// use (and showing it that once).
+func (s *Service) FeedOf(ctx context.Context, caller access.Caller) (*StaffFeedState, error) {
 	if err := caller.Commune(access.UseFeed, caller.OrgID); err != nil {
-		return "", err
+		return nil, err
 	}
-	token, err := s.store.SetFeedToken(ctx, caller.UserID, rand.Text()+rand.Text())
+	token := rand.Text() + rand.Text()
+	now := s.now()
+	made, err := s.store.SetFeedTokenHash(ctx, caller.UserID, tokenHash(token), now, true)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return s.composer.baseURL + "/feeds/" + token + ".ics", nil
+	if made {
+		return &StaffFeedState{Active: true, CreatedAt: &now, URL: s.feedURL(token)}, nil
+	}
+	u, err := s.store.User(ctx, caller.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &StaffFeedState{Active: true, CreatedAt: u.FeedTokenAt}, nil
+}
+
+// RotateFeed gives the caller a new feed address; the old one answers 404
+// at once (a subscription given to the wrong person, a lost phone).
+func (s *Service) RotateFeed(ctx context.Context, caller access.Caller) (*StaffFeedState, error) {
+	if err := caller.Commune(access.UseFeed, caller.OrgID); err != nil {
+		return nil, err
+	}
+	token := rand.Text() + rand.Text()
+	now := s.now()
+	if _, err := s.store.SetFeedTokenHash(ctx, caller.UserID, tokenHash(token), now, false); err != nil {
+		return nil, err
+	}
+	return &StaffFeedState{Active: true, CreatedAt: &now, URL: s.feedURL(token)}, nil
+}
+
+// RevokeFeed ends an account's feed: the caller's own, or — for an admin —
+// anyone's.
+func (s *Service) RevokeFeed(ctx context.Context, caller access.Caller, userID int64) error {
+	if userID != caller.UserID || caller.UserID == 0 {
+		if err := caller.Platform(access.ManageRoles); err != nil {
+			return err
+		}
+	}
+	return s.store.ClearFeedToken(ctx, userID)
+}
+
+func (s *Service) feedURL(token string) string {
+	return s.composer.baseURL + "/feeds/" + token + ".ics"
+}
+
+// tokenHash is how a feed token is kept: hex SHA-256 (the token carries 260
+// random bits, so a fast hash is enough).
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
 func sortEntries(es []Entry) {

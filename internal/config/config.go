@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is every setting of a running Atelier.
@@ -20,6 +22,11 @@ type Config struct {
 	MailFrom      string
 	LogLevel      slog.Level
 	LogFormat     string
+	// RequestTimeout bounds every request (ATELIER_REQUEST_TIMEOUT).
+	RequestTimeout time.Duration
+	// RetentionMonths is how long personal data of people gone or erased
+	// is kept (ATELIER_RETENTION_MONTHS).
+	RetentionMonths int
 }
 
 // FromEnv reads the settings through getenv (os.Getenv in production).
@@ -53,6 +60,22 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if err := c.SetAddr(c.Addr, getenv("ATELIER_BASE_URL") != ""); err != nil {
 		return c, err
+	}
+	c.RequestTimeout = 15 * time.Second
+	if raw := getenv("ATELIER_REQUEST_TIMEOUT"); raw != "" {
+		d, err := time.ParseDuration(raw)
+		if err != nil || d < time.Second || d > 10*time.Minute {
+			return c, fmt.Errorf("ATELIER_REQUEST_TIMEOUT must be a duration between 1s and 10m, such as 15s, not %q", raw)
+		}
+		c.RequestTimeout = d
+	}
+	c.RetentionMonths = 24
+	if raw := getenv("ATELIER_RETENTION_MONTHS"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > 240 {
+			return c, fmt.Errorf("ATELIER_RETENTION_MONTHS must be a number of months between 1 and 240, not %q", raw)
+		}
+		c.RetentionMonths = n
 	}
 	if c.SMTPURL != "" {
 		u, err := url.Parse(c.SMTPURL)

@@ -45,7 +45,9 @@ type Dashboard struct {
 	Trainer   bool
 	Upcoming  []booking.SessionView
 	Campaign  *report.Campaign
-	FeedURL   string
+	// Feed is the caller's calendar feed; its address shows only when
+	// just made.
+	Feed *calendar.StaffFeedState
 }
 
 // Dashboard gathers the start page of the caller.
@@ -69,8 +71,8 @@ func (s *Service) Dashboard(ctx context.Context, caller access.Caller, lang stri
 			return nil, err
 		}
 	}
-	if u, err := s.Calendar.FeedURL(ctx, caller); err == nil {
-		d.FeedURL = u
+	if d.Feed, err = s.Calendar.FeedOf(ctx, caller); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

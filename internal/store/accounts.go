@@ -240,23 +240,32 @@ func (s *Store) SetPassword(ctx context.Context, email, hash string) error {
 	return translate(res.Error)
 }
 
-// UserByFeedToken finds the account whose calendar feed the token opens.
-func (s *Store) UserByFeedToken(ctx context.Context, token string) (*User, error) {
+// UserByFeedTokenHash finds the enabled account whose calendar feed a
+// token (by its hash) opens.
+func (s *Store) UserByFeedTokenHash(ctx context.Context, hash string) (*User, error) {
 	var u User
-	return &u, translate(s.with(ctx).Where("feed_token = ?", token).Take(&u).Error)
+	return &u, translate(s.with(ctx).Where("feed_token_hash = ? AND disabled_at IS NULL", hash).Take(&u).Error)
 }
 
-// SetFeedToken gives an account a feed token unless it has one, and
-// returns the account's token.
-func (s *Store) SetFeedToken(ctx context.Context, userID int64, token string) (string, error) {
-	if err := s.with(ctx).Model(&User{}).Where("id = ? AND feed_token IS NULL", userID).Update("feed_token", token).Error; err != nil {
-		return "", translate(err)
+// SetFeedTokenHash gives an account a new feed token (its hash), replacing
+// the old one: the old address stops working at once. With onlyIfNone, an
+// account that has one keeps it and false is returned.
+func (s *Store) SetFeedTokenHash(ctx context.Context, userID int64, hash string, at time.Time, onlyIfNone bool) (bool, error) {
+	q := s.with(ctx).Model(&User{}).Where("id = ?", userID)
+	if onlyIfNone {
+		q = q.Where("feed_token_hash IS NULL")
 	}
-	u, err := s.User(ctx, userID)
-	if err != nil {
-		return "", err
+	res := q.Updates(map[string]any{"feed_token_hash": hash, "feed_token_at": at.UTC()})
+	return res.RowsAffected > 0, translate(res.Error)
+}
+
+// ClearFeedToken revokes an account's feed: its address answers 404.
+func (s *Store) ClearFeedToken(ctx context.Context, userID int64) error {
+	res := s.with(ctx).Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"feed_token_hash": nil, "feed_token_at": nil})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
 	}
-	return *u.FeedToken, nil
+	return translate(res.Error)
 }
 
 // RenameDepartment renames a department of a commune; a name in use is

@@ -52,7 +52,10 @@ type User struct {
 	PasswordHash string
 	Role         string
 	Language     string
-	FeedToken    *string
+	// FeedTokenHash is the hash of the token of the account's calendar
+	// feed; the address is shown once when made.
+	FeedTokenHash *string
+	FeedTokenAt   *time.Time
 	// DisabledAt is when the account was disabled, nil while it works.
 	DisabledAt *time.Time
 	CreatedAt  time.Time

@@ -5,6 +5,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"net"
+	neturl "net/url"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -14,6 +17,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -28,6 +32,11 @@ var ErrNotFound = errors.New("store: not found")
 
 // ErrDuplicate is returned when a unique constraint refuses a write.
 var ErrDuplicate = errors.New("store: duplicate")
+
+// ErrUnavailable is returned when the database does not answer in time
+// (the request's deadline, a statement or lock timeout) or cannot be
+// reached: the caller may try again in a moment.
+var ErrUnavailable = errors.New("store: database unavailable")
 
 // ErrConflict is returned when a row is not in the state a change needs
 // (a mail to retry that has not failed).
@@ -60,6 +69,32 @@ type Options struct {
 	MaxOpenConns int
 }
 
+// PostgreSQL bounds, set on every connection unless the URL sets them: a
+// statement or a lock wait that takes longer fails (ErrUnavailable) rather
+// than holding a connection and its caller forever.
+const (
+	pgStatementTimeout = "30s"
+	pgLockTimeout      = "10s"
+)
+
+// withTimeouts adds statement_timeout and lock_timeout to a PostgreSQL URL
+// (pgx sends unknown parameters as run-time settings).
+func withTimeouts(dsn string) string {
+	u, err := neturl.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	if q.Get("statement_timeout") == "" {
+		q.Set("statement_timeout", pgStatementTimeout)
+	}
+	if q.Get("lock_timeout") == "" {
+		q.Set("lock_timeout", pgLockTimeout)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // ParseURL tells which dialect a DATABASE_URL selects and the DSN to give its
 // driver: postgres:// or postgresql:// for PostgreSQL, sqlite:PATH or a plain
 // path for SQLite.
@@ -79,7 +114,7 @@ func ParseURL(url string) (Dialect, string, error) {
 	// Verified options for this driver (see DATABASE.md): WAL, a busy timeout,
 	// and BEGIN IMMEDIATE so that writers queue instead of failing.
 	// Never add _time_format: it silently disables _txlock.
-	return SQLite, url + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate", nil
+	return SQLite, url + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate", nil
 }
 
 // Open connects to the database named by url.
@@ -96,7 +131,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	var gdb *gorm.DB
 	switch dialect {
 	case Postgres:
-		gdb, err = gorm.Open(postgres.Open(dsn), cfg)
+		gdb, err = gorm.Open(postgres.Open(withTimeouts(dsn)), cfg)
 	case SQLite:
 		// Two processes opening a new file at once can race switching to
 		// WAL: retry a few times before giving up.
@@ -225,9 +260,14 @@ func migrationLockKey() int64 {
 // Tx runs fn in one transaction; fn gets a Store bound to it. Never use the
 // outer Store inside fn: with SQLite's single connection that deadlocks.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(&Store{db: tx, dialect: s.dialect})
 	})
+	if err != nil && !errors.Is(err, ErrUnavailable) && unavailable(err) {
+		// BEGIN or COMMIT itself did not get through in time.
+		return fmt.Errorf("store.Tx: %w: %v", ErrUnavailable, err)
+	}
+	return err
 }
 
 func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
@@ -254,12 +294,41 @@ func translate(err error) error {
 		}
 	}
 	switch {
+	case unavailable(err):
+		return fmt.Errorf("%s: %w: %v", op, ErrUnavailable, err)
 	case errors.Is(err, gorm.ErrRecordNotFound), errors.Is(err, ErrNotFound):
 		return fmt.Errorf("%s: %w", op, ErrNotFound)
 	case errors.Is(err, gorm.ErrDuplicatedKey), errors.Is(err, ErrDuplicate):
 		return fmt.Errorf("%s: %w: %v", op, ErrDuplicate, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// unavailable reports the errors of a database that does not answer:
+// deadlines, statement and lock timeouts, connections refused or lost.
+func unavailable(err error) bool {
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "57014", // query_canceled: statement_timeout
+			"55P03", // lock_not_available: lock_timeout
+			"57P01", "57P02", "57P03", // the server is shutting down or starting
+			"53300": // too_many_connections
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var op *net.OpError
+	if errors.As(err, &ce) || errors.As(err, &op) || errors.Is(err, driver.ErrBadConn) {
+		return true
+	}
+	// SQLite: another process held the write lock past busy_timeout.
+	msg := err.Error()
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY")
 }
 
 func gormLogger(l *slog.Logger) logger.Interface {

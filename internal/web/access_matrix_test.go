@@ -348,6 +348,12 @@ func matrixRows() map[string]struct {
 		"GET /api/v1/reports/campaign":       {get("/api/v1/reports/campaign"), api(403, 200, 403, 403, 200, 200)},
 		"GET /api/v1/reports/campaign.pdf":   {get("/api/v1/reports/campaign.pdf"), api(403, 200, 403, 403, 200, 200)},
 		"GET /api/v1/feed":                   {get("/api/v1/feed"), api(403, 200, 200, 200, 200, 200)},
+		"POST /api/v1/feed/rotate":           {func(*matrix, role) mreq { return mreq{method: "POST", path: "/api/v1/feed/rotate"} }, api(403, 201, 201, 201, 201, 201)},
+		"DELETE /api/v1/feed":                {func(*matrix, role) mreq { return mreq{method: "DELETE", path: "/api/v1/feed"} }, api(204, 204, 204, 204, 204, 204)},
+		"DELETE /api/v1/users/:id/feed": {func(m *matrix, r role) mreq {
+			return mreq{method: "DELETE", path: "/api/v1/users/" + id(m.freshTrainerA()) + "/feed"}
+		}, api(204, 403, 403, 403, 403, 403)},
+		"POST /app/feed/rotate": {func(*matrix, role) mreq { return mreq{method: "POST", path: "/app/feed/rotate", form: url.Values{}} }, pages(403, 200, 200, 200, 200, 200)},
 
 		// Staff pages.
 		"GET /app":               {get("/app"), pages(303, 200, 200, 200, 200, 200)},

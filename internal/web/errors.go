@@ -27,6 +27,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.CodeTooLarge:     http.StatusRequestEntityTooLarge,
 	apperr.CodeRateLimited:  http.StatusTooManyRequests,
 	apperr.CodeInternal:     http.StatusInternalServerError,
+	apperr.CodeUnavailable:  http.StatusServiceUnavailable,
 }
 
 // errorBody is the contract's error JSON.
@@ -52,6 +53,10 @@ func (s *Server) toAppErr(c *gin.Context, err error) *apperr.Error {
 	}
 	var mbe *http.MaxBytesError
 	switch {
+	case errors.Is(err, store.ErrUnavailable):
+		s.log.WarnContext(c.Request.Context(), "database unavailable", "method", c.Request.Method, "route", c.FullPath(), "err", err)
+		c.Header("Retry-After", "5")
+		return apperr.New(apperr.CodeUnavailable, "err.unavailable")
 	case errors.Is(err, store.ErrNotFound):
 		return apperr.NotFound("err.not_found")
 	case errors.As(err, &mbe):

@@ -64,6 +64,14 @@ func (s *Server) participant(h handler) gin.HandlerFunc {
 			return
 		}
 		e := s.toAppErr(c, err)
+		if e.Code == apperr.CodeUnavailable {
+			// The link may well be right: say so, rather than "not found".
+			p := s.newPage(c, "")
+			p.Title = p.T("participant.unavailable_title")
+			p.Data = p.T("participant.unavailable")
+			s.render(c, http.StatusServiceUnavailable, "error", p)
+			return
+		}
 		if e.Code == apperr.CodeNotFound || e.Code == apperr.CodeInternal {
 			s.participantNotFound(c, err)
 			return

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/tz"
 )
 
 // sendCalendar writes a calendar file. Invitations carry their iTIP method
@@ -38,6 +40,12 @@ func (s *Server) file(h handler) gin.HandlerFunc {
 		}
 		if errors.Is(err, store.ErrNotFound) || apperr.Is(err, apperr.CodeNotFound) {
 			c.Data(http.StatusNotFound, "text/plain; charset=utf-8", []byte("Introuvable / Nicht gefunden\n"))
+			return
+		}
+		if errors.Is(err, store.ErrUnavailable) {
+			// Calendars retry on 503; they would drop a feed on 404.
+			c.Header("Retry-After", "60")
+			c.Data(http.StatusServiceUnavailable, "text/plain; charset=utf-8", []byte("Momentanément indisponible / Vorübergehend nicht verfügbar\n"))
 			return
 		}
 		s.log.ErrorContext(c.Request.Context(), "file", "route", c.FullPath(), "err", err)
@@ -80,8 +88,24 @@ func (s *Server) staffFeed(c *gin.Context) error {
 }
 
 type feedJSON struct {
-	URL    string `json:"url"`
-	Webcal string `json:"webcal"`
+	// URL and Webcal are given only when the address was just made: only
+	// its hash is kept.
+	URL       string     `json:"url,omitempty"`
+	Webcal    string     `json:"webcal,omitempty"`
+	Active    bool       `json:"active"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+}
+
+func toFeedJSON(f *calendar.StaffFeedState) feedJSON {
+	out := feedJSON{Active: f.Active}
+	if f.URL != "" {
+		out.URL, out.Webcal = f.URL, webcal(f.URL)
+	}
+	if f.CreatedAt != nil {
+		t := tz.In(*f.CreatedAt)
+		out.CreatedAt = &t
+	}
+	return out
 }
 
 // webcal turns an http(s) URL into its webcal:// form (Apple, Outlook).
@@ -90,13 +114,47 @@ func webcal(u string) string {
 	return "webcal://" + rest
 }
 
-// apiFeed gives the signed-in user their feed's address: the sessions they
-// run (trainer) or all of their commune's (hr).
+// apiFeed tells the signed-in user's calendar feed — the sessions they
+// run (trainer) or all of their commune's (hr) —, making it on first use:
+// the address is in the answer that once.
 func (s *Server) apiFeed(c *gin.Context) error {
-	u, err := s.svc.Calendar.FeedURL(c.Request.Context(), caller(c))
+	f, err := s.svc.Calendar.FeedOf(c.Request.Context(), caller(c))
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, feedJSON{URL: u, Webcal: webcal(u)})
+	c.JSON(http.StatusOK, toFeedJSON(f))
+	return nil
+}
+
+// apiRotateFeed replaces the user's feed address; the old one answers 404.
+func (s *Server) apiRotateFeed(c *gin.Context) error {
+	f, err := s.svc.Calendar.RotateFeed(c.Request.Context(), caller(c))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, toFeedJSON(f))
+	return nil
+}
+
+// apiRevokeOwnFeed ends the user's feed.
+func (s *Server) apiRevokeOwnFeed(c *gin.Context) error {
+	cl := caller(c)
+	if err := s.svc.Calendar.RevokeFeed(c.Request.Context(), cl, cl.UserID); err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// apiRevokeFeed ends an account's feed (admin).
+func (s *Server) apiRevokeFeed(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Calendar.RevokeFeed(c.Request.Context(), caller(c), id); err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
 	return nil
 }

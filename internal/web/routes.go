@@ -12,7 +12,7 @@ import (
 // whether a sign-in is needed.
 func (s *Server) routes() {
 	r := s.router
-	r.Use(s.recoverPanics(), s.logRequests(), s.securityHeaders(), s.rejectControl())
+	r.Use(s.recoverPanics(), s.logRequests(), s.securityHeaders(), deadline(s.timeout), s.rejectControl())
 	r.NoRoute(s.notFound)
 
 	r.GET("/healthz", s.healthz)
@@ -32,6 +32,7 @@ func (s *Server) routes() {
 
 	app := pages.Group("/app", limitBody(6<<20), s.requirePage())
 	app.GET("", s.page(s.dashboard))
+	app.POST("/feed/rotate", s.page(s.rotateFeedForm))
 	app.GET("/catalog", s.page(s.catalogPage))
 	app.GET("/catalog/:slug", s.page(s.formatPage))
 	app.GET("/sessions", s.page(s.sessionsPage))
@@ -132,4 +133,7 @@ func (s *Server) routes() {
 	authed.GET("/reports/campaign", s.api(s.apiCampaign))
 	authed.GET("/reports/campaign.pdf", s.api(s.apiCampaignPDF))
 	authed.GET("/feed", s.api(s.apiFeed))
+	authed.POST("/feed/rotate", s.api(s.apiRotateFeed))
+	authed.DELETE("/feed", s.api(s.apiRevokeOwnFeed))
+	authed.DELETE("/users/:id/feed", s.api(s.apiRevokeFeed))
 }

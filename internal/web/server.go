@@ -23,10 +23,18 @@ type Deps struct {
 	BaseURL string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// RequestTimeout bounds every request (ATELIER_REQUEST_TIMEOUT); 0
+	// means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout is how long a request may take before it answers
+// 503.
+const DefaultRequestTimeout = 15 * time.Second
 
 // Server holds the handlers' dependencies.
 type Server struct {
+	timeout time.Duration
 	svc     *appsvc.Services
 	tr      *i18n.Translator
 	views   *views
@@ -48,7 +56,10 @@ func New(d Deps) (*Server, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: d.Services, tr: d.Services.Translator, views: v, log: d.Log, baseURL: d.BaseURL, now: d.Now}
+	if d.RequestTimeout == 0 {
+		d.RequestTimeout = DefaultRequestTimeout
+	}
+	s := &Server{timeout: d.RequestTimeout, svc: d.Services, tr: d.Services.Translator, views: v, log: d.Log, baseURL: d.BaseURL, now: d.Now}
 	gin.SetMode(gin.ReleaseMode)
 	s.router = gin.New()
 	// A method a path does not take answers like an unknown path (the

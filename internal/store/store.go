@@ -6,19 +6,19 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"net"
-	neturl "net/url"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"net"
+	neturl "net/url"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/go-gormigrate/gormigrate/v2"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -314,7 +314,7 @@ func unavailable(err error) bool {
 	if errors.As(err, &pg) {
 		switch pg.Code {
 		case "57014", // query_canceled: statement_timeout
-			"55P03", // lock_not_available: lock_timeout
+			"55P03",                   // lock_not_available: lock_timeout
 			"57P01", "57P02", "57P03", // the server is shutting down or starting
 			"53300": // too_many_connections
 			return true

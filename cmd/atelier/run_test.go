@@ -230,7 +230,7 @@ func freeAddr(t *testing.T) string {
 
 func waitHealthy(t *testing.T, base string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		res, err := http.Get(base + "/healthz")
 		if err == nil {

@@ -66,6 +66,14 @@ func m0011Security() *gormigrate.Migration {
   detail varchar(2000) NOT NULL DEFAULT '',
   CONSTRAINT fk_staff_actions_actor FOREIGN KEY (actor_user_id) REFERENCES users (id) ON DELETE SET NULL,
   CONSTRAINT fk_staff_actions_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE RESTRICT)`, id, ts),
+				// An address is unique within a commune (and among the platform's
+				// admins), not across communes: someone working for two communes
+				// has two accounts, and creating one never tells a commune who
+				// has an account elsewhere.
+				"DROP INDEX idx_users_email",
+				"CREATE UNIQUE INDEX ux_users_org_email ON users (org_id, email)",
+				"CREATE UNIQUE INDEX ux_users_admin_email ON users (email) WHERE org_id IS NULL",
+				"CREATE INDEX ix_users_email ON users (email)",
 				"CREATE INDEX ix_staff_actions_created_at ON staff_actions (created_at)",
 				"CREATE INDEX ix_staff_actions_org ON staff_actions (org_id)",
 			} {
@@ -80,6 +88,10 @@ func m0011Security() *gormigrate.Migration {
 			// asked for again after a rollback.
 			for _, stmt := range []string{
 				"DROP TABLE staff_actions",
+				"DROP INDEX ix_users_email",
+				"DROP INDEX ux_users_admin_email",
+				"DROP INDEX ux_users_org_email",
+				"CREATE UNIQUE INDEX idx_users_email ON users (email)",
 				"DROP INDEX ux_users_feed_token_hash",
 				"ALTER TABLE users DROP COLUMN feed_token_at",
 				"ALTER TABLE users DROP COLUMN feed_token_hash",

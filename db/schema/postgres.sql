@@ -299,7 +299,9 @@ CREATE TABLE users (
   CONSTRAINT ck_users_role CHECK (((role)::text = ANY ((ARRAY['admin'::character varying, 'hr'::character varying, 'trainer'::character varying, 'coordinator'::character varying])::text[]))),
   CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
 );
-CREATE UNIQUE INDEX idx_users_email ON users USING btree (email);
 CREATE INDEX idx_users_org_id ON users USING btree (org_id);
+CREATE INDEX ix_users_email ON users USING btree (email);
 CREATE UNIQUE INDEX users_pkey ON users USING btree (id);
+CREATE UNIQUE INDEX ux_users_admin_email ON users USING btree (email) WHERE (org_id IS NULL);
 CREATE UNIQUE INDEX ux_users_feed_token_hash ON users USING btree (feed_token_hash);
+CREATE UNIQUE INDEX ux_users_org_email ON users USING btree (org_id, email);

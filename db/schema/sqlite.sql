@@ -288,6 +288,8 @@ CREATE TABLE users (
   CONSTRAINT ck_users_role CHECK (role IN ('admin', 'hr', 'trainer', 'coordinator')),
   CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
-CREATE UNIQUE INDEX idx_users_email ON users (email);
 CREATE INDEX idx_users_org_id ON users (org_id);
+CREATE INDEX ix_users_email ON users (email);
+CREATE UNIQUE INDEX ux_users_admin_email ON users (email); -- partial
 CREATE UNIQUE INDEX ux_users_feed_token_hash ON users (feed_token_hash);
+CREATE UNIQUE INDEX ux_users_org_email ON users (org_id, email);

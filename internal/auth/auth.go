@@ -43,6 +43,7 @@ func Caller(u *store.User) access.Caller {
 // Store is what accounts need from the data layer.
 type Store interface {
 	UserByEmail(ctx context.Context, email string) (*store.User, error)
+	UsersByEmail(ctx context.Context, email string) ([]store.User, error)
 	User(ctx context.Context, id int64) (*store.User, error)
 	Users(ctx context.Context, orgID int64) ([]store.User, error)
 	OrgsByID(ctx context.Context, ids []int64) (map[int64]*store.Org, error)
@@ -109,17 +110,26 @@ func (a *Service) Login(ctx context.Context, email, password, kind, addr string)
 	if err := a.countAttempt(ctx, email, addr, now); err != nil {
 		return "", time.Time{}, nil, err
 	}
-	u, err := a.store.UserByEmail(ctx, strings.TrimSpace(email))
-	if errors.Is(err, store.ErrNotFound) {
+	users, err := a.store.UsersByEmail(ctx, strings.TrimSpace(email))
+	if err != nil {
+		return "", time.Time{}, nil, err
+	}
+	if len(users) == 0 {
 		// Spend the same time as a real check, so timing does not tell
 		// which emails have accounts.
 		_ = a.compare(a.dummy, []byte(password))
 		return "", time.Time{}, nil, apperr.Unauthorized("err.bad_credentials")
 	}
-	if err != nil {
-		return "", time.Time{}, nil, err
+	// Someone working for two communes has an account in each: the
+	// password says which one signs in.
+	var u *store.User
+	for i := range users {
+		if a.compare([]byte(users[i].PasswordHash), []byte(password)) == nil && users[i].DisabledAt == nil {
+			u = &users[i]
+			break
+		}
 	}
-	if a.compare([]byte(u.PasswordHash), []byte(password)) != nil || u.DisabledAt != nil {
+	if u == nil {
 		// A disabled account answers like a wrong password.
 		return "", time.Time{}, nil, apperr.Unauthorized("err.bad_credentials")
 	}

@@ -153,7 +153,14 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	return translate(s.with(ctx).Create(u).Error)
 }
 
-// UserByEmail finds an account by email, case-insensitively.
+// UsersByEmail lists the accounts with an email, case-insensitively: one
+// per commune at most (someone may work for two), and the platform's admin.
+func (s *Store) UsersByEmail(ctx context.Context, email string) ([]User, error) {
+	var out []User
+	return out, translate(s.with(ctx).Where("email = ?", strings.ToLower(email)).Order("id").Find(&out).Error)
+}
+
+// UserByEmail finds the first account with an email, case-insensitively.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
 	return &u, translate(s.with(ctx).Where("email = ?", strings.ToLower(email)).Take(&u).Error)

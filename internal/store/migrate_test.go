@@ -85,7 +85,7 @@ func TestMigrateConcurrently(t *testing.T) {
 func checkIndexes(t *testing.T, s *store.Store) {
 	t.Helper()
 	sqlDB, _ := s.SQL()
-	for _, idx := range []string{"ux_registrations_session_person", "ux_people_org_email", "ux_departments_org_name", "idx_users_email", "idx_registrations_token", "ux_users_feed_token_hash", "idx_outbox_messages_message_id", "idx_feedback_registration_id", "idx_audit_entries_person_id", "ux_registrations_session_waitlist", "ix_login_attempts_last_at"} {
+	for _, idx := range []string{"ux_registrations_session_person", "ux_people_org_email", "ux_departments_org_name", "ux_users_org_email", "ux_users_admin_email", "idx_registrations_token", "ux_users_feed_token_hash", "idx_outbox_messages_message_id", "idx_feedback_registration_id", "idx_audit_entries_person_id", "ux_registrations_session_waitlist", "ix_login_attempts_last_at"} {
 		var n int
 		q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = $1"
 		if s.Dialect() == store.Postgres {

@@ -146,3 +146,35 @@ func newRequest(method, path, token string) *http.Request {
 }
 
 func recorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+// TestAccountInTwoCommunes: creating an account never tells a commune who
+// has an account in another: someone working for two communes simply has
+// one account in each, and the password says which one signs in.
+func TestAccountInTwoCommunes(t *testing.T) {
+	eachDB(t, func(t *testing.T, a *app) {
+		res := a.as(hrAEmail, "POST", "/api/v1/users", map[string]string{"email": strings.ToUpper(hrBEmail), "password": "password of A's account", "role": "hr"})
+		if res.Code != 201 {
+			t.Fatalf("an address used in another commune: %d %s", res.Code, res.Body)
+		}
+		var u userJSON
+		mustJSON(t, res, &u)
+		if u.Org != "commune-a" || u.Role != "hr" {
+			t.Errorf("created: %+v", u)
+		}
+		// Within the commune the address is taken: that tells nothing new.
+		expectError(t, a.as(hrAEmail, "POST", "/api/v1/users", map[string]string{"email": hrBEmail, "password": "another password here", "role": "trainer"}), 409, "conflict")
+		for pw, org := range map[string]string{"password of A's account": "commune-a", testPassword: "commune-b"} {
+			res := a.do("POST", "/api/v1/auth/token", "", map[string]string{"email": hrBEmail, "password": pw})
+			if res.Code != 201 {
+				t.Fatalf("sign in to %s: %d", org, res.Code)
+			}
+			var tok struct{ Token string }
+			mustJSON(t, res, &tok)
+			var users []userJSON
+			mustJSON(t, a.do("GET", "/api/v1/users", tok.Token, nil), &users)
+			if len(users) == 0 || users[0].Org != org {
+				t.Errorf("password %q signed into %+v, want %s", pw, users, org)
+			}
+		}
+	})
+}

@@ -75,6 +75,7 @@ const (
 	ManageOrgs   Action = "manage_orgs"  // create and list communes
 	ManageRoles  Action = "manage_roles" // change any account's role
 	ListAllUsers Action = "list_all_users"
+	ReadStaffLog Action = "read_staff_log" // who did what to accounts and personal data
 )
 
 // Actions on a commune's data.
@@ -149,7 +150,7 @@ func (c Caller) Platform(a Action) error {
 		return errNotFound()
 	}
 	switch a {
-	case ManageOrgs, ManageRoles, ListAllUsers:
+	case ManageOrgs, ManageRoles, ListAllUsers, ReadStaffLog:
 		if c.Role == RoleAdmin {
 			return nil
 		}

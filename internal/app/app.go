@@ -63,6 +63,7 @@ type Services struct {
 	Kit        *kit.Service
 	Calendar   *calendar.Service
 	Outbox     *mail.Outbox
+	StaffLog   *audit.StaffLog
 	Desk       *desk.Service
 	// Health answers whether the database answers.
 	Health func(ctx context.Context) error
@@ -97,6 +98,7 @@ func Build(cfg Config) (*Services, error) {
 		Reports:    report.New(st, cfg.Catalog, tr, cfg.Now),
 		Calendar:   calendar.NewService(st, cfg.Catalog, composer, cfg.Now),
 		Outbox:     mail.NewOutbox(st, cfg.Now),
+		StaffLog:   audit.NewStaffLog(st),
 		Health:     st.Ping,
 		Database:   string(st.Dialect()),
 	}
@@ -108,7 +110,7 @@ func Build(cfg Config) (*Services, error) {
 	}
 	s.Kit = kit.New(st, cfg.Catalog, sh, s.Reports, s.Tickets)
 	s.Desk = &desk.Service{Booking: s.Booking, Directory: s.Directory, Accounts: s.Auth, Audit: s.Audit,
-		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, Catalog: cfg.Catalog, Now: cfg.Now}
+		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, StaffLog: s.StaffLog, Catalog: cfg.Catalog, Now: cfg.Now}
 	return s, nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -69,6 +70,13 @@ func (a *Service) SetDisabled(ctx context.Context, caller access.Caller, userID 
 			return nil, err
 		}
 	}
+	action := "account_enabled"
+	if disabled {
+		action = "account_disabled"
+	}
+	if err := audit.Staff(ctx, a.store, caller, orgOf(u), action, userTarget(u), nil, a.now()); err != nil {
+		return nil, err
+	}
 	u.DisabledAt = at
 	return a.account(ctx, u), nil
 }
@@ -106,6 +114,9 @@ func (a *Service) CreateReset(ctx context.Context, caller access.Caller, userID 
 	token := rand.Text() + rand.Text()
 	r := &store.PasswordReset{UserID: u.ID, Hash: Hash(token), ExpiresAt: a.now().Add(ResetTTL).UTC(), CreatedBy: caller.UserRef(), CreatedAt: a.now().UTC()}
 	if err := a.store.CreatePasswordReset(ctx, r); err != nil {
+		return nil, err
+	}
+	if err := audit.Staff(ctx, a.store, caller, orgOf(u), "password_reset_link", userTarget(u), nil, a.now()); err != nil {
 		return nil, err
 	}
 	out := &Reset{User: u, Token: token, Expires: r.ExpiresAt}

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -53,6 +55,7 @@ type Store interface {
 	CreateAuthToken(ctx context.Context, t *store.AuthToken) error
 	UserByTokenHash(ctx context.Context, hash, kind string, now time.Time) (*store.User, *store.AuthToken, error)
 	DeleteAuthToken(ctx context.Context, hash string) error
+	InsertStaffAction(ctx context.Context, a *store.StaffAction) error
 	LoginAttempts(ctx context.Context, keys []string, now time.Time, decide func(rows []*store.LoginAttempt) error) error
 	DeleteLoginAttemptsBefore(ctx context.Context, t time.Time) (int64, error)
 	AccountStore
@@ -260,6 +263,15 @@ func (a *Service) CreateUser(ctx context.Context, caller *access.Caller, in NewU
 	} else if err != nil {
 		return nil, err
 	}
+	if caller != nil {
+		org := int64(0)
+		if u.OrgID != nil {
+			org = *u.OrgID
+		}
+		if err := audit.Staff(ctx, a.store, *caller, org, "account_created", userTarget(u), map[string]any{"role": u.Role}, a.now()); err != nil {
+			return nil, err
+		}
+	}
 	return &Account{User: *u, OrgSlug: orgSlug}, nil
 }
 
@@ -300,7 +312,11 @@ func (a *Service) SetRole(ctx context.Context, caller access.Caller, userID int6
 	if err := a.store.SetUserRole(ctx, userID, role); err != nil {
 		return nil, err
 	}
+	from := u.Role
 	u.Role = role
+	if err := audit.Staff(ctx, a.store, caller, orgOf(u), "role_changed", userTarget(u), map[string]any{"from": from, "to": role}, a.now()); err != nil {
+		return nil, err
+	}
 	out := &Account{User: *u}
 	if u.OrgID != nil {
 		if orgs, err := a.store.OrgsByID(ctx, []int64{*u.OrgID}); err == nil && orgs[*u.OrgID] != nil {
@@ -369,4 +385,15 @@ func (a *Service) Trainers(ctx context.Context, caller access.Caller) ([]store.U
 		}
 	}
 	return out, nil
+}
+
+// userTarget names an account in the staff log.
+func userTarget(u *store.User) string { return fmt.Sprintf("user:%d %s", u.ID, u.Email) }
+
+// orgOf is an account's commune, 0 for a platform admin.
+func orgOf(u *store.User) int64 {
+	if u.OrgID == nil {
+		return 0
+	}
+	return *u.OrgID
 }

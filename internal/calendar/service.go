@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -26,6 +28,7 @@ type Store interface {
 	SetFeedTokenHash(ctx context.Context, userID int64, hash string, at time.Time, onlyIfNone bool) (bool, error)
 	ClearFeedToken(ctx context.Context, userID int64) error
 	User(ctx context.Context, id int64) (*store.User, error)
+	InsertStaffAction(ctx context.Context, a *store.StaffAction) error
 }
 
 // Service reads what the calendar files show.
@@ -244,12 +247,16 @@ func (s *Service) RotateFeed(ctx context.Context, caller access.Caller) (*StaffF
 // RevokeFeed ends an account's feed: the caller's own, or — for an admin —
 // anyone's.
 func (s *Service) RevokeFeed(ctx context.Context, caller access.Caller, userID int64) error {
-	if userID != caller.UserID || caller.UserID == 0 {
-		if err := caller.Platform(access.ManageRoles); err != nil {
-			return err
-		}
+	if userID == caller.UserID && caller.UserID != 0 {
+		return s.store.ClearFeedToken(ctx, userID)
 	}
-	return s.store.ClearFeedToken(ctx, userID)
+	if err := caller.Platform(access.ManageRoles); err != nil {
+		return err
+	}
+	if err := s.store.ClearFeedToken(ctx, userID); err != nil {
+		return err
+	}
+	return audit.Staff(ctx, s.store, caller, 0, "feed_revoked", fmt.Sprintf("user:%d", userID), nil, s.now())
 }
 
 func (s *Service) feedURL(token string) string {

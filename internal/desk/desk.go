@@ -29,6 +29,7 @@ type Service struct {
 	Report    *report.Service
 	Calendar  *calendar.Service
 	Outbox    *mail.Outbox
+	StaffLog  *audit.StaffLog
 	Catalog   *catalog.Catalog
 	Now       func() time.Time
 }
@@ -227,6 +228,8 @@ func (s *Service) Reports(ctx context.Context, caller access.Caller, lang string
 type AdminPage struct {
 	Orgs  []store.Org
 	Users []auth.Account
+	// Actions are the latest staff actions on accounts and personal data.
+	Actions []store.StaffAction
 }
 
 // Admin gathers the administration page.
@@ -239,7 +242,11 @@ func (s *Service) Admin(ctx context.Context, caller access.Caller) (*AdminPage, 
 	if err != nil {
 		return nil, err
 	}
-	return &AdminPage{Orgs: orgs, Users: users}, nil
+	actions, _, err := s.StaffLog.List(ctx, caller, store.StaffActionFilter{OrgID: caller.OrgID, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	return &AdminPage{Orgs: orgs, Users: users, Actions: actions}, nil
 }
 
 // SessionForm is what the scheduling form offers.

@@ -46,6 +46,7 @@ type Store interface {
 	Person(ctx context.Context, orgID, id int64) (*store.Person, error)
 	People(ctx context.Context, f store.PeopleFilter) ([]store.Person, int64, error)
 	AllPeople(ctx context.Context, orgID int64) ([]store.Person, error)
+	InsertStaffAction(ctx context.Context, a *store.StaffAction) error
 	MoveDepartmentPeople(ctx context.Context, orgID, from, into int64) (int64, error)
 	DeleteDepartment(ctx context.Context, orgID, id int64) error
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error

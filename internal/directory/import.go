@@ -7,6 +7,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/roster"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -53,7 +54,11 @@ func (d *Service) Import(ctx context.Context, caller access.Caller, data []byte,
 		if dryRun {
 			return nil
 		}
-		return applyImport(ctx, tx, caller.OrgID, res, people)
+		if err := applyImport(ctx, tx, caller.OrgID, res, people); err != nil {
+			return err
+		}
+		return audit.Staff(ctx, tx, caller, caller.OrgID, "people_imported", "",
+			map[string]any{"created": len(res.Create), "updated": len(res.Update), "departments_created": len(res.NewDepartments)}, time.Now())
 	})
 	return res, err
 }
@@ -157,6 +162,9 @@ func (d *Service) Export(ctx context.Context, caller access.Caller, lang string)
 	}
 	var buf bytes.Buffer
 	if err := roster.Write(&buf, rosterPeople(people), names, lang); err != nil {
+		return nil, err
+	}
+	if err := audit.Staff(ctx, d.store, caller, caller.OrgID, "people_exported", "", map[string]any{"people": len(people)}, time.Now()); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

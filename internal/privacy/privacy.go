@@ -5,6 +5,7 @@ package privacy
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
@@ -18,6 +19,7 @@ import (
 type Store interface {
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 	PersonData(ctx context.Context, orgID, personID int64) (*store.PersonData, error)
+	InsertStaffAction(ctx context.Context, a *store.StaffAction) error
 }
 
 // Service exports and erases people.
@@ -34,6 +36,17 @@ func New(s Store, n booking.Notifier, now func() time.Time) *Service {
 
 // Export returns everything held about a person of the caller's commune.
 func (p *Service) Export(ctx context.Context, caller access.Caller, personID int64) (*store.PersonData, error) {
+	d, err := p.data(ctx, caller, personID)
+	if err != nil {
+		return nil, err
+	}
+	if err := audit.Staff(ctx, p.store, caller, caller.OrgID, "person_exported", fmt.Sprintf("person:%d", personID), nil, p.now()); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (p *Service) data(ctx context.Context, caller access.Caller, personID int64) (*store.PersonData, error) {
 	if err := caller.Commune(access.ManagePrivacy, caller.OrgID); err != nil {
 		return nil, err
 	}
@@ -100,6 +113,9 @@ func (p *Service) Erase(ctx context.Context, caller access.Caller, personID int6
 				return err
 			}
 		}
+		if err := audit.Staff(ctx, tx, caller, caller.OrgID, "person_erased", fmt.Sprintf("person:%d", personID), map[string]any{"places_freed": len(events)}, now); err != nil {
+			return err
+		}
 		return tx.ErasePerson(ctx, caller.OrgID, personID, now)
 	})
 }
@@ -116,7 +132,7 @@ type EraseImpact struct {
 
 // Impact says what erasing a person of the caller's commune would do.
 func (p *Service) Impact(ctx context.Context, caller access.Caller, personID int64) (*EraseImpact, error) {
-	d, err := p.Export(ctx, caller, personID)
+	d, err := p.data(ctx, caller, personID)
 	if err != nil {
 		return nil, err
 	}

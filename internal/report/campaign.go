@@ -22,6 +22,7 @@ type Store interface {
 	ReportData(ctx context.Context, orgID int64) (*store.ReportData, error)
 	Department(ctx context.Context, orgID, id int64) (*store.Department, error)
 	Org(ctx context.Context, id int64) (*store.Org, error)
+	InsertStaffAction(ctx context.Context, a *store.StaffAction) error
 }
 
 // Service computes reports.

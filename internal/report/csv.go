@@ -12,6 +12,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -65,6 +66,9 @@ func (s *Service) AttendanceCSV(ctx context.Context, caller access.Caller, f Att
 	}
 	var buf bytes.Buffer
 	if err := s.WriteCSV(&buf, rows, lang); err != nil {
+		return nil, err
+	}
+	if err := audit.Staff(ctx, s.store, caller, caller.OrgID, "attendance_exported", "", map[string]any{"rows": len(rows)}, s.now()); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

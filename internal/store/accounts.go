@@ -449,3 +449,45 @@ func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) erro
 	}
 	return translate(res.Error)
 }
+
+// StaffAction records a staff action on accounts or personal data: who,
+// when, what (migration 0011).
+type StaffAction struct {
+	ID          int64
+	CreatedAt   time.Time
+	ActorUserID *int64
+	Actor       string
+	OrgID       *int64
+	Action      string
+	Target      string
+	Detail      string
+}
+
+// InsertStaffAction records a staff action.
+func (s *Store) InsertStaffAction(ctx context.Context, a *StaffAction) error {
+	return translate(s.with(ctx).Create(a).Error)
+}
+
+// StaffActionFilter selects staff actions.
+type StaffActionFilter struct {
+	// OrgID, when not zero, keeps one commune's.
+	OrgID         int64
+	Limit, Offset int
+}
+
+// StaffActions lists staff actions, newest first, with the total.
+func (s *Store) StaffActions(ctx context.Context, f StaffActionFilter) ([]StaffAction, int64, error) {
+	q := s.with(ctx).Model(&StaffAction{})
+	if f.OrgID != 0 {
+		q = q.Where("org_id = ?", f.OrgID)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit).Offset(f.Offset)
+	}
+	var out []StaffAction
+	return out, total, translate(q.Order("created_at DESC").Order("id DESC").Find(&out).Error)
+}

@@ -240,7 +240,8 @@ func matrixRows() map[string]struct {
 		"POST /api/v1/users": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/api/v1/users", json: map[string]string{"email": fmt.Sprintf("u%d@commune-a.example", m.next()), "password": testPassword, "role": "trainer", "org": "commune-a"}}
 		}, api(201, 201, 403, 403, 422, 422)},
-		"GET /api/v1/users": {get("/api/v1/users"), api(200, 200, 403, 403, 200, 200)},
+		"GET /api/v1/users":         {get("/api/v1/users"), api(200, 200, 403, 403, 200, 200)},
+		"GET /api/v1/staff-actions": {get("/api/v1/staff-actions"), api(200, 403, 403, 403, 403, 403)},
 		"PATCH /api/v1/users/:id": {func(m *matrix, r role) mreq {
 			return mreq{method: "PATCH", path: "/api/v1/users/" + id(m.freshTrainerA()), json: map[string]string{"role": "hr"}}
 		}, api(200, 403, 403, 403, 403, 403)},

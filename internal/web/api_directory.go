@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -384,5 +385,45 @@ func (s *Server) apiMergeDepartment(c *gin.Context) error {
 		return err
 	}
 	c.JSON(http.StatusOK, departmentJSON{ID: d.ID, Name: d.Name})
+	return nil
+}
+
+type staffActionJSON struct {
+	ID      int64          `json:"id"`
+	At      time.Time      `json:"at"`
+	Actor   string         `json:"actor"`
+	UserID  *int64         `json:"user_id"`
+	OrgID   *int64         `json:"org_id"`
+	Action  string         `json:"action"`
+	Target  string         `json:"target"`
+	Details map[string]any `json:"details"`
+}
+
+// apiStaffActions lists staff actions on accounts and personal data, newest
+// first (admins; one commune's with ?org=).
+func (s *Server) apiStaffActions(c *gin.Context) error {
+	f := store.StaffActionFilter{Limit: 100}
+	var v apperr.Validation
+	if n := queryInt(c, &v, "limit", 1, 1000); n > 0 {
+		f.Limit = int(n)
+	}
+	f.Offset = int(queryInt(c, &v, "offset", 0, 1<<31))
+	if err := v.Err(); err != nil {
+		return err
+	}
+	cl := caller(c)
+	f.OrgID = cl.OrgID
+	actions, total, err := s.svc.StaffLog.List(c.Request.Context(), cl, f)
+	if err != nil {
+		return err
+	}
+	out := make([]staffActionJSON, len(actions))
+	for i, a := range actions {
+		d := map[string]any{}
+		_ = json.Unmarshal([]byte(a.Detail), &d)
+		out[i] = staffActionJSON{ID: a.ID, At: tz.In(a.CreatedAt), Actor: a.Actor, UserID: a.ActorUserID, OrgID: a.OrgID, Action: a.Action, Target: a.Target, Details: d}
+	}
+	c.Header("X-Total-Count", strconv.FormatInt(total, 10))
+	c.JSON(http.StatusOK, out)
 	return nil
 }

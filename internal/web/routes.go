@@ -95,6 +95,7 @@ func (s *Server) routes() {
 	authed.GET("/orgs", s.api(s.apiOrgs))
 	authed.POST("/users", s.api(s.apiCreateUser))
 	authed.GET("/users", s.api(s.apiUsers))
+	authed.GET("/staff-actions", s.api(s.apiStaffActions))
 	authed.PATCH("/users/:id", s.api(s.apiUpdateUser))
 	authed.POST("/users/:id/password-reset", s.api(s.apiPasswordReset))
 	authed.PUT("/me/password", s.api(s.apiChangePassword))

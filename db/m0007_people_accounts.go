@@ -34,18 +34,6 @@ type m0007User struct {
 
 func (m0007User) TableName() string { return "users" }
 
-type m0007PasswordReset struct {
-	ID        int64     `gorm:"primaryKey"`
-	UserID    int64     `gorm:"not null;index"`
-	Hash      string    `gorm:"size:64;not null;uniqueIndex:ux_password_resets_hash"`
-	ExpiresAt time.Time `gorm:"not null"`
-	UsedAt    *time.Time
-	CreatedBy *int64
-	CreatedAt time.Time `gorm:"not null"`
-}
-
-func (m0007PasswordReset) TableName() string { return "password_resets" }
-
 // m0007PeopleAccounts gives people a given and a family name with keys to
 // search and sort them, accounts a way to be disabled, and password
 // reset links. Existing people's names are split and keyed in Go, the same

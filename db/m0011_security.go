@@ -22,7 +22,8 @@ func (m0011User) TableName() string { return "users" }
 
 // m0011Security stores staff calendar feed tokens as hashes (the addresses
 // already handed out keep working: their hash is stored instead) and adds
-// the log of staff actions on accounts and personal data.
+// the log of staff actions on accounts and personal data, and records when
+// someone left the commune.
 func m0011Security() *gormigrate.Migration {
 	return &gormigrate.Migration{
 		ID: "0011_security",
@@ -76,6 +77,11 @@ func m0011Security() *gormigrate.Migration {
 				"CREATE INDEX ix_users_email ON users (email)",
 				"CREATE INDEX ix_staff_actions_created_at ON staff_actions (created_at)",
 				"CREATE INDEX ix_staff_actions_org ON staff_actions (org_id)",
+				// When someone left the commune: their places to come are
+				// cancelled, they are no longer booked, and their personal
+				// data goes once the retention period has passed.
+				"ALTER TABLE people ADD COLUMN left_at " + ts,
+				"CREATE INDEX ix_people_left_at ON people (left_at)",
 			} {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return fmt.Errorf("0011: %w", err)
@@ -87,6 +93,8 @@ func m0011Security() *gormigrate.Migration {
 			// The tokens cannot be recovered from their hashes: feeds must be
 			// asked for again after a rollback.
 			for _, stmt := range []string{
+				"DROP INDEX ix_people_left_at",
+				"ALTER TABLE people DROP COLUMN left_at",
 				"DROP TABLE staff_actions",
 				"DROP INDEX ix_users_email",
 				"DROP INDEX ux_users_admin_email",

@@ -33,11 +33,14 @@ Usage:
   atelier catalog validate [DIR]                check a catalogue folder (default: the embedded one)
   atelier backup FILE                           copy the live SQLite database to a new FILE
   atelier restore FILE                          put a backup back (Atelier stopped; SQLite)
+  atelier purge [--dry-run]                     remove personal data kept beyond the retention
+                                                period (the server also does it every day)
   atelier user add --email E --role R --org SLUG [--name N]
                                                 create an account; the password is read from stdin
 
 Environment: DATABASE_URL, ATELIER_ADDR, ATELIER_BASE_URL, ATELIER_ADMIN_EMAIL,
-ATELIER_ADMIN_PASSWORD, ATELIER_SMTP_URL, ATELIER_MAIL_FROM, LOG_LEVEL, LOG_FORMAT.
+ATELIER_ADMIN_PASSWORD, ATELIER_SMTP_URL, ATELIER_MAIL_FROM, ATELIER_REQUEST_TIMEOUT,
+ATELIER_RETENTION_MONTHS, LOG_LEVEL, LOG_FORMAT.
 `
 
 // env carries what a command needs from the outside world.
@@ -67,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = e.backup(ctx, args)
 	case "restore":
 		err = e.restore(ctx, args)
+	case "purge":
+		err = e.purge(ctx, args)
 	case "catalog":
 		if len(args) == 0 || args[0] != "validate" {
 			fmt.Fprint(stderr, usage)
@@ -171,7 +176,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	}
 	// The composition root: the domain services over the store, then the
 	// web layer over them.
-	svc, err := app.Build(app.Config{Store: s, Catalog: cat, BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Log: log, MailDelivers: cfg.SMTPURL != ""})
+	svc, err := app.Build(app.Config{Store: s, Catalog: cat, BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Log: log, MailDelivers: cfg.SMTPURL != "", RetentionMonths: cfg.RetentionMonths})
 	if err != nil {
 		return err
 	}
@@ -207,6 +212,14 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	if err != nil {
 		return err
 	}
+	// Personal data kept beyond the retention period goes every day.
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	purgeDone := make(chan struct{})
+	go func() {
+		defer close(purgeDone)
+		purgeDaily(purgeCtx, svc.Privacy, log, 5*time.Minute)
+	}()
+	defer func() { stopPurge(); <-purgeDone }()
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -174,6 +174,7 @@ CREATE TABLE people (
   family_name character varying(200) NOT NULL DEFAULT ''::character varying,
   search_key character varying(800) NOT NULL DEFAULT ''::character varying,
   sort_key text NOT NULL DEFAULT ''::text,
+  left_at timestamp with time zone,
   CONSTRAINT people_pkey PRIMARY KEY (id),
   CONSTRAINT ck_people_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
   CONSTRAINT ck_people_role CHECK (((role)::text = ANY ((ARRAY['staff'::character varying, 'head_of_service'::character varying, 'deputy_head'::character varying, 'council_member'::character varying, 'municipal_secretary'::character varying])::text[]))),
@@ -181,6 +182,7 @@ CREATE TABLE people (
   CONSTRAINT fk_people_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
 );
 CREATE INDEX idx_people_department_id ON people USING btree (department_id);
+CREATE INDEX ix_people_left_at ON people USING btree (left_at);
 CREATE INDEX ix_people_org_sort ON people USING btree (org_id, sort_key);
 CREATE UNIQUE INDEX people_pkey ON people USING btree (id);
 CREATE UNIQUE INDEX ux_people_org_email ON people USING btree (org_id, email);

@@ -167,6 +167,7 @@ CREATE TABLE people (
   family_name TEXT NOT NULL DEFAULT "",
   search_key TEXT NOT NULL DEFAULT "",
   sort_key TEXT NOT NULL DEFAULT "",
+  left_at datetime,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_people_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_people_role CHECK (role IN ('staff', 'head_of_service', 'deputy_head', 'council_member', 'municipal_secretary')),
@@ -174,6 +175,7 @@ CREATE TABLE people (
   CONSTRAINT fk_people_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE INDEX idx_people_department_id ON people (department_id);
+CREATE INDEX ix_people_left_at ON people (left_at);
 CREATE INDEX ix_people_org_sort ON people (org_id, sort_key);
 CREATE UNIQUE INDEX ux_people_org_email ON people (org_id, email);
 

@@ -76,6 +76,9 @@ const (
 	ManageRoles  Action = "manage_roles" // change any account's role
 	ListAllUsers Action = "list_all_users"
 	ReadStaffLog Action = "read_staff_log" // who did what to accounts and personal data
+	// PurgeExpired purges the personal data kept beyond the retention
+	// period: the scheduled job and the command line only, never a request.
+	PurgeExpired Action = "purge_expired"
 )
 
 // Actions on a commune's data.
@@ -145,6 +148,9 @@ func (c Caller) manager() bool {
 func (c Caller) Platform(a Action) error {
 	if c.Role == RoleSystem {
 		return nil
+	}
+	if a == PurgeExpired {
+		return errForbidden() // not a person's decision: the retention period's
 	}
 	if c.UserID == 0 {
 		return errNotFound()

@@ -110,6 +110,11 @@ func TestCommuneAndPlatform(t *testing.T) {
 			t.Errorf("%s manages communes: %q, want %q", who.Label, got, want)
 		}
 	}
+	for who, want := range map[*access.Caller]string{&admin: fb, &system: ok, &hrA: fb, &nobody: fb} {
+		if got := code(who.Platform(access.PurgeExpired)); got != want {
+			t.Errorf("%s purges: %q, want %q", who.Label, got, want)
+		}
+	}
 }
 
 func TestOnRegistration(t *testing.T) {

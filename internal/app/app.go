@@ -45,7 +45,10 @@ type Config struct {
 	BcryptCost int
 	// MailDelivers is true when mail leaves the outbox (SMTP configured).
 	MailDelivers bool
-	Log          *slog.Logger
+	// RetentionMonths is how long the personal data of someone who left
+	// is kept (ATELIER_RETENTION_MONTHS); 0 is privacy's default.
+	RetentionMonths int
+	Log             *slog.Logger
 }
 
 // Services are the domain services, ready for the web layer.
@@ -94,7 +97,7 @@ func Build(cfg Config) (*Services, error) {
 		Booking:    booking.New(st, cfg.Catalog, cfg.Now, host, notifier),
 		Attendance: attendance.New(st, cfg.Now),
 		Audit:      audit.New(st),
-		Privacy:    privacy.New(st, notifier, cfg.Now),
+		Privacy:    privacy.New(st, notifier, cfg.Now, cfg.RetentionMonths),
 		Reports:    report.New(st, cfg.Catalog, tr, cfg.Now),
 		Calendar:   calendar.NewService(st, cfg.Catalog, composer, cfg.Now),
 		Outbox:     mail.NewOutbox(st, cfg.Now),

@@ -82,8 +82,12 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 			return err
 		}
 		for _, id := range ids {
-			if _, ok := people[id]; !ok {
+			p, ok := people[id]
+			if !ok {
 				return apperr.NotFound("err.person_not_found", id)
+			}
+			if p.LeftAt != nil {
+				return apperr.Invalid("person_ids", "err.person_left", p.Name)
 			}
 		}
 		sess, err := tx.LockSession(ctx, sessionID)
@@ -258,7 +262,7 @@ func (b *Service) resolve(ctx context.Context, caller access.Caller, req BookReq
 	if err := v.Err(); err != nil {
 		return nil, nil, err
 	}
-	people, _, err := b.store.People(ctx, store.PeopleFilter{OrgID: caller.OrgID, Role: a.Role, DepartmentID: a.DepartmentID})
+	people, _, err := b.store.People(ctx, store.PeopleFilter{OrgID: caller.OrgID, Role: a.Role, DepartmentID: a.DepartmentID, Present: true})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -122,7 +122,7 @@ func (s *Service) SessionPage(ctx context.Context, caller access.Caller, id int6
 		return nil, err
 	}
 	if search != "" {
-		if p.Found, _, err = s.Directory.People(ctx, caller, store.PeopleFilter{Query: search, Limit: 50}); err != nil {
+		if p.Found, _, err = s.Directory.People(ctx, caller, store.PeopleFilter{Query: search, Present: true, Limit: 50}); err != nil {
 			return nil, err
 		}
 	}

@@ -108,8 +108,10 @@ type PeopleFilter struct {
 	Role         string
 	DepartmentID int64
 	Query        string
-	Limit        int
-	Offset       int
+	// Present leaves out the people who left the commune.
+	Present bool
+	Limit   int
+	Offset  int
 }
 
 // People lists a commune's people by name, with the total before paging.
@@ -120,6 +122,9 @@ func (s *Store) People(ctx context.Context, f PeopleFilter) ([]Person, int64, er
 	}
 	if f.DepartmentID != 0 {
 		q = q.Where("department_id = ?", f.DepartmentID)
+	}
+	if f.Present {
+		q = q.Where("left_at IS NULL")
 	}
 	// Every word must appear, in any order: « rochat jean » finds
 	// « Jean-Marc Rochat ».

@@ -36,6 +36,10 @@ type Person struct {
 	// searches compare and what lists are ordered by.
 	SearchKey string
 	SortKey   string
+	// LeftAt is when the person left the commune, nil while they work
+	// there: they are no longer booked, and their personal data is purged
+	// once the retention period has passed (privacy.Purge).
+	LeftAt    *time.Time
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // PersonData is everything held about one person.
@@ -85,4 +88,136 @@ func (s *Store) ErasePerson(ctx context.Context, orgID, personID int64, now time
 		return translate(err)
 	}
 	return translate(db.Delete(&Person{}, personID).Error)
+}
+
+// SetPersonLeft records when a person left the commune (nil: they work
+// there again).
+func (s *Store) SetPersonLeft(ctx context.Context, orgID, personID int64, at *time.Time, now time.Time) error {
+	res := s.with(ctx).Model(&Person{}).Where("org_id = ? AND id = ?", orgID, personID).
+		Updates(map[string]any{"left_at": at, "updated_at": now})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// PeopleLeftBefore lists the people, of every commune, who left before
+// cutoff: their id and commune only, oldest departure first.
+func (s *Store) PeopleLeftBefore(ctx context.Context, cutoff time.Time, limit int) ([]Person, error) {
+	var out []Person
+	return out, translate(s.with(ctx).Select("id, org_id, left_at").Where("left_at < ?", cutoff.UTC()).
+		Order("left_at").Order("id").Limit(limit).Find(&out).Error)
+}
+
+// PurgedDomain is the domain of the address an account gets when its
+// personal data is purged: reserved (RFC 2606), it never receives mail.
+const PurgedDomain = "purged.invalid"
+
+// expiredAccounts selects the accounts disabled before cutoff whose
+// personal data is still there.
+func (s *Store) expiredAccounts(ctx context.Context, cutoff time.Time) *gorm.DB {
+	return s.with(ctx).Model(&User{}).Where("disabled_at < ? AND email NOT LIKE ?", cutoff.UTC(), "%@"+PurgedDomain)
+}
+
+// RetentionDue counts what a purge at cutoff would remove.
+type RetentionDue struct {
+	People, Accounts, StaffActions, SignIns int64
+}
+
+// RetentionDue counts the personal data kept beyond cutoff.
+func (s *Store) RetentionDue(ctx context.Context, cutoff, now time.Time) (RetentionDue, error) {
+	var d RetentionDue
+	db := s.with(ctx)
+	for _, c := range []struct {
+		n *int64
+		q *gorm.DB
+	}{
+		{&d.People, db.Model(&Person{}).Where("left_at < ?", cutoff.UTC())},
+		{&d.Accounts, s.expiredAccounts(ctx, cutoff)},
+		{&d.StaffActions, db.Model(&StaffAction{}).Where("created_at < ?", cutoff.UTC())},
+	} {
+		if err := c.q.Count(c.n).Error; err != nil {
+			return d, translate(err)
+		}
+	}
+	for _, t := range s.signInTraces(ctx, cutoff, now) {
+		var n int64
+		if err := t.where.Model(t.model).Count(&n).Error; err != nil {
+			return d, translate(err)
+		}
+		d.SignIns += n
+	}
+	return d, nil
+}
+
+// signInTraces selects what sign-in leaves behind that serves no longer:
+// sessions and reset links that have expired, and counts of failed
+// attempts older than cutoff.
+func (s *Store) signInTraces(ctx context.Context, cutoff, now time.Time) []trace {
+	db := s.with(ctx)
+	return []trace{
+		{&AuthToken{}, db.Where("expires_at < ?", now.UTC())},
+		{&PasswordReset{}, db.Where("expires_at < ?", now.UTC())},
+		{&LoginAttempt{}, db.Where("last_at < ?", cutoff.UTC())},
+	}
+}
+
+// trace is rows of one table that a purge removes.
+type trace struct {
+	model any
+	where *gorm.DB
+}
+
+// PurgeAccounts removes the personal data of the accounts disabled before
+// cutoff, inside Tx: their address becomes account-ID@purged.invalid, their
+// name and password go, their sessions, reset links and feed stop, and the
+// staff log names them by number. The rows stay, so the sessions they ran
+// and the actions they took keep their history. It returns the accounts.
+func (s *Store) PurgeAccounts(ctx context.Context, cutoff time.Time) ([]int64, error) {
+	var ids []int64
+	if err := s.expiredAccounts(ctx, cutoff).Order("id").Pluck("id", &ids).Error; err != nil {
+		return nil, translate(err)
+	}
+	db := s.with(ctx)
+	for _, id := range ids {
+		label := fmt.Sprintf("account-%d@%s", id, PurgedDomain)
+		if err := db.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
+			"email": label, "name": "", "password_hash": "!", "feed_token_hash": nil, "feed_token_at": nil,
+		}).Error; err != nil {
+			return nil, translate(err)
+		}
+		if err := db.Model(&StaffAction{}).Where("actor_user_id = ?", id).Update("actor", label).Error; err != nil {
+			return nil, translate(err)
+		}
+	}
+	if len(ids) > 0 {
+		if err := db.Where("user_id IN ?", ids).Delete(&AuthToken{}).Error; err != nil {
+			return nil, translate(err)
+		}
+		if err := db.Where("user_id IN ?", ids).Delete(&PasswordReset{}).Error; err != nil {
+			return nil, translate(err)
+		}
+	}
+	return ids, nil
+}
+
+// PurgeLogs deletes the staff log entries older than cutoff and the
+// sign-in traces that serve no longer; it returns how many rows went.
+func (s *Store) PurgeLogs(ctx context.Context, cutoff, now time.Time) (staff, signIns int64, err error) {
+	res := s.with(ctx).Where("created_at < ?", cutoff.UTC()).Delete(&StaffAction{})
+	if res.Error != nil {
+		return 0, 0, translate(res.Error)
+	}
+	staff = res.RowsAffected
+	for _, t := range s.signInTraces(ctx, cutoff, now) {
+		res := t.where.Delete(t.model)
+		if res.Error != nil {
+			return 0, 0, translate(res.Error)
+		}
+		signIns += res.RowsAffected
+	}
+	return staff, signIns, nil
 }

@@ -291,6 +291,12 @@ func matrixRows() map[string]struct {
 		"DELETE /api/v1/people/:id": {func(m *matrix, r role) mreq {
 			return mreq{method: "DELETE", path: "/api/v1/people/" + id(m.personOf(m.a.orgA))}
 		}, api(403, 204, 403, 403, 404, 404)},
+		"POST /api/v1/people/:id/leave": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/people/" + id(m.personOf(m.a.orgA)) + "/leave"}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"POST /api/v1/people/:id/return": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/people/" + id(m.personA) + "/return"}
+		}, api(403, 200, 403, 403, 404, 404)},
 
 		// API: sessions.
 		"POST /api/v1/sessions": {func(m *matrix, r role) mreq {
@@ -410,6 +416,12 @@ func matrixRows() map[string]struct {
 		}, pages(403, 303, 403, 403, 404, 404)},
 		"POST /app/people/:id/erase": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/people/" + id(m.personOf(m.a.orgA)) + "/erase", form: url.Values{"confirmed": {"1"}}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/people/:id/leave": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/people/" + id(m.personOf(m.a.orgA)) + "/leave", form: url.Values{"confirmed": {"1"}}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/people/:id/return": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/people/" + id(m.personA) + "/return"}
 		}, pages(403, 303, 403, 403, 404, 404)},
 		"GET /app/departments": {get("/app/departments"), pages(403, 200, 403, 403, 200, 200)},
 		"POST /app/departments": {func(m *matrix, r role) mreq {

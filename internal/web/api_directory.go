@@ -157,10 +157,13 @@ type personJSON struct {
 	Role         string  `json:"role"`
 	DepartmentID *int64  `json:"department_id"`
 	Language     string  `json:"language"`
+	// LeftAt is when the person left the commune, null while they work
+	// there.
+	LeftAt *time.Time `json:"left_at"`
 }
 
 func toPersonJSON(p *store.Person) personJSON {
-	return personJSON{ID: p.ID, Name: p.Name, GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, Role: p.Role, DepartmentID: p.DepartmentID, Language: p.Language}
+	return personJSON{ID: p.ID, Name: p.Name, GivenName: p.GivenName, FamilyName: p.FamilyName, Email: p.Email, Role: p.Role, DepartmentID: p.DepartmentID, Language: p.Language, LeftAt: p.LeftAt}
 }
 
 type personRequest struct {

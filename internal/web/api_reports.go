@@ -148,3 +148,70 @@ func (s *Server) apiErasePerson(c *gin.Context) error {
 	c.Status(http.StatusNoContent)
 	return nil
 }
+
+// leaveJSON answers a departure: the person, how many places to come were
+// cancelled (would be, in a dry run), and when their data will be purged.
+type leaveJSON struct {
+	Person          personJSON `json:"person"`
+	PlacesCancelled int        `json:"places_cancelled"`
+	PurgeOn         *string    `json:"purge_on"`
+	DryRun          bool       `json:"dry_run,omitempty"`
+}
+
+// apiLeavePerson records that a person left the commune: their places to
+// come are cancelled, they are no longer booked, their data is purged after
+// the retention period. ?dry_run=true says what it would do.
+func (s *Server) apiLeavePerson(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx, who := c.Request.Context(), caller(c)
+	if c.Query("dry_run") == "true" {
+		im, err := s.svc.Privacy.Impact(ctx, who, id)
+		if err != nil {
+			return err
+		}
+		p, err := s.svc.Directory.Person(ctx, who, id)
+		if err != nil {
+			return err
+		}
+		left := s.now()
+		if p.LeftAt != nil { // already gone: leaving again changes nothing
+			left, im.Upcoming = *p.LeftAt, 0
+		}
+		c.JSON(http.StatusOK, leaveJSON{Person: toPersonJSON(p), PlacesCancelled: im.Upcoming, PurgeOn: s.purgeOn(&left), DryRun: true})
+		return nil
+	}
+	p, n, err := s.svc.Privacy.Leave(ctx, who, id)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, leaveJSON{Person: toPersonJSON(p), PlacesCancelled: n, PurgeOn: s.purgeOn(p.LeftAt)})
+	return nil
+}
+
+// purgeOn is the day the data of someone who left at left will be purged,
+// nil while they work for the commune.
+func (s *Server) purgeOn(left *time.Time) *string {
+	if left == nil {
+		return nil
+	}
+	d := tz.In(s.svc.Privacy.PurgeDate(*left)).Format(time.DateOnly)
+	return &d
+}
+
+// apiReturnPerson records that a person who had left works for the
+// commune again.
+func (s *Server) apiReturnPerson(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Privacy.Return(c.Request.Context(), caller(c), id)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, toPersonJSON(p))
+	return nil
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -75,6 +76,10 @@ type personFormView struct {
 	Person      *store.Person
 	Departments []store.Department
 	Roles       []string
+	// RetentionMonths is how long the data of someone who left is kept;
+	// PurgeOn is when this person's goes, once they left.
+	RetentionMonths int
+	LeftAt, PurgeOn time.Time
 }
 
 func (s *Server) newPersonPage(c *gin.Context) error {
@@ -116,7 +121,17 @@ func (s *Server) renderPersonForm(c *gin.Context, status int, p *page, f *form) 
 		}
 	}
 	p.Nav = "people"
-	p.Data = personFormView{Form: f, Person: pf.Person, Departments: pf.Departments, Roles: directory.Roles}
+	v := personFormView{Form: f, Person: pf.Person, Departments: pf.Departments, Roles: directory.Roles, RetentionMonths: s.svc.Privacy.RetentionMonths()}
+	if pf.Person != nil && pf.Person.LeftAt != nil {
+		v.LeftAt, v.PurgeOn = *pf.Person.LeftAt, s.svc.Privacy.PurgeDate(*pf.Person.LeftAt)
+	}
+	switch c.Query("done") {
+	case "left":
+		p.Info = p.T("people.left_done")
+	case "returned":
+		p.Info = p.T("people.returned_done")
+	}
+	p.Data = v
 	s.render(c, status, "person_form", p)
 	return nil
 }
@@ -183,6 +198,46 @@ func (s *Server) erasePersonForm(c *gin.Context) error {
 		return err
 	}
 	c.Redirect(http.StatusSeeOther, "/app/people?done=erased")
+	return nil
+}
+
+// leavePersonForm records that a person left the commune, after a
+// confirmation that says what it does.
+func (s *Server) leavePersonForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if !confirmed(c) {
+		im, err := s.svc.Privacy.Impact(c.Request.Context(), caller(c), id)
+		if err != nil {
+			return err
+		}
+		p := s.userPage(c, "")
+		return s.askConfirmation(c, p.T("confirm.leave_title", im.Name), confirmView{
+			Lines: []string{p.T("confirm.leave_upcoming", im.Upcoming), p.T("confirm.leave_booking"),
+				p.T("confirm.leave_purge", s.svc.Privacy.RetentionMonths(), p.Date(s.svc.Privacy.PurgeDate(s.now())))},
+			Button: p.T("people.leave"), Back: fmt.Sprintf("/app/people/%d/edit", id),
+		})
+	}
+	if _, _, err := s.svc.Privacy.Leave(c.Request.Context(), caller(c), id); err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/people/%d/edit?done=left", id))
+	return nil
+}
+
+// returnPersonForm records that a person who had left works for the
+// commune again.
+func (s *Server) returnPersonForm(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Privacy.Return(c.Request.Context(), caller(c), id); err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/app/people/%d/edit?done=returned", id))
 	return nil
 }
 

@@ -45,7 +45,7 @@ type assets struct {
 func loadAssets(fsys fs.FS) (*assets, error) {
 	as := &assets{plain: map[string]*asset{}, hashed: map[string]*asset{}}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.Contains(name, ".") || strings.HasSuffix(name, ".go") {
+		if err != nil || d.IsDir() {
 			return err
 		}
 		data, err := fs.ReadFile(fsys, name)

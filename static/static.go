@@ -3,7 +3,8 @@ package static
 
 import "embed"
 
-// FS holds the static files, served under /static/.
+// FS holds the static files, served under /static/ (favicon.svg also as
+// /favicon.ico).
 //
-//go:embed css js
+//go:embed css js favicon.svg
 var FS embed.FS

@@ -82,12 +82,8 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 			return err
 		}
 		for _, id := range ids {
-			p, ok := people[id]
-			if !ok {
+			if _, ok := people[id]; !ok {
 				return apperr.NotFound("err.person_not_found", id)
-			}
-			if p.LeftAt != nil {
-				return apperr.Invalid("person_ids", "err.person_left", p.Name)
 			}
 		}
 		sess, err := tx.LockSession(ctx, sessionID)
@@ -110,6 +106,15 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 			}
 		} else if err := schedule.BookingsOpen(sess, now); err != nil {
 			return err
+		}
+		// Someone who left is no longer booked; a training recorded after
+		// the fact may still list them, since they attended it.
+		if !sess.RecordPast {
+			for _, id := range ids {
+				if p := people[id]; p.LeftAt != nil {
+					return apperr.Invalid("person_ids", "err.person_left", p.Name)
+				}
+			}
 		}
 		booked, lastPos := counts.Booked, counts.MaxPosition
 		var fresh, changed []*store.Registration

@@ -178,6 +178,17 @@ func TestLeave(t *testing.T) {
 				t.Errorf("audience booked %v, want Bruno and Chloé only", got)
 			}
 
+			// A training recorded after the fact may list them: they were there.
+			format, start, capacity, yes := "ecublens-collaborateurs", "2026-03-03T08:30:00+01:00", 5, true
+			rec, err := f.booking.CreateSession(ctx, f.hr, booking.SessionInput{Format: &format, StartsAt: &start, Capacity: &capacity,
+				Location: &booking.Location{Name: "Salle B"}, RecordPast: &yes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.booking.Book(ctx, f.hr, rec.ID, booking.BookRequest{PersonID: &anne}); err != nil {
+				t.Errorf("recording a past training with someone who left since: %v", err)
+			}
+
 			// Back at work: bookable again; the cancelled place stays so.
 			if p, err := f.privacy.Return(ctx, f.hr, anne); err != nil || p.LeftAt != nil {
 				t.Fatalf("return: %+v, %v", p, err)

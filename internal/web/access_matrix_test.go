@@ -199,6 +199,8 @@ func matrixRows() map[string]struct {
 		"GET /healthz":           {get("/healthz"), same(200)},
 		"GET /static/*filepath":  {get("/static/css/atelier.css"), same(200)},
 		"HEAD /static/*filepath": {func(*matrix, role) mreq { return mreq{method: "HEAD", path: "/static/css/atelier.css"} }, same(200)},
+		"GET /favicon.ico":       {get("/favicon.ico"), same(200)},
+		"HEAD /favicon.ico":      {func(*matrix, role) mreq { return mreq{method: "HEAD", path: "/favicon.ico"} }, same(200)},
 		"GET /":                  {get("/"), same(303)},
 		"GET /login":             {get("/login"), want{303, 303, 303, 303, 303, 303, 200, 200}},
 		"POST /login": {func(m *matrix, r role) mreq {

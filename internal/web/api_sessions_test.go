@@ -460,7 +460,7 @@ func TestParticipantLink(t *testing.T) {
 
 		res := a.do("GET", "/r/"+regs[0].Token, "", nil)
 		page := res.Body.String()
-		if res.Code != 200 || !strings.Contains(page, "Personne 000 staff") || !strings.Contains(page, "mardi 10 mars 2026, 13 h 30") ||
+		if res.Code != 200 || !strings.Contains(page, "Personne 000 staff") || !strings.Contains(page, "mardi 10 mars 2026, 13\u00a0h\u00a030") ||
 			!strings.Contains(page, "/r/"+regs[0].Token+"/cancel") || !strings.Contains(page, "Inscription confirmée") {
 			t.Fatalf("participant page: %d\n%s", res.Code, page)
 		}

@@ -1,22 +1,20 @@
 package web
 
-import (
-	"net/http"
-
-	"github.com/atelier-ch/atelier/internal/roster"
-	staticdata "github.com/atelier-ch/atelier/static"
-)
+import "github.com/atelier-ch/atelier/internal/roster"
 
 // routes lists every route of the application. Who may call what is
 // decided by the domain's access policy, not here: a route only says
 // whether a sign-in is needed.
 func (s *Server) routes() {
 	r := s.router
-	r.Use(s.recoverPanics(), s.logRequests(), s.securityHeaders(), deadline(s.timeout), s.rejectControl())
+	r.Use(compress(), s.recoverPanics(), s.logRequests(), s.securityHeaders(), deadline(s.timeout), s.rejectControl())
 	r.NoRoute(s.notFound)
 
 	r.GET("/healthz", s.healthz)
-	r.StaticFS("/static", http.FS(staticdata.FS))
+	r.GET("/static/*filepath", s.staticFile)
+	r.HEAD("/static/*filepath", s.staticFile)
+	r.GET("/favicon.ico", s.favicon)
+	r.HEAD("/favicon.ico", s.favicon)
 
 	// Pages and their forms: cross-origin POSTs are refused (CSRF).
 	pages := r.Group("", s.crossOriginProtection())

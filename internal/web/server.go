@@ -13,6 +13,7 @@ import (
 
 	appsvc "github.com/atelier-ch/atelier/internal/app"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	staticdata "github.com/atelier-ch/atelier/static"
 )
 
 // Deps is everything the server needs.
@@ -38,6 +39,7 @@ type Server struct {
 	svc     *appsvc.Services
 	tr      *i18n.Translator
 	views   *views
+	assets  *assets
 	log     *slog.Logger
 	baseURL string
 	now     func() time.Time
@@ -46,7 +48,11 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	v, err := loadViews()
+	as, err := loadAssets(staticdata.FS)
+	if err != nil {
+		return nil, err
+	}
+	v, err := loadViews(as)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +65,7 @@ func New(d Deps) (*Server, error) {
 	if d.RequestTimeout == 0 {
 		d.RequestTimeout = DefaultRequestTimeout
 	}
-	s := &Server{timeout: d.RequestTimeout, svc: d.Services, tr: d.Services.Translator, views: v, log: d.Log, baseURL: d.BaseURL, now: d.Now}
+	s := &Server{timeout: d.RequestTimeout, svc: d.Services, tr: d.Services.Translator, views: v, assets: as, log: d.Log, baseURL: d.BaseURL, now: d.Now}
 	gin.SetMode(gin.ReleaseMode)
 	s.router = gin.New()
 	// A method a path does not take answers like an unknown path (the

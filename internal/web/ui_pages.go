@@ -91,6 +91,17 @@ type fillBar struct {
 	Booked, Capacity, Waitlisted, Percent int
 }
 
+// Max is the top of the fill meter: the capacity (at least 1, so that the
+// meter stays valid).
+func (f fillBar) Max() int { return max(1, f.Capacity) }
+
+// Low is where the meter's "low" region ends: under half full.
+func (f fillBar) Low() int { return (f.Max() + 1) / 2 }
+
+// High is where its "high" region starts: one seat before full, so that
+// a full session (the optimum) reads as such.
+func (f fillBar) High() int { return max(f.Low(), f.Max()-1) }
+
 func newFillBar(booked, capacity, waitlisted int) fillBar {
 	pct := 0
 	if capacity > 0 {
@@ -126,7 +137,7 @@ func localInput(t time.Time) string {
 }
 
 // percentOf formats a share for display.
-func percentOf(v float64) string { return fmt.Sprintf("%.0f %%", 100*v) }
+func percentOf(v float64) string { return fmt.Sprintf("%.0f\u00a0%%", 100*v) }
 
 // pageNumber is the page a list was asked for (1 when absent or wrong).
 func pageNumber(c *gin.Context) int {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -31,7 +33,7 @@ func zurichLoc() *time.Location { return tz.Zurich }
 var templateFuncs = template.FuncMap{
 	"percent":  percentOf,
 	"fold":     names.Fold,
-	"duration": i18n.Duration,
+	"duration": func(minutes int) string { return noBreak(i18n.Duration(minutes)) },
 	"local":    localInput,
 	"add":      func(a, b int) int { return a + b },
 	"nonzero":  func(p *float64) bool { return p != nil },
@@ -81,7 +83,11 @@ var templateFuncs = template.FuncMap{
 }
 
 // loadViews parses every page; a template that does not parse fails the start.
-func loadViews() (*views, error) {
+// Pages name static files with `asset "css/atelier.css"`, which gives the
+// URL carrying the file's hash.
+func loadViews(as *assets) (*views, error) {
+	funcs := template.FuncMap{"asset": as.url}
+	maps.Copy(funcs, templateFuncs)
 	entries, err := fs.ReadDir(templateFS, "templates")
 	if err != nil {
 		return nil, err
@@ -92,7 +98,7 @@ func loadViews() (*views, error) {
 		if name == "layout.html" || name == "partials.html" || !strings.HasSuffix(name, ".html") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
@@ -123,14 +129,32 @@ func (p *page) T(key string, args ...any) string { return p.tr.T(p.Lang, key, ar
 
 // DateRange writes a time range in the page's language.
 func (p *page) DateRange(start, end time.Time) string {
-	return i18n.DateRange(p.Lang, tz.In(start), tz.In(end))
+	return noBreak(i18n.DateRange(p.Lang, tz.In(start), tz.In(end)))
 }
 
 // Date writes a day in the page's language.
 func (p *page) Date(t time.Time) string { return i18n.Date(p.Lang, tz.In(t)) }
 
 // Clock writes a time of day in the page's language.
-func (p *page) Clock(t time.Time) string { return i18n.Clock(p.Lang, tz.In(t)) }
+func (p *page) Clock(t time.Time) string { return noBreak(i18n.Clock(p.Lang, tz.In(t))) }
+
+// Spaces a line must not break at: inside a time ("13 h 30"), a duration
+// ("1 h 30", "45 min"), a percentage ("75 %"), before "Uhr" and before the
+// dash of a time range.
+var (
+	clockSpaces = regexp.MustCompile(`(\d) h (\d\d)\b`)
+	unitSpace   = regexp.MustCompile(`(\d) (h\b|min\b|Uhr\b|%)`)
+	dashSpace   = regexp.MustCompile(`(\d|Uhr) –`)
+)
+
+// noBreak puts no-break spaces (U+00A0, as the PDFs print them) where a
+// time, a duration or a percentage would otherwise break across lines:
+// i18n writes plain spaces, which mails and calendars want.
+func noBreak(s string) string {
+	s = clockSpaces.ReplaceAllString(s, "$1\u00a0h\u00a0$2")
+	s = unitSpace.ReplaceAllString(s, "$1\u00a0$2")
+	return dashSpace.ReplaceAllString(s, "$1\u00a0–")
+}
 
 // OtherLang is the language the switch offers.
 func (p *page) OtherLang() string {

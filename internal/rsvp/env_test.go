@@ -272,13 +272,6 @@ type way struct {
 	deliver func(t testing.TB, from string, raw []byte) error
 }
 
-// direct calls the handler as both ways in do.
-func (e *env) direct() way {
-	return way{"handler", func(t testing.TB, from string, raw []byte) error {
-		return e.svc.HandleMail(context.Background(), from, raw)
-	}}
-}
-
 // smtpWay starts the inbound SMTP listener on 127.0.0.1:0 in front of the
 // service and sends through it as the commune's mail server would.
 func (e *env) smtpWay(t testing.TB) way {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	catalogdata "github.com/atelier-ch/atelier/catalog"
@@ -19,6 +20,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/config"
 	"github.com/atelier-ch/atelier/internal/demo"
+	"github.com/atelier-ch/atelier/internal/inbound"
 	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/web"
@@ -40,7 +42,8 @@ Usage:
 
 Environment: DATABASE_URL, ATELIER_ADDR, ATELIER_BASE_URL, ATELIER_ADMIN_EMAIL,
 ATELIER_ADMIN_PASSWORD, ATELIER_SMTP_URL, ATELIER_MAIL_FROM, ATELIER_REQUEST_TIMEOUT,
-ATELIER_RETENTION_MONTHS, LOG_LEVEL, LOG_FORMAT.
+ATELIER_RETENTION_MONTHS, ATELIER_REPLY_ADDRESS, ATELIER_INBOUND_SMTP_ADDR, ATELIER_IMAP_URL,
+ATELIER_IMAP_PROCESSED_FOLDER, ATELIER_IMAP_INTERVAL, LOG_LEVEL, LOG_FORMAT.
 `
 
 // env carries what a command needs from the outside world.
@@ -176,7 +179,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	}
 	// The composition root: the domain services over the store, then the
 	// web layer over them.
-	svc, err := app.Build(app.Config{Store: s, Catalog: cat, BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, Log: log, MailDelivers: cfg.SMTPURL != "", RetentionMonths: cfg.RetentionMonths})
+	svc, err := app.Build(app.Config{Store: s, Catalog: cat, BaseURL: cfg.BaseURL, MailFrom: cfg.MailFrom, ReplyAddress: cfg.ReplyAddress, Log: log, MailDelivers: cfg.SMTPURL != "", RetentionMonths: cfg.RetentionMonths})
 	if err != nil {
 		return err
 	}
@@ -194,7 +197,11 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	}
 	workerDone := make(chan struct{})
 	if cfg.SMTPURL != "" {
-		sender, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		var opts []mail.Option
+		if cfg.ReplyAddress != "" {
+			opts = append(opts, mail.ReplyTo(cfg.ReplyAddress))
+		}
+		sender, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom, opts...)
 		if err != nil {
 			return err
 		}
@@ -208,6 +215,11 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		close(workerDone)
 		log.Info("no ATELIER_SMTP_URL: mails stay in the outbox (GET /api/v1/outbox)")
 	}
+	replies, err := startReplies(ctx, cfg, svc.Replies, log)
+	if err != nil {
+		return err
+	}
+	defer replies.stop(log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -242,8 +254,78 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	if err := hs.Shutdown(shutCtx); err != nil {
 		return err
 	}
+	replies.stop(log)
 	<-workerDone
 	return nil
+}
+
+// replyWays are the ways calendar replies come in, running.
+type replyWays struct {
+	smtp *inbound.SMTPServer
+	// stopIMAP ends the IMAP poller, and imapDone is closed once it has
+	// stopped; both nil without a poller.
+	stopIMAP context.CancelFunc
+	imapDone chan struct{}
+	once     sync.Once
+}
+
+// startReplies starts the ways in the configuration hands replies to h:
+// the SMTP listener (it must bind now: a wrong address fails the start)
+// and the IMAP poller, which stops with ctx or stop.
+func startReplies(ctx context.Context, cfg config.Config, h inbound.Handler, log *slog.Logger) (*replyWays, error) {
+	w := &replyWays{}
+	in := cfg.Inbound
+	if cfg.ReplyAddress == "" {
+		log.Info("no ATELIER_REPLY_ADDRESS: invitations ask for no answer, calendar replies are not read")
+		return w, nil
+	}
+	if in.SMTPAddr != "" {
+		srv, err := inbound.NewSMTPServer(in.SMTPAddr, cfg.ReplyAddress, h, log)
+		if err != nil {
+			return nil, err
+		}
+		if err := srv.Start(); err != nil {
+			return nil, err
+		}
+		w.smtp = srv
+	}
+	if in.IMAP != nil {
+		p, err := inbound.NewIMAPPollerFromSettings(*in.IMAP, in.ProcessedFolder, h, log, in.IMAPInterval)
+		if err != nil {
+			w.stop(log)
+			return nil, err
+		}
+		pctx, cancel := context.WithCancel(ctx)
+		w.stopIMAP, w.imapDone = cancel, make(chan struct{})
+		go func() {
+			defer close(w.imapDone)
+			_ = p.Run(pctx)
+		}()
+	}
+	if w.smtp == nil && w.imapDone == nil {
+		log.Warn("ATELIER_REPLY_ADDRESS is set but neither ATELIER_INBOUND_SMTP_ADDR nor ATELIER_IMAP_URL: invitations ask for an answer that nobody reads")
+	} else {
+		log.Info("calendar replies read", "address", cfg.ReplyAddress, "smtp", in.SMTPAddr, "imap", in.IMAP != nil)
+	}
+	return w, nil
+}
+
+// stop lets the SMTP listener finish the transactions under way (up to
+// 15 s), then stops the IMAP poller and waits for it.
+func (w *replyWays) stop(log *slog.Logger) {
+	w.once.Do(func() {
+		if w.smtp != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if err := w.smtp.Shutdown(ctx); err != nil {
+				log.Warn("inbound SMTP shutdown", "err", err)
+			}
+		}
+		if w.imapDone != nil {
+			w.stopIMAP()
+			<-w.imapDone
+		}
+	})
 }
 
 func (e env) bootstrapAdmin(ctx context.Context, cfg config.Config, a *auth.Service, log *slog.Logger) error {

@@ -45,6 +45,20 @@ CREATE INDEX idx_auth_tokens_expires_at ON auth_tokens USING btree (expires_at);
 CREATE UNIQUE INDEX idx_auth_tokens_hash ON auth_tokens USING btree (hash);
 CREATE INDEX idx_auth_tokens_user_id ON auth_tokens USING btree (user_id);
 
+CREATE TABLE calendar_replies (
+  message_key character varying(64) NOT NULL,
+  registration_id bigint NOT NULL,
+  answer character varying(16) NOT NULL,
+  sequence bigint NOT NULL,
+  stamp timestamp with time zone,
+  received_at timestamp with time zone NOT NULL,
+  CONSTRAINT calendar_replies_pkey PRIMARY KEY (message_key),
+  CONSTRAINT ck_calendar_replies_answer CHECK (((answer)::text = ANY ((ARRAY['accepted'::character varying, 'tentative'::character varying, 'declined'::character varying])::text[]))),
+  CONSTRAINT fk_calendar_replies_registration FOREIGN KEY (registration_id) REFERENCES registrations(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX calendar_replies_pkey ON calendar_replies USING btree (message_key);
+CREATE INDEX ix_calendar_replies_registration ON calendar_replies USING btree (registration_id, stamp);
+
 CREATE TABLE departments (
   id bigint NOT NULL DEFAULT nextval('departments_id_seq'::regclass),
   org_id bigint NOT NULL,
@@ -205,8 +219,11 @@ CREATE TABLE registrations (
   sequence bigint NOT NULL DEFAULT 0,
   anon_department_id bigint,
   anon_role character varying(32) NOT NULL DEFAULT ''::character varying,
+  rsvp character varying(16) NOT NULL DEFAULT 'needs_action'::character varying,
+  rsvp_at timestamp with time zone,
   CONSTRAINT registrations_pkey PRIMARY KEY (id),
   CONSTRAINT ck_registrations_attendance CHECK (((attendance)::text = ANY ((ARRAY['unknown'::character varying, 'present'::character varying, 'absent'::character varying, 'excused'::character varying])::text[]))),
+  CONSTRAINT ck_registrations_rsvp CHECK (((rsvp)::text = ANY ((ARRAY['needs_action'::character varying, 'accepted'::character varying, 'tentative'::character varying, 'declined'::character varying])::text[]))),
   CONSTRAINT ck_registrations_status CHECK (((status)::text = ANY ((ARRAY['booked'::character varying, 'waitlisted'::character varying, 'cancelled'::character varying])::text[]))),
   CONSTRAINT ck_registrations_waitlist CHECK (((((status)::text = 'waitlisted'::text) AND (waitlist_position IS NOT NULL) AND (waitlist_position >= 1)) OR (((status)::text <> 'waitlisted'::text) AND (waitlist_position IS NULL)))),
   CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments(id) ON DELETE SET NULL,

@@ -43,6 +43,20 @@ CREATE INDEX idx_auth_tokens_expires_at ON auth_tokens (expires_at);
 CREATE UNIQUE INDEX idx_auth_tokens_hash ON auth_tokens (hash);
 CREATE INDEX idx_auth_tokens_user_id ON auth_tokens (user_id);
 
+CREATE TABLE calendar_replies (
+  message_key TEXT NOT NULL,
+  registration_id INTEGER NOT NULL,
+  answer TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  stamp datetime,
+  received_at datetime NOT NULL,
+  PRIMARY KEY (message_key),
+  CONSTRAINT ck_calendar_replies_answer CHECK (answer IN ('accepted', 'tentative', 'declined')),
+  CONSTRAINT fk_calendar_replies_registration FOREIGN KEY (registration_id) REFERENCES registrations (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX ix_calendar_replies_registration ON calendar_replies (registration_id, stamp);
+CREATE UNIQUE INDEX sqlite_autoindex_calendar_replies_1 ON calendar_replies (message_key); -- automatic, primary key
+
 CREATE TABLE departments (
   id INTEGER,
   org_id INTEGER NOT NULL,
@@ -197,8 +211,11 @@ CREATE TABLE registrations (
   sequence INTEGER NOT NULL DEFAULT 0,
   anon_department_id INTEGER,
   anon_role TEXT NOT NULL DEFAULT '',
+  rsvp TEXT NOT NULL DEFAULT 'needs_action',
+  rsvp_at datetime,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_registrations_attendance CHECK (attendance IN ('unknown', 'present', 'absent', 'excused')),
+  CONSTRAINT ck_registrations_rsvp CHECK (rsvp IN ('needs_action', 'accepted', 'tentative', 'declined')),
   CONSTRAINT ck_registrations_status CHECK (status IN ('booked', 'waitlisted', 'cancelled')),
   CONSTRAINT ck_registrations_waitlist CHECK ((status = 'waitlisted' AND waitlist_position IS NOT NULL AND waitlist_position >= 1) OR (status <> 'waitlisted' AND waitlist_position IS NULL)),
   CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments (id) ON UPDATE NO ACTION ON DELETE SET NULL,

@@ -111,6 +111,10 @@ const (
 	CancelRegistration Action = "cancel_registration"
 	SeeToken           Action = "see_token" // the personal link opens the person's page
 	ActOnOwnLink       Action = "act_on_own_link"
+	// AnswerInvitation is the person's own answer to their invitation
+	// (accept, maybe, decline), from their page or their calendar: only
+	// the participant of that registration gives it, nobody on their behalf.
+	AnswerInvitation Action = "answer_invitation"
 )
 
 // Session describes a session to the policy.
@@ -257,7 +261,7 @@ func (c Caller) OnRegistration(a Action, r Registration) error {
 		return apperr.Forbidden("err.admin_needs_org")
 	}
 	switch a {
-	case ActOnOwnLink:
+	case ActOnOwnLink, AnswerInvitation:
 		if c.IsParticipant() && c.RegistrationID == r.ID && r.ID != 0 {
 			return nil
 		}

@@ -138,6 +138,14 @@ func TestOnRegistration(t *testing.T) {
 		{participant, access.ActOnOwnLink, ofA, ok},
 		{participant, access.ActOnOwnLink, ofB, nf},
 		{hrA, access.ActOnOwnLink, ofA, nf},
+		{participant, access.AnswerInvitation, ofA, ok},
+		{participant, access.AnswerInvitation, ofB, nf}, // a reply acts for its own registration only
+		{access.Participant(0), access.AnswerInvitation, access.Registration{OrgID: orgA, Session: open}, nf},
+		{hrA, access.AnswerInvitation, ofA, nf}, // HR does not answer for the person
+		{trainerA, access.AnswerInvitation, ofA, nf},
+		{admin, access.AnswerInvitation, ofA, fb}, // an admin outside a commune is told to name one
+		{system, access.AnswerInvitation, ofA, nf},
+		{nobody, access.AnswerInvitation, ofA, nf},
 	}
 	for _, tc := range cases {
 		if got := code(tc.who.OnRegistration(tc.action, tc.r)); got != tc.want {

@@ -25,6 +25,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/privacy"
 	"github.com/atelier-ch/atelier/internal/report"
+	"github.com/atelier-ch/atelier/internal/rsvp"
 	"github.com/atelier-ch/atelier/internal/sheets"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/ticket"
@@ -39,6 +40,10 @@ type Config struct {
 	// MailFrom is the sender of last resort (ATELIER_MAIL_FROM), for
 	// communes without an HR sender address.
 	MailFrom string
+	// ReplyAddress (ATELIER_REPLY_ADDRESS), when set, is where calendar
+	// replies are read: the invitations' organiser, and they ask for an
+	// answer. Empty: replies are not read.
+	ReplyAddress string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// BcryptCost lowers the password hashing cost in tests; 0 is bcrypt's default.
@@ -68,6 +73,10 @@ type Services struct {
 	Outbox     *mail.Outbox
 	StaffLog   *audit.StaffLog
 	Desk       *desk.Service
+	// Replies applies answers to invitations, from the participant's page
+	// and from calendar replies (it is the inbound.Handler of the mail
+	// received at ReplyAddress).
+	Replies *rsvp.Service
 	// Health answers whether the database answers.
 	Health func(ctx context.Context) error
 	// Database names the engine in use (sqlite, postgres).
@@ -85,7 +94,11 @@ func Build(cfg Config) (*Services, error) {
 	}
 	st := cfg.Store
 	host := HostOf(cfg.BaseURL)
-	composer := calendar.NewComposer(tr, cfg.BaseURL, calendar.Party{Email: FallbackSender(cfg.MailFrom, cfg.BaseURL)})
+	var composeOpts []calendar.ComposerOption
+	if cfg.ReplyAddress != "" {
+		composeOpts = append(composeOpts, calendar.ReplyTo(cfg.ReplyAddress))
+	}
+	composer := calendar.NewComposer(tr, cfg.BaseURL, calendar.Party{Email: FallbackSender(cfg.MailFrom, cfg.BaseURL)}, composeOpts...)
 	// Every booking change queues its mail in the same transaction; the
 	// outbox is delivered by the worker when SMTP is configured.
 	notifier := mail.NewNotifier(cfg.Catalog, composer, tr, host, cfg.Now)
@@ -106,7 +119,8 @@ func Build(cfg Config) (*Services, error) {
 		Database:   string(st.Dialect()),
 	}
 	s.Auth.SetMailer(mail.NewAccountMail(st, tr, cfg.BaseURL, FallbackSender(cfg.MailFrom, cfg.BaseURL), host, cfg.Now), cfg.MailDelivers)
-	s.Tickets = ticket.New(st, cfg.Catalog, s.Booking, s.Attendance, cfg.Now)
+	s.Replies = rsvp.New(st, s.Booking, notifier, cfg.Now, cfg.Log)
+	s.Tickets = ticket.New(st, cfg.Catalog, s.Booking, s.Attendance, s.Replies, cfg.Now)
 	sh, err := sheets.New(tr)
 	if err != nil {
 		return nil, err

@@ -129,6 +129,8 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 				r.CancelledAt = nil
 				r.UpdatedAt = now
 				r.Sequence++ // their calendar holds a cancellation to supersede
+				// A new invitation, not answered yet.
+				r.Rsvp, r.RsvpAt = store.RsvpNeedsAction, nil
 			default:
 				pid := id
 				r = &store.Registration{SessionID: sessionID, PersonID: &pid, OrgID: caller.OrgID, Attendance: store.AttendUnknown, Token: NewToken(), CreatedAt: now, UpdatedAt: now}
@@ -324,6 +326,8 @@ func promote(ctx context.Context, tx *store.Store, sess *store.Session, n int, c
 		log.Add(caller, sess.OrgID, sess.ID, "promoted", map[string]any{"registration_id": r.ID, "person_id": r.PersonID, "from_position": lastPos}, now)
 		r.Status, r.WaitlistPosition, r.UpdatedAt = store.RegBooked, nil, now
 		r.Sequence++ // tentative becomes confirmed in their calendar
+		// The seat is offered by a new invitation that asks for an answer.
+		r.Rsvp, r.RsvpAt = store.RsvpNeedsAction, nil
 		if err := tx.SaveRegistration(ctx, r); err != nil {
 			return nil, err
 		}

@@ -71,6 +71,9 @@ type Event struct {
 	Organizer Party
 	// Attendee is the participant of an invitation; feeds have none.
 	Attendee *Party
+	// RSVP asks the attendee for an answer (RSVP=TRUE): only when Atelier
+	// reads the replies and the attendee holds a seat.
+	RSVP bool
 	// Alarm, when not empty, adds a reminder the day before with this text.
 	Alarm string
 }
@@ -198,12 +201,14 @@ func addEvent(cal *ics.Calendar, ev Event, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		partstat := "NEEDS-ACTION"
+		partstat, rsvp := "NEEDS-ACTION", "FALSE"
 		if status == Cancelled {
 			partstat = "DECLINED"
+		} else if ev.RSVP {
+			rsvp = "TRUE"
 		}
 		addParty(&e.ComponentBase, "ATTENDEE", ev.Attendee.Name, attendee,
-			";CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT="+partstat+";RSVP=TRUE")
+			";CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT="+partstat+";RSVP="+rsvp)
 	}
 	if ev.Alarm != "" && status != Cancelled {
 		a := e.AddAlarm()

@@ -19,6 +19,7 @@ func baseEvent(start, end time.Time) Event {
 		URL:         "https://atelier.example/r/ABCDEFGHIJKLMNOPQRSTUVWXYZ",
 		Organizer:   Party{Name: "Service RH – Commune de Démo", Email: "rh@demo.atelier.example"},
 		Attendee:    &Party{Name: "Hélène Favre", Email: "helene.favre@demo.atelier.example"},
+		RSVP:        true,
 		Alarm:       "Demain : formation IA",
 	}
 }

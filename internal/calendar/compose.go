@@ -30,12 +30,32 @@ type Composer struct {
 	baseURL string
 	// fallback organises events of communes without an HR sender address.
 	fallback Party
+	// replyTo, when set, is the address calendar replies reach Atelier at
+	// (ATELIER_REPLY_ADDRESS): the events' ORGANIZER, and invitations then
+	// ask for an answer.
+	replyTo string
+}
+
+// ComposerOption sets an optional behaviour of a Composer.
+type ComposerOption func(*Composer)
+
+// ReplyTo makes address (ATELIER_REPLY_ADDRESS, already checked) the
+// organiser of every event, under the commune's HR name, and has the
+// invitations of people booked ask for an answer (RSVP=TRUE). Without it
+// the organiser is the commune's HR and no answer is asked for: nobody
+// would read it.
+func ReplyTo(address string) ComposerOption {
+	return func(c *Composer) { c.replyTo = address }
 }
 
 // NewComposer returns a Composer; fallback is the organiser used when a
 // commune has no HR sender address.
-func NewComposer(tr *i18n.Translator, baseURL string, fallback Party) *Composer {
-	return &Composer{tr: tr, baseURL: strings.TrimRight(baseURL, "/"), fallback: fallback}
+func NewComposer(tr *i18n.Translator, baseURL string, fallback Party, opts ...ComposerOption) *Composer {
+	c := &Composer{tr: tr, baseURL: strings.TrimRight(baseURL, "/"), fallback: fallback}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
 }
 
 // PageURL is the personal page of a registration token.
@@ -57,6 +77,17 @@ func (c *Composer) Organizer(org *store.Org) Party {
 	return p
 }
 
+// EventOrganizer is the ORGANIZER of a commune's events: the reply
+// address under the commune's HR name when replies are read, else the
+// commune's HR itself (Organizer).
+func (c *Composer) EventOrganizer(org *store.Org) Party {
+	p := c.Organizer(org)
+	if c.replyTo != "" {
+		p.Email = c.replyTo
+	}
+	return p
+}
+
 // Cancelled reports whether the entry is off for its reader.
 func (e Entry) Cancelled() bool {
 	return e.Session.Status == store.SessionCancelled || (e.Registration != nil && e.Registration.Status == store.RegCancelled)
@@ -72,7 +103,7 @@ func (c *Composer) Event(e Entry, lang string) Event {
 		End:       s.EndsAt,
 		Summary:   s.Title,
 		Location:  schedule.Place(s),
-		Organizer: c.Organizer(e.Org),
+		Organizer: c.EventOrganizer(e.Org),
 		Status:    Confirmed,
 	}
 	var desc []string
@@ -99,6 +130,9 @@ func (c *Composer) Event(e Entry, lang string) Event {
 		if e.Person != nil && e.Person.Email != nil {
 			ev.Attendee = &Party{Name: e.Person.Name, Email: *e.Person.Email}
 		}
+		// Only a seat can be answered for: a waitlisted person has nothing
+		// to confirm yet (their promotion sends a new invitation that asks).
+		ev.RSVP = c.replyTo != "" && r.Status == store.RegBooked
 	}
 	if e.Cancelled() {
 		ev.Status = Cancelled

@@ -3,12 +3,15 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/atelier-ch/atelier/internal/inbound"
 )
 
 // Config is every setting of a running Atelier.
@@ -20,17 +23,25 @@ type Config struct {
 	AdminPassword string
 	SMTPURL       string
 	MailFrom      string
-	LogLevel      slog.Level
-	LogFormat     string
+	// ReplyAddress (ATELIER_REPLY_ADDRESS) is where participants' calendar
+	// replies reach Atelier: the invitations' ORGANIZER and Reply-To. ""
+	// means replies are not read and invitations ask for no answer.
+	ReplyAddress string
+	// Inbound says how replies come in: the SMTP listener, the IMAP poller
+	// (ATELIER_INBOUND_SMTP_ADDR, ATELIER_IMAP_*), both or neither.
+	Inbound   inbound.Config
+	LogLevel  slog.Level
+	LogFormat string
 	// RequestTimeout bounds every request (ATELIER_REQUEST_TIMEOUT).
 	RequestTimeout time.Duration
-	// RetentionMonths is how long personal data of people gone or erased
-	// is kept (ATELIER_RETENTION_MONTHS).
+	// RetentionMonths is how long the personal data of people who left,
+	// and of disabled accounts, is kept (ATELIER_RETENTION_MONTHS).
 	RetentionMonths int
 }
 
 // FromEnv reads the settings through getenv (os.Getenv in production).
 func FromEnv(getenv func(string) string) (Config, error) {
+	var err error
 	c := Config{
 		DatabaseURL:   getenv("DATABASE_URL"),
 		Addr:          getenv("ATELIER_ADDR"),
@@ -82,6 +93,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 			return c, fmt.Errorf("ATELIER_SMTP_URL must look like smtp://user:pass@host:port")
 		}
+	}
+	if c.Inbound, err = inbound.ConfigFromEnv(getenv); err != nil {
+		return c, err
+	}
+	c.ReplyAddress = c.Inbound.ReplyAddress
+	if c.Inbound.IMAP != nil && c.ReplyAddress == "" {
+		// Invitations would name HR as organiser: replies would not reach
+		// the polled mailbox, and whatever else is there would be moved.
+		return c, errors.New("ATELIER_IMAP_URL needs ATELIER_REPLY_ADDRESS: the polled mailbox must be the one invitations name for replies")
 	}
 	return c, nil
 }

@@ -28,6 +28,24 @@ func TestFromEnv(t *testing.T) {
 		"good smtp":     {env: map[string]string{"ATELIER_SMTP_URL": "smtp://u:p@localhost:1025"}},
 		"bad log level": {env: map[string]string{"LOG_LEVEL": "loud"}, wantErr: true},
 		"bad format":    {env: map[string]string{"LOG_FORMAT": "xml"}, wantErr: true},
+		"no replies": {env: nil, check: func(t *testing.T, c Config) {
+			if c.ReplyAddress != "" || c.Inbound.SMTPAddr != "" || c.Inbound.IMAP != nil {
+				t.Errorf("replies read without being configured: %+v", c.Inbound)
+			}
+		}},
+		"replies by smtp": {env: map[string]string{"ATELIER_REPLY_ADDRESS": "Formations@Ecublens.example", "ATELIER_INBOUND_SMTP_ADDR": "10.0.0.5:2525"}, check: func(t *testing.T, c Config) {
+			if c.ReplyAddress != "formations@ecublens.example" || c.Inbound.SMTPAddr != "10.0.0.5:2525" {
+				t.Errorf("reply address %q, listener %q", c.ReplyAddress, c.Inbound.SMTPAddr)
+			}
+		}},
+		"replies by imap": {env: map[string]string{"ATELIER_REPLY_ADDRESS": "formations@ecublens.example", "ATELIER_IMAP_URL": "imaps://formations%40ecublens.example:pw@mail.ecublens.example/INBOX"}, check: func(t *testing.T, c Config) {
+			if c.Inbound.IMAP == nil || c.Inbound.IMAP.Host != "mail.ecublens.example" {
+				t.Errorf("imap %v", c.Inbound.IMAP)
+			}
+		}},
+		"reply address with a name":      {env: map[string]string{"ATELIER_REPLY_ADDRESS": "RH <formations@ecublens.example>"}, wantErr: true},
+		"listener without reply address": {env: map[string]string{"ATELIER_INBOUND_SMTP_ADDR": "10.0.0.5:2525"}, wantErr: true},
+		"imap without reply address":     {env: map[string]string{"ATELIER_IMAP_URL": "imaps://u:pw@mail.ecublens.example/INBOX"}, wantErr: true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -272,6 +272,53 @@ func TestBuildMIME(t *testing.T) {
 	}
 }
 
+// TestBuildReplyTo: with a reply address, a message carrying an invitation
+// says Reply-To that address under the HR name (From stays HR's); other
+// messages, and every message without a reply address, have no Reply-To.
+func TestBuildReplyTo(t *testing.T) {
+	cases := map[string]struct {
+		method string
+		opts   []mail.Option
+		want   string
+	}{
+		"invitation":             {"REQUEST", []mail.Option{mail.ReplyTo("formations@ecublens.example")}, "formations@ecublens.example"},
+		"cancellation":           {"CANCEL", []mail.Option{mail.ReplyTo("formations@ecublens.example")}, ""},
+		"invitation, no replies": {"REQUEST", nil, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			m := &store.OutboxMessage{
+				FromName: "Service RH, Ecublens", FromEmail: "rh@ecublens.example", ToName: "Jean", ToEmail: "jean@ecublens.example",
+				Subject: "Inscription", TextBody: "Bonjour", ICS: "BEGIN:VCALENDAR\r\nMETHOD:" + tc.method + "\r\nEND:VCALENDAR\r\n", ICSMethod: tc.method,
+				MessageID: "<abc@atelier.example>",
+			}
+			msg, err := mail.Build(m, "bounces@atelier.example", tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if _, err := msg.WriteTo(&buf); err != nil {
+				t.Fatal(err)
+			}
+			p := parseMail(t, buf.Bytes())
+			from, err := p.header.AddressList("From")
+			if err != nil || len(from) != 1 || from[0].Address != "rh@ecublens.example" {
+				t.Errorf("From: %v %v", from, err)
+			}
+			if tc.want == "" {
+				if p.header.Get("Reply-To") != "" {
+					t.Errorf("Reply-To %q, want none", p.header.Get("Reply-To"))
+				}
+				return
+			}
+			rt, err := p.header.AddressList("Reply-To")
+			if err != nil || len(rt) != 1 || rt[0].Address != tc.want || rt[0].Name != "Service RH, Ecublens" {
+				t.Errorf("Reply-To: %v %v, want %s", rt, err, tc.want)
+			}
+		})
+	}
+}
+
 // smtpServer is a real SMTP server in the test process that can be down.
 type smtpServer struct {
 	mu       sync.Mutex

@@ -12,6 +12,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -29,15 +30,30 @@ type SMTP struct {
 	tls      bool
 	// envelopeFrom is ATELIER_MAIL_FROM, the bounce address.
 	envelopeFrom string
+	opts         []Option
+}
+
+// Option sets an optional header of the messages written.
+type Option func(*options)
+
+type options struct {
+	replyTo string
+}
+
+// ReplyTo sets the Reply-To of the messages that carry an invitation
+// (METHOD:REQUEST) to address, ATELIER_REPLY_ADDRESS: where calendar
+// replies are read. Other messages keep answers going to the commune's HR.
+func ReplyTo(address string) Option {
+	return func(o *options) { o.replyTo = address }
 }
 
 // NewSMTP parses an SMTP URL.
-func NewSMTP(rawURL, envelopeFrom string) (*SMTP, error) {
+func NewSMTP(rawURL, envelopeFrom string, opts ...Option) (*SMTP, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 		return nil, fmt.Errorf("ATELIER_SMTP_URL must look like smtp://user:pass@host:port")
 	}
-	s := &SMTP{host: u.Hostname(), tls: u.Scheme == "smtps", envelopeFrom: envelopeFrom, port: 587}
+	s := &SMTP{host: u.Hostname(), tls: u.Scheme == "smtps", envelopeFrom: envelopeFrom, port: 587, opts: opts}
 	if s.tls {
 		s.port = 465
 	}
@@ -55,7 +71,7 @@ func NewSMTP(rawURL, envelopeFrom string) (*SMTP, error) {
 
 // Send delivers one message.
 func (s *SMTP) Send(ctx context.Context, m *store.OutboxMessage) error {
-	msg, err := Build(m, s.envelopeFrom)
+	msg, err := Build(m, s.envelopeFrom, s.opts...)
 	if err != nil {
 		return err
 	}
@@ -79,7 +95,11 @@ func (s *SMTP) Send(ctx context.Context, m *store.OutboxMessage) error {
 // multipart/alternative (text, HTML, and the invitation as text/calendar
 // with its method, which calendar-aware clients act on) and the same .ics
 // as an attachment for the others.
-func Build(m *store.OutboxMessage, envelopeFrom string) (*gomail.Msg, error) {
+func Build(m *store.OutboxMessage, envelopeFrom string, opts ...Option) (*gomail.Msg, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
 	// Names and subject are one line whatever they hold: no header can be
 	// added through them (go-mail also refuses a raw CR or LF).
@@ -93,6 +113,11 @@ func Build(m *store.OutboxMessage, envelopeFrom string) (*gomail.Msg, error) {
 	}
 	if err := msg.AddToFormat(clean.Line(m.ToName), m.ToEmail); err != nil {
 		return nil, fmt.Errorf("to: %w", err)
+	}
+	if o.replyTo != "" && m.ICSMethod == string(calendar.Request) {
+		if err := msg.ReplyToFormat(clean.Line(m.FromName), o.replyTo); err != nil {
+			return nil, fmt.Errorf("reply-to: %w", err)
+		}
 	}
 	msg.Subject(clean.Line(m.Subject))
 	msg.SetMessageIDWithValue(strings.Trim(m.MessageID, "<>"))

@@ -49,6 +49,8 @@ func rowDefaults(table string, id any) row {
 		return row{"org_id": 1, "session_id": 1, "kind": "booked", "to_email": "p@example.ch", "from_email": "rh@example.ch", "subject": "s",
 			"text_body": "t", "html_body": "h", "ics": "", "ics_method": "REQUEST", "message_id": fmt.Sprintf("m%v@test", id), "status": "pending",
 			"next_attempt_at": t0, "created_at": t0}
+	case "calendar_replies":
+		return row{"message_key": fmt.Sprintf("key-%v", id), "registration_id": 1, "answer": "accepted", "sequence": 0, "received_at": t0}
 	case "feedback":
 		return row{"registration_id": 1, "session_id": 1, "org_id": 1, "overall": 4, "will_use": 4, "confidence_before": 2, "confidence_after": 4, "created_at": t0, "updated_at": t0}
 	}
@@ -125,6 +127,10 @@ func TestConstraints(t *testing.T) {
 		"registration of no session":        {{table: "registrations", row: row{"id": 9, "session_id": 99}, err: fk("fk_registrations_session")}},
 		"registration of no person":         {{table: "registrations", row: row{"id": 9, "person_id": 99}, err: fk("fk_registrations_person")}},
 		"registration of no commune":        {{table: "registrations", row: row{"id": 9, "org_id": 99}, err: fk("fk_registrations_org")}},
+		"unknown answer":                    {{table: "registrations", row: row{"id": 9, "rsvp": "maybe"}, err: ck("ck_registrations_rsvp")}},
+		"answer set to nothing":             {{sql: "UPDATE registrations SET rsvp = '' WHERE id = 1", err: ck("ck_registrations_rsvp")}},
+		"reply of no registration":          {{table: "calendar_replies", row: row{"message_key": "k9", "registration_id": 99}, err: fk("fk_calendar_replies_registration")}},
+		"reply with no answer":              {{table: "calendar_replies", row: row{"message_key": "k9", "answer": "needs_action"}, err: ck("ck_calendar_replies_answer")}},
 		"unknown user role":                 {{table: "users", row: row{"id": 9, "role": "root"}, err: ck("ck_users_role")}},
 		"unknown user language":             {{table: "users", row: row{"id": 9, "language": "en"}, err: ck("ck_users_language")}},
 		"unknown person role":               {{table: "people", row: row{"id": 9, "role": "mayor"}, err: ck("ck_people_role")}},
@@ -144,6 +150,10 @@ func TestConstraints(t *testing.T) {
 			{table: "registrations", row: row{"id": 10, "status": "cancelled"}},
 			{table: "registrations", row: row{"id": 11, "session_id": 9, "status": "waitlisted", "waitlist_position": 1}},
 			{table: "feedback", row: row{"id": 9, "registration_id": 2, "overall": 1, "will_use": 5}},
+			{table: "registrations", row: row{"id": 12, "person_id": 2, "session_id": 9, "rsvp": "declined", "rsvp_at": t0}},
+			{table: "calendar_replies", row: row{"message_key": "k9", "answer": "declined", "stamp": t0}, after: [][]string{
+				{"SELECT rsvp FROM registrations WHERE id = 1", "needs_action"},
+			}},
 		},
 		"deleting a person keeps their registrations, anonymous": {{sql: "DELETE FROM people WHERE id = 1", after: [][]string{
 			{"SELECT COUNT(*) FROM registrations WHERE id = 1 AND person_id IS NULL", "1"},
@@ -163,11 +173,14 @@ func TestConstraints(t *testing.T) {
 			{"SELECT COUNT(*) FROM feedback", "0"},
 			{"SELECT COUNT(*) FROM people", "3"},
 		}}},
-		"deleting a registration takes its mail and feedback": {{sql: "DELETE FROM registrations WHERE id = 1", after: [][]string{
-			{"SELECT COUNT(*) FROM outbox_messages", "0"},
-			{"SELECT COUNT(*) FROM feedback", "0"},
-			{"SELECT COUNT(*) FROM registrations", "1"},
-		}}},
+		"deleting a registration takes its mail, feedback and replies": {
+			{table: "calendar_replies", row: row{"message_key": "k1"}},
+			{sql: "DELETE FROM registrations WHERE id = 1", after: [][]string{
+				{"SELECT COUNT(*) FROM calendar_replies", "0"},
+				{"SELECT COUNT(*) FROM outbox_messages", "0"},
+				{"SELECT COUNT(*) FROM feedback", "0"},
+				{"SELECT COUNT(*) FROM registrations", "1"},
+			}}},
 		"deleting a user keeps the history": {{sql: "DELETE FROM users WHERE id = 1", after: [][]string{
 			{"SELECT COUNT(*) FROM auth_tokens", "0"},
 			{"SELECT COUNT(*) FROM session_trainers", "0"},

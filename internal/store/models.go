@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // Org is a commune (or any body running a campaign).
 type Org struct {
@@ -149,9 +153,23 @@ type Registration struct {
 	// role, so that reports keep their totals.
 	AnonDepartmentID *int64
 	AnonRole         string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	CancelledAt      *time.Time
+	// Rsvp is the person's answer to the invitation (from their calendar
+	// or their page), RsvpNeedsAction until they give one; RsvpAt is when
+	// it was recorded.
+	Rsvp        string
+	RsvpAt      *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	CancelledAt *time.Time
+}
+
+// BeforeCreate gives a new registration the answer « none yet » when its
+// creator did not set one: the schema refuses an empty answer.
+func (r *Registration) BeforeCreate(*gorm.DB) error {
+	if r.Rsvp == "" {
+		r.Rsvp = RsvpNeedsAction
+	}
+	return nil
 }
 
 // Registration statuses.
@@ -159,6 +177,14 @@ const (
 	RegBooked     = "booked"
 	RegWaitlisted = "waitlisted"
 	RegCancelled  = "cancelled"
+)
+
+// Answers to an invitation (Registration.Rsvp).
+const (
+	RsvpNeedsAction = "needs_action"
+	RsvpAccepted    = "accepted"
+	RsvpTentative   = "tentative"
+	RsvpDeclined    = "declined"
 )
 
 // Attendance values.
@@ -239,3 +265,20 @@ type Feedback struct {
 
 // TableName maps Feedback to its table.
 func (Feedback) TableName() string { return "feedback" }
+
+// CalendarReply records a calendar reply (iTIP REPLY) that was applied to a
+// registration, so that the same mail delivered twice changes nothing and
+// an older reply cannot undo a newer one.
+type CalendarReply struct {
+	// MessageKey is the hex SHA-256 of the mail's Message-ID (of the whole
+	// message when it has none).
+	MessageKey     string `gorm:"primaryKey"`
+	RegistrationID int64
+	// Answer is accepted, tentative or declined.
+	Answer   string
+	Sequence int
+	// Stamp is the reply's DTSTAMP, when the client wrote it; nil when the
+	// reply did not say.
+	Stamp      *time.Time
+	ReceivedAt time.Time
+}

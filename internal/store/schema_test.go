@@ -301,8 +301,15 @@ func tableConstraints(ddl string) map[string]string {
 	}
 	parts = append(parts, body[start:])
 	named := regexp.MustCompile(`(?is)^CONSTRAINT\s+(\S+)\s+(.*)$`)
+	// A named CHECK written on a column (what ALTER TABLE ADD COLUMN can
+	// add) is listed with the table's own.
+	column := regexp.MustCompile(`(?is)\sCONSTRAINT\s+(\S+)\s+(CHECK\s*\(.*\))\s*$`)
 	for _, p := range parts {
-		if m := named.FindStringSubmatch(strings.TrimSpace(p)); m != nil {
+		m := named.FindStringSubmatch(strings.TrimSpace(p))
+		if m == nil {
+			m = column.FindStringSubmatch(strings.TrimSpace(p))
+		}
+		if m != nil {
 			out[strings.Trim(m[1], "`\"")] = strings.Join(strings.Fields(m[2]), " ")
 		}
 	}

@@ -119,7 +119,8 @@ func (s *Store) Sessions(ctx context.Context, f SessionFilter) ([]Session, int64
 	return out, total, translate(q.Find(&out).Error)
 }
 
-// Counts is how many registrations of a session are booked and waitlisted.
+// Counts is how many registrations of a session are booked and waitlisted,
+// and how the people booked answered the invitation.
 type Counts struct {
 	Booked      int
 	Waitlisted  int
@@ -127,6 +128,11 @@ type Counts struct {
 	// Present counts the booked people marked present (CountsBySession
 	// only).
 	Present int
+	// Accepted, Tentative and Declined count the booked people by their
+	// answer (CountsBySession only).
+	Accepted  int
+	Tentative int
+	Declined  int
 }
 
 // SessionCounts counts one session's booked and waitlisted registrations.
@@ -147,16 +153,22 @@ func (s *Store) CountsBySession(ctx context.Context, ids []int64) (map[int64]Cou
 		Waitlisted  int
 		Present     int
 		MaxPosition *int
+		Accepted    int
+		Tentative   int
+		Declined    int
 	}
+	answered := "SUM(CASE WHEN status = 'booked' AND rsvp = ? THEN 1 ELSE 0 END)"
 	err := s.with(ctx).Model(&Registration{}).
-		Select("session_id, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS booked, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS waitlisted, SUM(CASE WHEN status = ? AND attendance = ? THEN 1 ELSE 0 END) AS present, MAX(waitlist_position) AS max_position", RegBooked, RegWaitlisted, RegBooked, AttendPresent).
+		Select("session_id, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS booked, SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS waitlisted, SUM(CASE WHEN status = ? AND attendance = ? THEN 1 ELSE 0 END) AS present, MAX(waitlist_position) AS max_position, "+
+			answered+" AS accepted, "+answered+" AS tentative, "+answered+" AS declined",
+			RegBooked, RegWaitlisted, RegBooked, AttendPresent, RsvpAccepted, RsvpTentative, RsvpDeclined).
 		Where("session_id IN ? AND status IN ?", ids, []string{RegBooked, RegWaitlisted}).
 		Group("session_id").Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
 	for _, r := range rows {
-		c := Counts{Booked: r.Booked, Waitlisted: r.Waitlisted, Present: r.Present}
+		c := Counts{Booked: r.Booked, Waitlisted: r.Waitlisted, Present: r.Present, Accepted: r.Accepted, Tentative: r.Tentative, Declined: r.Declined}
 		if r.MaxPosition != nil {
 			c.MaxPosition = *r.MaxPosition
 		}

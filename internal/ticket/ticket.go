@@ -1,6 +1,7 @@
 // Package ticket opens what a participant's personal link opens: their
 // registration, the session, the person, the commune, the format, and
-// what the page may offer them now (cancel, feedback, certificate).
+// what the page may offer them now (answer the invitation, cancel,
+// feedback, certificate).
 package ticket
 
 import (
@@ -11,6 +12,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/attendance"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/rsvp"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -50,12 +52,13 @@ type Service struct {
 	catalog    *catalog.Catalog
 	booking    *booking.Service
 	attendance *attendance.Service
+	answers    *rsvp.Service
 	now        func() time.Time
 }
 
 // New returns a Service.
-func New(s Store, c *catalog.Catalog, b *booking.Service, a *attendance.Service, now func() time.Time) *Service {
-	return &Service{store: s, catalog: c, booking: b, attendance: a, now: now}
+func New(s Store, c *catalog.Catalog, b *booking.Service, a *attendance.Service, answers *rsvp.Service, now func() time.Time) *Service {
+	return &Service{store: s, catalog: c, booking: b, attendance: a, answers: answers, now: now}
 }
 
 // Open finds what a participant's token opens. An unknown token is
@@ -89,7 +92,9 @@ func (s *Service) Open(ctx context.Context, token string) (*Ticket, error) {
 // Page is what the participant's page shows.
 type Page struct {
 	*Ticket
-	Phase     schedule.Phase
+	Phase schedule.Phase
+	// Answer offers « je viens / peut-être / je ne viens pas ».
+	Answer    rsvp.Offer
 	CanCancel bool
 	// FeedbackOpen is true once the session has ended, for people booked.
 	FeedbackOpen bool
@@ -108,6 +113,7 @@ func (s *Service) Page(ctx context.Context, token string) (*Page, error) {
 	}
 	p := &Page{Ticket: t, Phase: schedule.PhaseOf(t.Session, s.now())}
 	p.CanCancel = s.booking.SelfCancelRefusal(t.Session, t.Registration) == nil
+	p.Answer = s.answers.OfferFor(t.Session, t.Registration)
 	p.FeedbackOpen = s.attendance.FeedbackRefusal(t.Session, t.Registration) == nil
 	p.Present = t.Registration.Attendance == store.AttendPresent
 	p.Certificate = attendance.CertificateRefusal(t.Registration) == nil && t.Person != nil && t.Format != nil

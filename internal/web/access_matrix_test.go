@@ -226,7 +226,12 @@ func matrixRows() map[string]struct {
 			}
 			return q
 		}, participantOnly(303)},
-		"POST /r/:token/feedback":       {participantRoute("POST", "/feedback"), participantOnly(409)}, // the session has not ended
+		"POST /r/:token/feedback": {participantRoute("POST", "/feedback"), participantOnly(409)}, // the session has not ended
+		"POST /r/:token/rsvp": {func(m *matrix, r role) mreq {
+			q := participantRoute("POST", "/rsvp")(m, r)
+			q.form = url.Values{"answer": {"accepted"}}
+			return q
+		}, participantOnly(303)},
 		"GET /r/:token/qr.png":          {participantRoute("GET", "/qr.png"), participantOnly(200)},
 		"GET /r/:token/certificate.pdf": {participantRoute("GET", "/certificate.pdf"), participantOnly(200)},
 		"GET /r/:token/invite.ics":      {participantRoute("GET", "/invite.ics"), participantOnly(200)},

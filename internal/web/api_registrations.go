@@ -27,6 +27,8 @@ type registrationJSON struct {
 	Attendance       string     `json:"attendance"`
 	AttendanceAt     *time.Time `json:"attendance_at,omitempty"`
 	WalkIn           bool       `json:"walk_in"`
+	Rsvp             string     `json:"rsvp"`
+	RsvpAt           *time.Time `json:"rsvp_at"`
 	Token            string     `json:"token,omitempty"`
 	Links            *linksJSON `json:"links,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
@@ -42,7 +44,14 @@ func (s *Server) links(token string) linksJSON {
 func (s *Server) toRegistrationJSON(r *store.Registration, name string) registrationJSON {
 	out := registrationJSON{
 		ID: r.ID, SessionID: r.SessionID, PersonID: r.PersonID, PersonName: name, Status: r.Status,
-		WaitlistPosition: r.WaitlistPosition, Attendance: r.Attendance, WalkIn: r.WalkIn, CreatedAt: tz.In(r.CreatedAt),
+		WaitlistPosition: r.WaitlistPosition, Attendance: r.Attendance, WalkIn: r.WalkIn, Rsvp: r.Rsvp, CreatedAt: tz.In(r.CreatedAt),
+	}
+	if out.Rsvp == "" {
+		out.Rsvp = store.RsvpNeedsAction
+	}
+	if r.RsvpAt != nil {
+		t := tz.In(*r.RsvpAt)
+		out.RsvpAt = &t
 	}
 	if r.AttendanceAt != nil {
 		t := tz.In(*r.AttendanceAt)

@@ -81,6 +81,8 @@ type exportRegistration struct {
 	Attendance   string     `json:"attendance"`
 	AttendanceAt *time.Time `json:"attendance_at"`
 	WalkIn       bool       `json:"walk_in"`
+	Rsvp         string     `json:"rsvp"`
+	RsvpAt       *time.Time `json:"rsvp_at"`
 	CreatedAt    time.Time  `json:"created_at"`
 }
 
@@ -105,7 +107,11 @@ func (s *Server) apiExportPerson(c *gin.Context) error {
 	out := exportJSON{Person: toPersonJSON(&d.Person), Department: d.Department, ExportedAt: tz.In(s.now()),
 		Registrations: []exportRegistration{}, Feedback: []feedbackJSON{}, Mail: []exportMail{}, History: []auditJSON{}}
 	for _, r := range d.Registrations {
-		e := exportRegistration{ID: r.ID, SessionID: r.SessionID, Status: r.Status, Attendance: r.Attendance, WalkIn: r.WalkIn, CreatedAt: tz.In(r.CreatedAt)}
+		e := exportRegistration{ID: r.ID, SessionID: r.SessionID, Status: r.Status, Attendance: r.Attendance, WalkIn: r.WalkIn, Rsvp: r.Rsvp, CreatedAt: tz.In(r.CreatedAt)}
+		if r.RsvpAt != nil {
+			t := tz.In(*r.RsvpAt)
+			e.RsvpAt = &t
+		}
 		if sess, ok := d.Sessions[r.SessionID]; ok {
 			e.Session, e.StartsAt = sess.Title, tz.In(sess.StartsAt)
 		}

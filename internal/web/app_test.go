@@ -61,12 +61,16 @@ func loadCatalog(t testing.TB) *catalog.Catalog {
 
 // newApp builds an app on db with two communes (a and b), an admin, an hr
 // user for each commune and a trainer of commune a.
-func newApp(t testing.TB, db storetest.DB) *app {
+func newApp(t testing.TB, db storetest.DB) *app { return newAppReplying(t, db, "") }
+
+// newAppReplying is newApp with calendar replies read at replyAddress
+// (ATELIER_REPLY_ADDRESS), none when it is "".
+func newAppReplying(t testing.TB, db storetest.DB, replyAddress string) *app {
 	t.Helper()
 	s := storetest.Open(t, db)
 	a := &app{t: t, store: s, now: time.Date(2026, 3, 2, 9, 0, 0, 0, tz.Zurich), tokens: map[string]string{}}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc, err := appsvc.Build(appsvc.Config{Store: s, Catalog: loadCatalog(t), BaseURL: "https://atelier.example", Now: a.clock, BcryptCost: 4, Log: log})
+	svc, err := appsvc.Build(appsvc.Config{Store: s, Catalog: loadCatalog(t), BaseURL: "https://atelier.example", ReplyAddress: replyAddress, Now: a.clock, BcryptCost: 4, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/rsvp"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/ticket"
 )
@@ -29,6 +30,8 @@ type participantView struct {
 	FeedbackGiven bool
 	FieldErrors   map[string]string
 	Ratings       []int
+	// ConfirmDecline shows « give my seat up? » instead of the answers.
+	ConfirmDecline bool
 }
 
 // wantsJSON reports whether a participant's POST came as JSON rather than
@@ -81,12 +84,17 @@ func (s *Server) participant(h handler) gin.HandlerFunc {
 			s.participantNotFound(c, perr)
 			return
 		}
+		if errors.Is(err, rsvp.ErrConfirmDecline) {
+			// Not a failure: the page asks whether to give the seat up.
+			s.renderParticipant(c, http.StatusOK, pg, nil, nil, true)
+			return
+		}
 		var fe *participantFormError
 		var form *feedbackRequest
 		if errors.As(err, &fe) {
 			form = fe.form
 		}
-		s.renderParticipant(c, statusOf[e.Code], pg, e, form)
+		s.renderParticipant(c, statusOf[e.Code], pg, e, form, false)
 	}
 }
 
@@ -95,15 +103,16 @@ func (s *Server) participantPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.renderParticipant(c, http.StatusOK, pg, nil, nil)
+	s.renderParticipant(c, http.StatusOK, pg, nil, nil, false)
 	return nil
 }
 
 // renderParticipant renders the page; problem, when set, is shown at the
-// top and next to the fields it names; form re-displays what was typed.
-func (s *Server) renderParticipant(c *gin.Context, status int, pg *ticket.Page, problem *apperr.Error, form *feedbackRequest) {
+// top and next to the fields it names; form re-displays what was typed;
+// confirmDecline asks whether declining, which gives the seat up, is meant.
+func (s *Server) renderParticipant(c *gin.Context, status int, pg *ticket.Page, problem *apperr.Error, form *feedbackRequest, confirmDecline bool) {
 	p := s.newPage(c, pg.Lang())
-	v := &participantView{Page: pg, Token: pg.Registration.Token, Place: pg.Place(), Ratings: []int{1, 2, 3, 4, 5}}
+	v := &participantView{Page: pg, Token: pg.Registration.Token, Place: pg.Place(), Ratings: []int{1, 2, 3, 4, 5}, ConfirmDecline: confirmDecline && pg.Answer.DeclineCancels}
 	v.FeedURL = s.baseURL + "/r/" + v.Token + "/feed.ics"
 	v.WebcalURL = template.URL(webcal(v.FeedURL))
 	if addr := strings.TrimSpace(pg.Session.LocationAddress); addr != "" {
@@ -134,6 +143,8 @@ func (s *Server) renderParticipant(c *gin.Context, status int, pg *ticket.Page, 
 		p.Info = p.T("participant.cancel_done")
 	case "feedback":
 		p.Info = p.T("participant.feedback_done")
+	case "rsvp":
+		p.Info = p.T("rsvp.done")
 	}
 	p.Title = pg.Session.Title
 	p.Data = v

@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	pages.GET("/r/:token", s.participant(s.participantPage))
 	pages.POST("/r/:token/cancel", limitBody(64<<10), s.participant(s.participantCancel))
 	pages.POST("/r/:token/feedback", limitBody(64<<10), s.participant(s.participantFeedback))
+	pages.POST("/r/:token/rsvp", limitBody(64<<10), s.participant(s.participantRSVP))
 	pages.GET("/", s.home)
 	pages.GET("/login", s.loginPage)
 	pages.POST("/login", limitBody(64<<10), s.login)

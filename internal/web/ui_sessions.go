@@ -242,6 +242,12 @@ func (s *Server) historyText(lang string, e *store.AuditEntry) string {
 		return s.tr.T(lang, "history.capacity", fmt.Sprint(d["from"]), fmt.Sprint(d["to"]))
 	case "attendance", "checked_in":
 		return s.tr.T(lang, "history."+e.Action, s.tr.T(lang, "attendance."+fmt.Sprint(d["to"])))
+	case "rsvp":
+		answer, via := fmt.Sprint(d["answer"]), fmt.Sprint(d["via"])
+		if !s.tr.Has("rsvp.history."+answer) || !s.tr.Has("rsvp.via."+via) {
+			return s.tr.T(lang, "rsvp.history.answer") // an erased entry keeps no detail
+		}
+		return s.tr.T(lang, "rsvp.history."+answer, name, s.tr.T(lang, "rsvp.via."+via))
 	}
 	return s.tr.T(lang, "history."+e.Action)
 }

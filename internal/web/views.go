@@ -68,6 +68,9 @@ var templateFuncs = template.FuncMap{
 		}
 		return 0
 	},
+	// answers pairs a page with a session's counts for the "rsvp-counts"
+	// block, which translates.
+	"answers": func(p *page, c store.Counts) rsvpCounts { return rsvpCounts{P: p, C: c} },
 	"deref64": func(p *int64) int64 {
 		if p == nil {
 			return 0
@@ -80,6 +83,12 @@ var templateFuncs = template.FuncMap{
 		}
 		return *p
 	},
+}
+
+// rsvpCounts is what the "rsvp-counts" block shows.
+type rsvpCounts struct {
+	P *page
+	C store.Counts
 }
 
 // loadViews parses every page; a template that does not parse fails the start.

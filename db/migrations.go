@@ -22,6 +22,7 @@ func Migrations() []*gormigrate.Migration {
 		m0004OutboxQR(),
 		m0005Constraints(),
 		m0006LoginAttempts(),
+		m0008Plans(),
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/calendar"
+	"github.com/atelier-ch/atelier/internal/campaign"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/desk"
@@ -62,6 +63,7 @@ type Services struct {
 	Calendar   *calendar.Service
 	Outbox     *mail.Outbox
 	Desk       *desk.Service
+	Campaign   *campaign.Service
 	// Health answers whether the database answers.
 	Health func(ctx context.Context) error
 	// Database names the engine in use (sqlite, postgres).
@@ -98,6 +100,7 @@ func Build(cfg Config) (*Services, error) {
 		Health:     st.Ping,
 		Database:   string(st.Dialect()),
 	}
+	s.Campaign = campaign.New(st, cfg.Catalog, s.Booking, cfg.Now)
 	s.Tickets = ticket.New(st, cfg.Catalog, s.Booking, s.Attendance, cfg.Now)
 	sh, err := sheets.New(tr)
 	if err != nil {

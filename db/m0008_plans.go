@@ -37,7 +37,7 @@ func m0008Plans() *gormigrate.Migration {
   CONSTRAINT fk_plans_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON DELETE SET NULL,
   CONSTRAINT fk_plans_confirmed_by FOREIGN KEY (confirmed_by) REFERENCES users (id) ON DELETE SET NULL,
   CONSTRAINT ck_plans_status CHECK (status IN ('proposed', 'confirmed')),
-  CONSTRAINT ck_plans_confirmed CHECK ((status = 'proposed' AND confirmed_at IS NULL) OR (status = 'confirmed' AND confirmed_at IS NOT NULL)),
+  CONSTRAINT ck_plans_confirmed CHECK ((status = 'confirmed') = (confirmed_at IS NOT NULL)),
   CONSTRAINT ck_plans_fingerprint CHECK (length(fingerprint) = 64)
 )`, id, ts, ts, ts),
 				"CREATE INDEX ix_plans_org ON plans (org_id)",

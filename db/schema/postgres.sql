@@ -190,7 +190,7 @@ CREATE TABLE plans (
   created_at timestamp with time zone NOT NULL,
   updated_at timestamp with time zone NOT NULL,
   CONSTRAINT plans_pkey PRIMARY KEY (id),
-  CONSTRAINT ck_plans_confirmed CHECK (((((status)::text = 'proposed'::text) AND (confirmed_at IS NULL)) OR (((status)::text = 'confirmed'::text) AND (confirmed_at IS NOT NULL)))),
+  CONSTRAINT ck_plans_confirmed CHECK ((((status)::text = 'confirmed'::text) = (confirmed_at IS NOT NULL))),
   CONSTRAINT ck_plans_fingerprint CHECK ((length((fingerprint)::text) = 64)),
   CONSTRAINT ck_plans_status CHECK (((status)::text = ANY ((ARRAY['proposed'::character varying, 'confirmed'::character varying])::text[]))),
   CONSTRAINT fk_plans_confirmed_by FOREIGN KEY (confirmed_by) REFERENCES users(id) ON DELETE SET NULL,

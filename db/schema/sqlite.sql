@@ -183,7 +183,7 @@ CREATE TABLE plans (
   created_at datetime NOT NULL,
   updated_at datetime NOT NULL,
   PRIMARY KEY (id) AUTOINCREMENT,
-  CONSTRAINT ck_plans_confirmed CHECK ((status = 'proposed' AND confirmed_at IS NULL) OR (status = 'confirmed' AND confirmed_at IS NOT NULL)),
+  CONSTRAINT ck_plans_confirmed CHECK ((status = 'confirmed') = (confirmed_at IS NOT NULL)),
   CONSTRAINT ck_plans_fingerprint CHECK (length(fingerprint) = 64),
   CONSTRAINT ck_plans_status CHECK (status IN ('proposed', 'confirmed')),
   CONSTRAINT fk_plans_confirmed_by FOREIGN KEY (confirmed_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,

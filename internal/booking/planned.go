@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/apperr"
@@ -53,9 +54,13 @@ func (b *Service) CreatePlanned(ctx context.Context, tx *store.Store, caller acc
 			return nil, apperr.NotFound("err.person_not_found", id)
 		}
 	}
-	var log audit.Log
-	var events []Event
+	// Every session is checked before anything is written: the commune is
+	// locked once, and the room's other sessions over the whole plan read
+	// once, then each session is checked against them and the plan's own.
 	out := make([]*store.Session, len(planned))
+	allowed := make([]bool, len(planned))
+	trainers := make([][]int64, len(planned))
+	var from, to time.Time
 	for i, p := range planned {
 		sess := &store.Session{OrgID: caller.OrgID, Status: store.SessionScheduled, Language: "fr", CreatedBy: caller.UserRef()}
 		var v apperr.Validation
@@ -67,7 +72,7 @@ func (b *Service) CreatePlanned(ctx context.Context, tx *store.Store, caller acc
 				v.Add(f.field, "err.required")
 			}
 		}
-		trainers, err := b.apply(ctx, tx, &v, sess, p.Input, true)
+		t, err := b.apply(ctx, tx, &v, sess, p.Input, true)
 		if err != nil {
 			return nil, err
 		}
@@ -77,40 +82,78 @@ func (b *Service) CreatePlanned(ctx context.Context, tx *store.Store, caller acc
 		if err := v.Err(); err != nil {
 			return nil, prefixFields(err, fmt.Sprintf("sessions[%d].", i))
 		}
-		if err := roomFree(ctx, tx, sess, p.Input); err != nil {
+		out[i], trainers[i] = sess, t
+		allowed[i] = p.Input.AllowRoomOverlap != nil && *p.Input.AllowRoomOverlap
+		if i == 0 || sess.StartsAt.Before(from) {
+			from = sess.StartsAt
+		}
+		if i == 0 || sess.EndsAt.After(to) {
+			to = sess.EndsAt
+		}
+	}
+	if len(out) > 0 {
+		if err := tx.LockOrg(ctx, caller.OrgID); err != nil {
 			return nil, err
 		}
+		others, err := tx.SessionsBetween(ctx, caller.OrgID, from, to)
+		if err != nil {
+			return nil, err
+		}
+		for i, sess := range out {
+			if allowed[i] {
+				continue
+			}
+			for k := range others {
+				if o := &others[k]; o.StartsAt.Before(sess.EndsAt) && sess.StartsAt.Before(o.EndsAt) && locationOf(sess).Holds(o) {
+					return nil, RoomTaken(o)
+				}
+			}
+			for _, o := range out[:i] {
+				if o.StartsAt.Before(sess.EndsAt) && sess.StartsAt.Before(o.EndsAt) && locationOf(sess).Holds(o) {
+					return nil, apperr.Conflict("err.room_taken_plan", o.Title, i18n.When{Start: tz.In(o.StartsAt), End: tz.In(o.EndsAt)})
+				}
+			}
+		}
+	}
+	var log audit.Log
+	var events []Event
+	var regs []*store.Registration
+	for i, sess := range out {
 		sess.UID = newUID(b.host)
-		if err := tx.CreateSession(ctx, sess, trainers); err != nil {
+		if err := tx.CreateSession(ctx, sess, trainers[i]); err != nil {
 			return nil, err
 		}
 		created := map[string]any{"format": sess.FormatSlug, "starts_at": tz.In(sess.StartsAt), "capacity": sess.Capacity}
 		maps.Copy(created, detail)
 		log.Add(caller, sess.OrgID, sess.ID, "session_created", created, now)
-		regs := make([]*store.Registration, len(p.People))
-		for k, id := range p.People {
+		for k, id := range planned[i].People {
 			pid := id
 			r := &store.Registration{SessionID: sess.ID, PersonID: &pid, OrgID: caller.OrgID, Status: store.RegBooked, Attendance: store.AttendUnknown, Token: NewToken(), CreatedAt: now, UpdatedAt: now}
 			if k >= sess.Capacity {
 				pos := k - sess.Capacity + 1
 				r.Status, r.WaitlistPosition = store.RegWaitlisted, &pos
 			}
-			regs[k] = r
+			regs = append(regs, r)
 		}
-		if err := tx.InsertRegistrations(ctx, regs); err != nil {
-			return nil, err
+	}
+	// All the bookings in a few statements rather than one per session.
+	if err := tx.InsertRegistrations(ctx, regs); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*store.Session, len(out))
+	for _, sess := range out {
+		byID[sess.ID] = sess
+	}
+	for _, r := range regs {
+		sess := byID[r.SessionID]
+		d := map[string]any{"person_id": *r.PersonID, "person": people[*r.PersonID].Name, "registration_id": r.ID}
+		kind := EventBooked
+		if r.Status == store.RegWaitlisted {
+			d["position"] = *r.WaitlistPosition
+			kind = EventWaitlisted
 		}
-		for _, r := range regs {
-			d := map[string]any{"person_id": *r.PersonID, "person": people[*r.PersonID].Name, "registration_id": r.ID}
-			kind := EventBooked
-			if r.Status == store.RegWaitlisted {
-				d["position"] = *r.WaitlistPosition
-				kind = EventWaitlisted
-			}
-			log.Add(caller, sess.OrgID, sess.ID, string(kind), d, now)
-			events = append(events, Event{Kind: kind, SessionID: sess.ID, RegistrationID: r.ID, Registration: r, Person: people[*r.PersonID], Session: sess})
-		}
-		out[i] = sess
+		log.Add(caller, sess.OrgID, sess.ID, string(kind), d, now)
+		events = append(events, Event{Kind: kind, SessionID: sess.ID, RegistrationID: r.ID, Registration: r, Person: people[*r.PersonID], Session: sess})
 	}
 	if err := log.Save(ctx, tx); err != nil {
 		return nil, err

@@ -6,14 +6,17 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/campaign"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/plan"
 	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/tz"
 )
 
 // slotRows is how many weekly slots the form offers (a request may have
@@ -125,10 +128,12 @@ type planView struct {
 	Information []warningView
 	Unaccepted  int
 	Capacity    int
-	Place       string
-	Audience    string
-	Sessions    []planSessionView
-	Choices     []sessionChoice
+	// Window is the period, written out; "" for explicit starts.
+	Window   string
+	Place    string
+	Audience string
+	Sessions []planSessionView
+	Choices  []sessionChoice
 }
 
 type warningView struct {
@@ -193,6 +198,11 @@ func (s *Server) renderPlan(c *gin.Context, status int, p *page, _ *form) error 
 
 func (s *Server) planView(p *page, pg *campaign.Page) *planView {
 	v := &planView{Page: pg, Proposed: pg.Status == store.PlanProposed, Capacity: pg.Request.Capacity}
+	if from, err := time.ParseInLocation(time.DateOnly, pg.Request.From, tz.Zurich); err == nil {
+		if to, err := time.ParseInLocation(time.DateOnly, pg.Request.To, tz.Zurich); err == nil {
+			v.Window = p.Date(from) + " – " + p.Date(to)
+		}
+	}
 	l := pg.Request.Location
 	v.Place = strings.Join(nonEmpty(l.Name, l.Room, l.Address), ", ")
 	a := pg.Request.Audience
@@ -224,7 +234,8 @@ func (s *Server) planView(p *page, pg *campaign.Page) *planView {
 		sv := planSessionView{PageSession: ps, Number: ps.Index + 1, People: len(ps.People)}
 		sv.Full = sv.People > pg.Request.Capacity
 		v.Sessions = append(v.Sessions, sv)
-		v.Choices = append(v.Choices, sessionChoice{Index: ps.Index, Label: p.T("campaign.session_n", ps.Index+1) + " · " + p.DateRange(ps.Start, ps.End)})
+		start := tz.In(ps.Start)
+		v.Choices = append(v.Choices, sessionChoice{Index: ps.Index, Label: p.T("campaign.choice", ps.Index+1, i18n.ShortDate(start), i18n.Clock(p.Lang, start))})
 	}
 	return v
 }

@@ -41,21 +41,23 @@ func TestRoomRule(t *testing.T) {
 				t.Fatal(err)
 			}
 			allow := true
-			for name, tc := range map[string]struct {
+			// In order: the sessions created stay, and the last overlaps.
+			for _, tc := range []struct {
+				name string
 				in   booking.SessionInput
 				free bool
 			}{
-				"overlapping": {input("yverdon-cadres", at(15, 0), "A"), false},
-				"inside":      {input("yverdon-conseil", at(14, 0), "A"), false},
-				"the same room, spaced": {func() booking.SessionInput {
+				{"overlapping", input("yverdon-cadres", at(15, 0), "A"), false},
+				{"inside", input("yverdon-conseil", at(14, 0), "A"), false},
+				{"the same room, spaced", func() booking.SessionInput {
 					in := input("yverdon-cadres", at(15, 0), "a")
 					in.Location.Name = " salle "
 					return in
 				}(), false},
-				"ending as it starts": {input("yverdon-cadres", at(11, 30), "A"), true},
-				"starting as it ends": {input("yverdon-cadres", at(16, 30), "A"), true},
-				"another room":        {input("yverdon-cadres", at(15, 0), "B"), true},
-				"overlap allowed": {func() booking.SessionInput {
+				{"ending as it starts", input("yverdon-cadres", at(11, 30), "A"), true},
+				{"starting as it ends", input("yverdon-cadres", at(16, 30), "A"), true},
+				{"another room", input("yverdon-cadres", at(15, 0), "B"), true},
+				{"overlap allowed", func() booking.SessionInput {
 					in := input("yverdon-cadres", at(15, 0), "A")
 					in.AllowRoomOverlap = &allow
 					return in
@@ -64,7 +66,7 @@ func TestRoomRule(t *testing.T) {
 				_, err := f.svc.CreateSession(ctx, f.hr, tc.in)
 				switch {
 				case tc.free && err != nil:
-					t.Errorf("%s: %v", name, err)
+					t.Errorf("%s: %v", tc.name, err)
 				case !tc.free:
 					roomTaken(t, err, first)
 				}

@@ -29,9 +29,9 @@ type PlannedSession struct {
 // the future, the room free unless allowed) and each person is booked as
 // Book books them (up to the capacity, then the waiting list), with the
 // same history entries (detail is added to each session's
-// "session_created"), and the same mails,
-// queued through the notifier in tx. A validation problem of session i
-// names its fields "sessions[i].field".
+// "session_created") and the same mails, queued through the notifier in
+// tx. A validation problem of session i names its fields
+// "sessions[i].field".
 func (b *Service) CreatePlanned(ctx context.Context, tx *store.Store, caller access.Caller, planned []PlannedSession, detail map[string]any) ([]*store.Session, error) {
 	if err := caller.Commune(access.ScheduleSession, caller.OrgID); err != nil {
 		return nil, err

@@ -37,6 +37,17 @@ func roomKey(name, room, address string) string {
 	return norm(name) + "\x00" + norm(room) + "\x00" + norm(address)
 }
 
+// CleanLocation cleans a place as a session's (the same limits), recording
+// what is wrong in v under location.name, location.address and
+// location.room.
+func CleanLocation(v *apperr.Validation, l Location) Location {
+	return Location{
+		Name:    line(v, "location.name", l.Name, 200, true),
+		Address: line(v, "location.address", l.Address, 300, false),
+		Room:    line(v, "location.room", l.Room, 100, false),
+	}
+}
+
 // locationOf is the place of a session.
 func locationOf(s *store.Session) Location {
 	return Location{Name: s.LocationName, Address: s.LocationAddress, Room: s.LocationRoom}

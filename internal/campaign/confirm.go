@@ -26,19 +26,7 @@ func (s *Service) Confirm(ctx context.Context, caller access.Caller, id int64) (
 	var out *Plan
 	var refused *Conflict
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		row, err := tx.LockPlan(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := caller.Commune(access.PlanCampaign, row.OrgID); err != nil {
-			return err
-		}
-		if row.Status != store.PlanProposed {
-			return apperr.Conflict("campaign.err.confirmed")
-		}
-		// Read inside the transaction: what is confirmed is what was
-		// checked.
-		cur, a, p, err := s.current(ctx, tx, row)
+		row, cur, a, p, err := s.lockProposed(ctx, tx, caller, id)
 		if err != nil {
 			return err
 		}

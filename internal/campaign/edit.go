@@ -53,17 +53,7 @@ func (s *Service) Edit(ctx context.Context, caller access.Caller, id int64, e Ed
 	}
 	var out *Plan
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		row, err := tx.LockPlan(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := caller.Commune(access.PlanCampaign, row.OrgID); err != nil {
-			return err
-		}
-		if row.Status != store.PlanProposed {
-			return apperr.Conflict("campaign.err.confirmed")
-		}
-		cur, a, p, err := s.current(ctx, tx, row)
+		row, cur, a, p, err := s.lockProposed(ctx, tx, caller, id)
 		if err != nil {
 			return err
 		}
@@ -107,6 +97,28 @@ func (s *Service) Edit(ctx context.Context, caller access.Caller, id int64, e Ed
 		return nil
 	})
 	return out, err
+}
+
+// lockProposed locks plan id inside tx for a change by caller, and reads
+// it with the commune as it is: only a proposed plan changes. Reading in
+// the transaction that changes it means what is changed is what was
+// checked.
+func (s *Service) lockProposed(ctx context.Context, tx *store.Store, caller access.Caller, id int64) (*store.Plan, *Plan, *audience, *parsed, error) {
+	row, err := tx.LockPlan(ctx, id)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if err := caller.Commune(access.PlanCampaign, row.OrgID); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if row.Status != store.PlanProposed {
+		return nil, nil, nil, nil, apperr.Conflict("campaign.err.confirmed")
+	}
+	cur, a, p, err := s.current(ctx, tx, row)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return row, cur, a, p, nil
 }
 
 // acceptList checks HR's list of accepted violations against p's warnings.

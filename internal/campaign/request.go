@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
-	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/plan"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -144,22 +142,8 @@ func (s *Service) parse(req Request, v *apperr.Validation) *parsed {
 		}
 		p.starts = append(p.starts, plan.Start{At: t, Council: st.Council})
 	}
-	line := func(field, s string, max int, required bool) string {
-		s = clean.Line(s)
-		switch {
-		case required && s == "":
-			v.Add(field, "err.required")
-		case utf8.RuneCountInString(s) > max:
-			v.Add(field, "err.too_long", max)
-		}
-		return s
-	}
-	// The same limits as a session's place.
-	p.location = booking.Location{
-		Name:    line("location.name", req.Location.Name, 200, true),
-		Address: line("location.address", req.Location.Address, 300, false),
-		Room:    line("location.room", req.Location.Room, 100, false),
-	}
+	p.location = booking.CleanLocation(v, booking.Location{Name: req.Location.Name, Address: req.Location.Address, Room: req.Location.Room})
+	p.req.Location = Location{Name: p.location.Name, Address: p.location.Address, Room: p.location.Room}
 	if req.MaxShare != nil && *req.MaxShare <= 0 {
 		// plan reads 0 as "the default": an explicit 0 is a mistake.
 		v.Add("max_share_of_service", "plan.err.max_share")

@@ -189,7 +189,6 @@ func checkPlanRules(t *testing.T, p planAnswer, c *commune, capacity int, share 
 // confirming after the commune changed answer 409.
 func TestPlanAPI(t *testing.T) {
 	eachDB(t, func(t *testing.T, a *app) {
-		ctx := context.Background()
 		c := a.generateCommune(a.orgA, []int{7, 5, 4, 3}, 3)
 		a.generateCommune(a.orgB, []int{4}, 0) // another commune's people never show
 		f, _ := a.srv.svc.Catalog.Format("aubonne")
@@ -253,10 +252,7 @@ func TestPlanAPI(t *testing.T) {
 			t.Fatalf("the moves break no rule: %+v", p.Warnings)
 		}
 		res := a.as(hrAEmail, "POST", fmt.Sprintf("/api/v1/plans/%d/confirm", p.ID), nil)
-		var refused struct {
-			Error apiError `json:"-"`
-			Plan  planAnswer
-		}
+		var refused struct{ Plan planAnswer }
 		if res.Code != http.StatusConflict {
 			t.Fatalf("confirm with violations: %d %s", res.Code, res.Body)
 		}
@@ -405,7 +401,6 @@ func TestPlanAPI(t *testing.T) {
 		rec["record_past"] = true
 		a.book(hrAEmail, a.createSession(hrAEmail, rec).ID, map[string]any{"person_id": r.Sessions[0].People[0]})
 		expectError(t, a.as(hrAEmail, "POST", fmt.Sprintf("/api/v1/plans/%d/confirm", r.ID), nil), 409, "conflict")
-		_ = ctx
 	})
 }
 

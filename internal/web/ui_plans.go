@@ -23,6 +23,12 @@ import (
 // more through the API).
 const slotRows = 4
 
+// maxChoices is the most sessions the plan page offers in a select beside
+// each person; beyond, a session number is typed, so that a plan of
+// thousands of people in hundreds of sessions stays a page of a few MB
+// rather than of a select per person of every session.
+const maxChoices = 40
+
 // weekdays are the slot form's choices, Monday first.
 var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
@@ -234,8 +240,10 @@ func (s *Server) planView(p *page, pg *campaign.Page) *planView {
 		sv := planSessionView{PageSession: ps, Number: ps.Index + 1, People: len(ps.People)}
 		sv.Full = sv.People > pg.Request.Capacity
 		v.Sessions = append(v.Sessions, sv)
-		start := tz.In(ps.Start)
-		v.Choices = append(v.Choices, sessionChoice{Index: ps.Index, Label: p.T("campaign.choice", ps.Index+1, i18n.ShortDate(start), i18n.Clock(p.Lang, start))})
+		if len(pg.Sessions) <= maxChoices {
+			start := tz.In(ps.Start)
+			v.Choices = append(v.Choices, sessionChoice{Index: ps.Index, Label: p.T("campaign.choice", ps.Index+1, i18n.ShortDate(start), i18n.Clock(p.Lang, start))})
+		}
 	}
 	return v
 }
@@ -274,27 +282,33 @@ func (s *Server) editPlan(c *gin.Context, e campaign.Edit, done string) error {
 }
 
 // movePlanForm moves a person to the session chosen in the select
-// ("out" takes them out of the plan).
+// (to_session, an index; "out" takes them out of the plan) or typed
+// (session_number, from 1).
 func (s *Server) movePlanForm(c *gin.Context) error {
 	f := newForm(c)
 	person, _ := strconv.ParseInt(f.Get("person_id"), 10, 64)
 	to := campaign.OutOfPlan
-	if raw := f.Get("to_session"); raw != "out" {
-		n, err := strconv.Atoi(raw)
-		if err != nil {
-			n = -2 // refused by the planner as no such session
-		}
-		to = n
+	switch raw := f.Get("to_session"); {
+	case raw == "out":
+	case raw == "" && f.Values.Has("session_number"):
+		to = atoiOr(f.Get("session_number"), -1) - 1
+	default:
+		to = atoiOr(raw, -2) // -2: refused by the planner as no such session
 	}
 	return s.editPlan(c, campaign.Edit{Move: &campaign.Move{PersonID: person, ToSession: to}}, "moved")
 }
 
-func (s *Server) removePlanSessionForm(c *gin.Context) error {
-	f := newForm(c)
-	n, err := strconv.Atoi(f.Get("session"))
+// atoiOr reads a whole number, or gives bad.
+func atoiOr(s string, bad int) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil {
-		n = -1
+		return bad
 	}
+	return n
+}
+
+func (s *Server) removePlanSessionForm(c *gin.Context) error {
+	n := atoiOr(newForm(c).Get("session"), -1)
 	return s.editPlan(c, campaign.Edit{RemoveSession: &n}, "removed")
 }
 

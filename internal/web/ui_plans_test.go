@@ -161,3 +161,41 @@ func TestPlanPages(t *testing.T) {
 		}
 	})
 }
+
+// TestPlanPageManySessions: beyond 40 sessions the page asks for a session
+// number rather than offering every session beside every person.
+func TestPlanPageManySessions(t *testing.T) {
+	a := newApp(t, freshSQLite(t))
+	c := a.generateCommune(a.orgA, []int{45}, 0)
+	var slots []map[string]any
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
+		slots = append(slots, map[string]any{"weekday": d, "start": "08:00"}, map[string]any{"weekday": d, "start": "13:30"})
+	}
+	p := a.planCall(hrAEmail, "POST", "/api/v1/plans", map[string]any{"format": "ecublens-collaborateurs", "audience": map[string]any{"all": true},
+		"from": "2026-03-09", "to": "2026-04-30", "slots": slots, "capacity": 1, "max_share_of_service": 1, "location": map[string]string{"name": "Salle"}}, http.StatusCreated)
+	if len(p.Sessions) != 45 {
+		t.Fatalf("%d sessions", len(p.Sessions))
+	}
+	hr := a.browserSession(hrAEmail)
+	path := fmt.Sprintf("/app/plans/%d", p.ID)
+	page := a.page(hr, "GET", path, nil).Body.String()
+	if strings.Contains(page, "<select id=\"move-") || !strings.Contains(page, `name="session_number" type="number" min="1" max="45"`) {
+		t.Fatal("the page offers a select of 45 sessions per person")
+	}
+	mover := p.Sessions[0].People[0]
+	if res := a.page(hr, "POST", path+"/move", url.Values{"person_id": {fmt.Sprint(mover)}, "session_number": {"45"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("move by number: %d", res.Code)
+	}
+	if w, _ := a.planCall(hrAEmail, "GET", "/api/v1/plans/"+fmt.Sprint(p.ID), nil, 200).where(mover); w != 44 {
+		t.Errorf("moved to %d, want 44", w)
+	}
+	if res := a.page(hr, "POST", path+"/move", url.Values{"person_id": {fmt.Sprint(mover)}, "session_number": {"2"}, "to_session": {"out"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("out of the plan: %d", res.Code)
+	}
+	if w, reason := a.planCall(hrAEmail, "GET", "/api/v1/plans/"+fmt.Sprint(p.ID), nil, 200).where(mover); w != -1 || reason != "excluded" {
+		t.Errorf("out: %d %s", w, reason)
+	}
+	if res := a.page(hr, "POST", path+"/move", url.Values{"person_id": {fmt.Sprint(c.all[1])}, "session_number": {"46"}}); res.Code != 422 {
+		t.Errorf("session 46 of 45: %d", res.Code)
+	}
+}

@@ -23,6 +23,7 @@ func Migrations() []*gormigrate.Migration {
 		m0005Constraints(),
 		m0006LoginAttempts(),
 		m0007PeopleAccounts(),
+		m0008Plans(),
 		m0009Rsvp(),
 		m0011Security(),
 	}

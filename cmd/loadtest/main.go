@@ -166,7 +166,7 @@ func setup(ctx context.Context, cl *client, o options) ([]int64, []int64, error)
 		var s struct{ ID int64 }
 		_, err := cl.call(ctx, "POST", "/api/v1/sessions", map[string]any{
 			"format": o.format, "starts_at": start.Add(time.Duration(i) * time.Hour).Format(time.RFC3339),
-			"capacity": o.capacity, "location": map[string]string{"name": "Salle de charge"},
+			"capacity": o.capacity, "location": map[string]string{"name": "Salle de charge"}, "allow_room_overlap": true,
 		}, &s)
 		sessions[i] = s.ID
 		return err

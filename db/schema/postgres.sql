@@ -201,6 +201,42 @@ CREATE INDEX ix_people_org_sort ON people USING btree (org_id, sort_key);
 CREATE UNIQUE INDEX people_pkey ON people USING btree (id);
 CREATE UNIQUE INDEX ux_people_org_email ON people USING btree (org_id, email);
 
+CREATE TABLE plan_sessions (
+  plan_id bigint NOT NULL,
+  position integer NOT NULL,
+  session_id bigint NOT NULL,
+  CONSTRAINT plan_sessions_pkey PRIMARY KEY (plan_id, "position"),
+  CONSTRAINT ck_plan_sessions_position CHECK (("position" >= 0)),
+  CONSTRAINT fk_plan_sessions_plan FOREIGN KEY (plan_id) REFERENCES plans(id) ON DELETE CASCADE,
+  CONSTRAINT fk_plan_sessions_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX plan_sessions_pkey ON plan_sessions USING btree (plan_id, "position");
+CREATE UNIQUE INDEX ux_plan_sessions_session ON plan_sessions USING btree (session_id);
+
+CREATE TABLE plans (
+  id bigint NOT NULL DEFAULT nextval('plans_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  format_slug character varying(100) NOT NULL,
+  status character varying(16) NOT NULL,
+  request text NOT NULL,
+  proposal text NOT NULL,
+  fingerprint character varying(64) NOT NULL,
+  created_by bigint,
+  confirmed_by bigint,
+  confirmed_at timestamp with time zone,
+  created_at timestamp with time zone NOT NULL,
+  updated_at timestamp with time zone NOT NULL,
+  CONSTRAINT plans_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_plans_confirmed CHECK ((((status)::text = 'confirmed'::text) = (confirmed_at IS NOT NULL))),
+  CONSTRAINT ck_plans_fingerprint CHECK ((length((fingerprint)::text) = 64)),
+  CONSTRAINT ck_plans_status CHECK (((status)::text = ANY ((ARRAY['proposed'::character varying, 'confirmed'::character varying])::text[]))),
+  CONSTRAINT fk_plans_confirmed_by FOREIGN KEY (confirmed_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_plans_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_plans_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+);
+CREATE INDEX ix_plans_org ON plans USING btree (org_id);
+CREATE UNIQUE INDEX plans_pkey ON plans USING btree (id);
+
 CREATE TABLE registrations (
   id bigint NOT NULL DEFAULT nextval('registrations_id_seq'::regclass),
   session_id bigint NOT NULL,

@@ -193,6 +193,41 @@ CREATE INDEX ix_people_left_at ON people (left_at);
 CREATE INDEX ix_people_org_sort ON people (org_id, sort_key);
 CREATE UNIQUE INDEX ux_people_org_email ON people (org_id, email);
 
+CREATE TABLE plan_sessions (
+  plan_id bigint NOT NULL,
+  position INTEGER NOT NULL,
+  session_id bigint NOT NULL,
+  PRIMARY KEY (plan_id, position),
+  CONSTRAINT ck_plan_sessions_position CHECK (position >= 0),
+  CONSTRAINT fk_plan_sessions_plan FOREIGN KEY (plan_id) REFERENCES plans (id) ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT fk_plan_sessions_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX sqlite_autoindex_plan_sessions_1 ON plan_sessions (plan_id, position); -- automatic, primary key
+CREATE UNIQUE INDEX ux_plan_sessions_session ON plan_sessions (session_id);
+
+CREATE TABLE plans (
+  id INTEGER,
+  org_id bigint NOT NULL,
+  format_slug varchar(100) NOT NULL,
+  status varchar(16) NOT NULL,
+  request TEXT NOT NULL,
+  proposal TEXT NOT NULL,
+  fingerprint varchar(64) NOT NULL,
+  created_by bigint,
+  confirmed_by bigint,
+  confirmed_at datetime,
+  created_at datetime NOT NULL,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_plans_confirmed CHECK ((status = 'confirmed') = (confirmed_at IS NOT NULL)),
+  CONSTRAINT ck_plans_fingerprint CHECK (length(fingerprint) = 64),
+  CONSTRAINT ck_plans_status CHECK (status IN ('proposed', 'confirmed')),
+  CONSTRAINT fk_plans_confirmed_by FOREIGN KEY (confirmed_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_plans_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_plans_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE INDEX ix_plans_org ON plans (org_id);
+
 CREATE TABLE registrations (
   id INTEGER,
   session_id INTEGER NOT NULL,

@@ -93,6 +93,7 @@ const (
 	BookPeople      Action = "book_people"      // book the commune's people (anywhere they may go)
 	ListSessions    Action = "list_sessions"    // the sessions a commune sees
 	UseFeed         Action = "use_feed"         // a staff calendar feed
+	PlanCampaign    Action = "plan_campaign"    // propose, edit, read and confirm a campaign plan
 )
 
 // Actions on one session.
@@ -184,7 +185,7 @@ func (c Caller) Commune(a Action, orgID int64) error {
 	switch a {
 	case ReadDirectory, ListSessions, UseFeed:
 		return nil // trainers read the people and services they check in
-	case ManageDirectory, ManagePrivacy, ReadReports, ReadOutbox, ManageAccounts, ScheduleSession, BookPeople:
+	case ManageDirectory, ManagePrivacy, ReadReports, ReadOutbox, ManageAccounts, ScheduleSession, BookPeople, PlanCampaign:
 		if c.manager() {
 			return nil
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/calendar"
+	"github.com/atelier-ch/atelier/internal/campaign"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/desk"
@@ -76,7 +77,8 @@ type Services struct {
 	// Replies applies answers to invitations, from the participant's page
 	// and from calendar replies (it is the inbound.Handler of the mail
 	// received at ReplyAddress).
-	Replies *rsvp.Service
+	Replies  *rsvp.Service
+	Campaign *campaign.Service
 	// Health answers whether the database answers.
 	Health func(ctx context.Context) error
 	// Database names the engine in use (sqlite, postgres).
@@ -120,6 +122,7 @@ func Build(cfg Config) (*Services, error) {
 	}
 	s.Auth.SetMailer(mail.NewAccountMail(st, tr, cfg.BaseURL, FallbackSender(cfg.MailFrom, cfg.BaseURL), host, cfg.Now), cfg.MailDelivers)
 	s.Replies = rsvp.New(st, s.Booking, notifier, cfg.Now, cfg.Log)
+	s.Campaign = campaign.New(st, cfg.Catalog, s.Booking, cfg.Now)
 	s.Tickets = ticket.New(st, cfg.Catalog, s.Booking, s.Attendance, s.Replies, cfg.Now)
 	sh, err := sheets.New(tr)
 	if err != nil {

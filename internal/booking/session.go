@@ -41,6 +41,9 @@ type SessionInput struct {
 	OpenToOtherCommunes  *bool
 	// RecordPast creates a session already held (creation only).
 	RecordPast *bool
+	// AllowRoomOverlap schedules the session even when its room is taken
+	// by another session at that time (room.go).
+	AllowRoomOverlap *bool
 }
 
 // parseTime reads an RFC 3339 time, or a local Europe/Zurich time without
@@ -104,6 +107,9 @@ func (b *Service) CreateSession(ctx context.Context, caller access.Caller, in Se
 	}
 	sess.UID = newUID(b.host)
 	err = b.store.Tx(ctx, func(tx *store.Store) error {
+		if err := roomFree(ctx, tx, sess, in); err != nil {
+			return err
+		}
 		if err := tx.CreateSession(ctx, sess, trainers); err != nil {
 			return err
 		}
@@ -279,6 +285,11 @@ func (b *Service) UpdateSession(ctx context.Context, caller access.Caller, id in
 			sess.LocationName != before.LocationName || sess.LocationAddress != before.LocationAddress || sess.LocationRoom != before.LocationRoom
 		if moved || sess.Capacity != before.Capacity {
 			if err := schedule.TimeAndPlaceChangeable(&before, now); err != nil {
+				return err
+			}
+		}
+		if moved {
+			if err := roomFree(ctx, tx, sess, in); err != nil {
 				return err
 			}
 		}

@@ -107,7 +107,7 @@ func (t *Translator) T(lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
-	return fmt.Sprintf(s, args...)
+	return fmt.Sprintf(s, localize(Normalize(lang), args)...)
 }
 
 // Msg renders a Msg in lang.

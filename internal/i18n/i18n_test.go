@@ -57,3 +57,16 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalizedArgs(t *testing.T) {
+	zurich, _ := time.LoadLocation("Europe/Zurich")
+	start := time.Date(2027, 1, 12, 13, 30, 0, 0, zurich)
+	tr := &Translator{texts: map[string]map[string]string{"fr": {"k": "le %s (%d)"}, "de": {"k": "am %s (%d)"}}}
+	w := When{start, start.Add(3 * time.Hour)}
+	if got := tr.T("fr", "k", w, 7); got != "le mardi 12 janvier 2027, 13 h 30 – 16 h 30 (7)" {
+		t.Errorf("fr: %q", got)
+	}
+	if got := tr.T("de-CH", "k", w, 7); got != "am Dienstag, 12. Januar 2027, 13.30–16.30 Uhr (7)" {
+		t.Errorf("de: %q", got)
+	}
+}

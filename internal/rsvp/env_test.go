@@ -148,8 +148,10 @@ func (e *env) format(p catalog.Participation) string {
 func (e *env) session(p catalog.Participation, capacity int) *store.Session {
 	e.t.Helper()
 	format, starts, dl := e.format(p), start.Format(time.RFC3339), deadline.Format(time.RFC3339)
+	overlap := true // the fixtures' sessions share the time and the room
 	v, err := e.booking.CreateSession(context.Background(), e.hr, booking.SessionInput{Format: &format, StartsAt: &starts, Capacity: &capacity,
-		RegistrationDeadline: &dl, Location: &booking.Location{Name: "Salle du Conseil", Room: "Salle 1", Address: "Place du Motty 4, 1024 Ecublens"}})
+		RegistrationDeadline: &dl, Location: &booking.Location{Name: "Salle du Conseil", Room: "Salle 1", Address: "Place du Motty 4, 1024 Ecublens"},
+		AllowRoomOverlap: &overlap})
 	if err != nil {
 		e.t.Fatal(err)
 	}

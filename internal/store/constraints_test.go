@@ -53,6 +53,10 @@ func rowDefaults(table string, id any) row {
 		return row{"message_key": fmt.Sprintf("key-%v", id), "registration_id": 1, "answer": "accepted", "sequence": 0, "received_at": t0}
 	case "feedback":
 		return row{"registration_id": 1, "session_id": 1, "org_id": 1, "overall": 4, "will_use": 4, "confidence_before": 2, "confidence_after": 4, "created_at": t0, "updated_at": t0}
+	case "plans":
+		return row{"org_id": 1, "format_slug": "intro", "status": "proposed", "request": "{}", "proposal": "{}", "fingerprint": strings.Repeat("f", 64), "created_at": t0, "updated_at": t0}
+	case "plan_sessions":
+		return row{"plan_id": 1, "position": 0, "session_id": 1}
 	}
 	return row{}
 }
@@ -92,6 +96,8 @@ var fixture = []tableRow{
 	{"audit_entries", row{"id": 1, "session_id": 1, "person_id": 1, "actor_user_id": 1}},
 	{"outbox_messages", row{"id": 1, "registration_id": 1}},
 	{"feedback", row{"id": 1}},
+	{"plans", row{"id": 1, "created_by": 1, "status": "confirmed", "confirmed_by": 1, "confirmed_at": t0}},
+	{"plan_sessions", row{"plan_id": 1, "position": 0, "session_id": 1}},
 }
 
 // TestConstraints checks that the database itself refuses what breaks an
@@ -144,6 +150,24 @@ func TestConstraints(t *testing.T) {
 		"trainer of no session":             {{table: "session_trainers", row: row{"session_id": 99, "user_id": 1}, err: fk("fk_session_trainers_session")}},
 		"deleting a department with people": {{sql: "DELETE FROM departments WHERE id = 1", err: fk("fk_people_department")}},
 		"deleting a commune in use":         {{sql: "DELETE FROM orgs WHERE id = 1", err: fk("fk_")}},
+		"unknown plan status":               {{table: "plans", row: row{"id": 9, "status": "draft"}, err: ck("ck_plans_status")}},
+		"confirmed plan without a time":     {{table: "plans", row: row{"id": 9, "status": "confirmed"}, err: ck("ck_plans_confirmed")}},
+		"proposed plan confirmed at a time": {{table: "plans", row: row{"id": 9, "confirmed_at": t0}, err: ck("ck_plans_confirmed")}},
+		"plan without its fingerprint":      {{table: "plans", row: row{"id": 9, "fingerprint": "abc"}, err: ck("ck_plans_fingerprint")}},
+		"plan of no commune":                {{table: "plans", row: row{"id": 9, "org_id": 99}, err: fk("fk_plans_org")}},
+		"plan by no user":                   {{table: "plans", row: row{"id": 9, "created_by": 99}, err: fk("fk_plans_created_by")}},
+		"planned session of no plan":        {{table: "sessions", row: row{"id": 9}}, {table: "plan_sessions", row: row{"plan_id": 99, "position": 1, "session_id": 9}, err: fk("fk_plan_sessions_plan")}},
+		"planned session that is none":      {{table: "plan_sessions", row: row{"position": 1, "session_id": 99}, err: fk("fk_plan_sessions_session")}},
+		"planned position below 0":          {{table: "plans", row: row{"id": 9}}, {table: "plan_sessions", row: row{"plan_id": 9, "position": -1}, err: ck("ck_plan_sessions_position")}},
+		"a session of two plans": {
+			{table: "plans", row: row{"id": 9}},
+			{table: "plan_sessions", row: row{"plan_id": 9, "position": 0, "session_id": 1}, err: [2]string{"UNIQUE constraint failed: plan_sessions.session_id", "ux_plan_sessions_session"}},
+		},
+		"two sessions at one position": {{table: "sessions", row: row{"id": 9}}, {table: "plan_sessions", row: row{"position": 0, "session_id": 9}, err: [2]string{"UNIQUE constraint failed: plan_sessions.plan_id, plan_sessions.position", "plan_sessions_pkey"}}},
+		"deleting a plan takes its record of sessions, not the sessions": {{sql: "DELETE FROM plans WHERE id = 1", after: [][]string{
+			{"SELECT COUNT(*) FROM plan_sessions", "0"},
+			{"SELECT COUNT(*) FROM sessions", "1"},
+		}}},
 		"valid rows pass": {
 			{table: "sessions", row: row{"id": 9, "capacity": 1}},
 			{table: "registrations", row: row{"id": 9, "person_id": 3, "status": "waitlisted", "waitlist_position": 2}},
@@ -171,6 +195,8 @@ func TestConstraints(t *testing.T) {
 			{"SELECT COUNT(*) FROM audit_entries", "0"},
 			{"SELECT COUNT(*) FROM outbox_messages", "0"},
 			{"SELECT COUNT(*) FROM feedback", "0"},
+			{"SELECT COUNT(*) FROM plan_sessions", "0"},
+			{"SELECT COUNT(*) FROM plans", "1"},
 			{"SELECT COUNT(*) FROM people", "3"},
 		}}},
 		"deleting a registration takes its mail, feedback and replies": {
@@ -187,6 +213,7 @@ func TestConstraints(t *testing.T) {
 			{"SELECT COUNT(*) FROM sessions WHERE created_by IS NULL", "1"},
 			{"SELECT COUNT(*) FROM registrations WHERE id = 1 AND attendance_by IS NULL", "1"},
 			{"SELECT COUNT(*) FROM audit_entries WHERE id = 1 AND actor_user_id IS NULL", "1"},
+			{"SELECT COUNT(*) FROM plans WHERE created_by IS NULL AND confirmed_by IS NULL", "1"},
 		}}},
 	}
 	ctx := context.Background()

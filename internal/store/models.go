@@ -282,3 +282,38 @@ type CalendarReply struct {
 	Stamp      *time.Time
 	ReceivedAt time.Time
 }
+
+// Plan is a campaign plan: the request HR made, the proposal (both JSON,
+// read by internal/campaign), and once confirmed the sessions it created
+// (PlanSession rows).
+type Plan struct {
+	ID         int64
+	OrgID      int64
+	FormatSlug string
+	Status     string
+	// Request and Proposal are JSON documents of internal/campaign.
+	Request  string
+	Proposal string
+	// Fingerprint is internal/plan.Fingerprint of the data the proposal
+	// was made from.
+	Fingerprint string
+	CreatedBy   *int64
+	ConfirmedBy *int64
+	ConfirmedAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Plan statuses.
+const (
+	PlanProposed  = "proposed"
+	PlanConfirmed = "confirmed"
+)
+
+// PlanSession records a session a confirmed plan created, at its position
+// among the plan's sessions.
+type PlanSession struct {
+	PlanID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	Position  int   `gorm:"primaryKey;autoIncrement:false"`
+	SessionID int64
+}

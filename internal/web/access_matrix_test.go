@@ -79,6 +79,7 @@ type matrix struct {
 	depA      int64
 	regS      registrationJSON // a person of A in s, marked present: the participant
 	trainerOf int64
+	planA     int64 // a plan of A, made on first use
 	n         int
 	cookies   map[role]*http.Cookie
 }
@@ -123,6 +124,7 @@ func (m *matrix) freshRegOfA(r role) registrationJSON {
 func (m *matrix) freshSession(open bool) int64 {
 	body := sessionBody(m.s.Format, time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), 5)
 	body["open_to_other_communes"] = open
+	body["allow_room_overlap"] = true // one more each time
 	return m.a.createSession(hrAEmail, body).ID
 }
 
@@ -158,6 +160,34 @@ func (m *matrix) freshTrainerA() int64 {
 }
 
 func id(n int64) string { return fmt.Sprint(n) }
+
+// planBody is a plan request: everyone, every Tuesday at 8:00 in a room
+// no other session takes.
+func planBody(format string) map[string]any {
+	return map[string]any{"format": format, "audience": map[string]any{"all": true}, "from": "2026-03-09", "to": "2026-06-30",
+		"slots": []map[string]any{{"weekday": "tue", "start": "08:00"}}, "capacity": 12, "location": map[string]string{"name": "Salle des plans"}}
+}
+
+// freshPlan proposes a plan of A with one more person of A, so that it
+// holds someone whatever other rows booked.
+func (m *matrix) freshPlan(format string) int64 {
+	m.personOf(m.a.orgA)
+	res := m.a.as(hrAEmail, "POST", "/api/v1/plans", planBody(format))
+	if res.Code != http.StatusCreated {
+		m.a.t.Fatalf("propose: %d %s", res.Code, res.Body)
+	}
+	var out struct{ ID int64 }
+	mustJSON(m.a.t, res, &out)
+	return out.ID
+}
+
+// plan is A's plan the read and edit rows use.
+func (m *matrix) plan() int64 {
+	if m.planA == 0 {
+		m.planA = m.freshPlan(m.s.Format)
+	}
+	return m.planA
+}
 
 // rows are the cells, by route.
 func matrixRows() map[string]struct {
@@ -307,7 +337,9 @@ func matrixRows() map[string]struct {
 
 		// API: sessions.
 		"POST /api/v1/sessions": {func(m *matrix, r role) mreq {
-			return mreq{method: "POST", path: "/api/v1/sessions", json: sessionBody(m.s.Format, time.Date(2026, 5, 5, 9, 0, 0, 0, time.UTC), 5)}
+			body := sessionBody(m.s.Format, time.Date(2026, 5, 5, 9, 0, 0, 0, time.UTC), 5)
+			body["allow_room_overlap"] = true // one more for each role
+			return mreq{method: "POST", path: "/api/v1/sessions", json: body}
 		}, api(403, 201, 403, 403, 201, 201)},
 		"GET /api/v1/sessions":     {get("/api/v1/sessions"), api(403, 200, 200, 200, 200, 200)},
 		"GET /api/v1/sessions/:id": {onSession("GET", "", nil), api(403, 200, 200, 200, 404, 200)},
@@ -355,6 +387,19 @@ func matrixRows() map[string]struct {
 		"POST /app/outbox/:id/retry": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/outbox/" + id(m.failedMail()) + "/retry", form: url.Values{}}
 		}, pages(403, 303, 403, 403, 404, 404)},
+		// API: campaign plans, which belong to their commune.
+		"POST /api/v1/plans": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/plans", json: planBody(m.s.Format)}
+		}, api(403, 201, 403, 403, 201, 201)},
+		"GET /api/v1/plans/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/api/v1/plans/" + id(m.plan())}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"PATCH /api/v1/plans/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "PATCH", path: "/api/v1/plans/" + id(m.plan()), json: map[string]any{"accept": []string{}}}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"POST /api/v1/plans/:id/confirm": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/plans/" + id(m.freshPlan("ucv-consultation")) + "/confirm"}
+		}, api(403, 200, 403, 403, 404, 404)},
 
 		// API: what HR reads.
 		"GET /api/v1/outbox":                 {get("/api/v1/outbox"), api(403, 200, 403, 403, 200, 200)},
@@ -376,7 +421,7 @@ func matrixRows() map[string]struct {
 		"GET /app/sessions":      {get("/app/sessions"), pages(403, 200, 200, 200, 200, 200)},
 		"GET /app/sessions/new":  {get("/app/sessions/new"), pages(403, 200, 403, 403, 200, 200)},
 		"POST /app/sessions": {func(m *matrix, r role) mreq {
-			return mreq{method: "POST", path: "/app/sessions", form: url.Values{"format": {m.s.Format}, "starts_at": {"2026-06-01T09:00"}, "capacity": {"5"}, "location_name": {"Salle"}}}
+			return mreq{method: "POST", path: "/app/sessions", form: url.Values{"format": {m.s.Format}, "starts_at": {"2026-06-01T09:00"}, "capacity": {"5"}, "location_name": {"Salle"}, "allow_room_overlap": {"on"}}}
 		}, pages(403, 303, 403, 403, 303, 303)},
 		"GET /app/sessions/:id": {pageOnSession("GET", "", nil), pages(403, 200, 403, 403, 404, 200)},
 		"POST /app/sessions/:id/book": {pageOnSession("POST", "/book", func(m *matrix, r role) url.Values {
@@ -462,6 +507,29 @@ func matrixRows() map[string]struct {
 		"POST /app/account/password": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/account/password", form: url.Values{"current_password": {"wrong"}, "password": {"another long password"}}}
 		}, pages(422, 422, 422, 422, 422, 422)},
+		"GET /app/plans/new": {get("/app/plans/new?format=aubonne"), pages(403, 200, 403, 403, 200, 200)},
+		"POST /app/plans": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/plans", form: url.Values{"format": {m.s.Format}, "from": {"2026-03-09"}, "to": {"2026-06-30"},
+				"slot_weekday_0": {"wed"}, "slot_start_0": {"08:00"}, "capacity": {"12"}, "location_name": {"Salle des plans"}, "skip_trained": {"on"}}}
+		}, pages(403, 303, 403, 403, 303, 303)},
+		"GET /app/plans/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/app/plans/" + id(m.plan())}
+		}, pages(403, 200, 403, 403, 404, 404)},
+		"POST /app/plans/:id/move": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/plans/" + id(m.plan()) + "/move", form: url.Values{"person_id": {id(m.personA)}, "to_session": {"out"}}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/plans/:id/remove": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/plans/" + id(m.freshPlan(m.s.Format)) + "/remove", form: url.Values{"session": {"0"}}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/plans/:id/accept": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/plans/" + id(m.plan()) + "/accept", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"GET /app/plans/:id/confirm": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/app/plans/" + id(m.plan()) + "/confirm"}
+		}, pages(403, 200, 403, 403, 404, 404)},
+		"POST /app/plans/:id/confirm": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/plans/" + id(m.freshPlan("ucv-consultation")) + "/confirm", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
 		"POST /app/admin/orgs": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/admin/orgs", form: url.Values{"slug": {fmt.Sprintf("page-%d", m.next())}, "name": {"Par la page"}}}
 		}, pages(303, 403, 403, 403, 403, 403)},

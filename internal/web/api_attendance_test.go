@@ -33,7 +33,7 @@ func TestAttendanceAndCheckIn(t *testing.T) {
 		body := sessionBody(f.Slug, start, 2)
 		body["trainers"] = []int64{a.trainerID()}
 		s := a.createSession(hrAEmail, body)
-		other := a.createSession(hrAEmail, sessionBody(f.Slug, start, 5))
+		other := a.createSession(hrAEmail, inRoom(sessionBody(f.Slug, start, 5), "Salle 2"))
 		ids := a.addPeople(a.orgA, 3, "staff", nil)
 		regs := a.book(hrAEmail, s.ID, map[string]any{"person_ids": ids}).Registrations
 		otherReg := a.book(hrAEmail, other.ID, map[string]any{"person_id": ids[0]}).Registrations[0]

@@ -76,6 +76,7 @@ type sessionRequest struct {
 	Trainers             optional[[]int64]         `json:"trainers"`
 	OpenToOtherCommunes  optional[bool]            `json:"open_to_other_communes"`
 	RecordPast           optional[bool]            `json:"record_past"`
+	AllowRoomOverlap     optional[bool]            `json:"allow_room_overlap"`
 }
 
 func (r sessionRequest) input() booking.SessionInput {
@@ -83,6 +84,7 @@ func (r sessionRequest) input() booking.SessionInput {
 		Format: r.Format.ptr(), StartsAt: r.StartsAt.ptr(), EndsAt: r.EndsAt.ptr(), Capacity: r.Capacity.ptr(),
 		Title: r.Title.ptr(), RegistrationDeadline: r.RegistrationDeadline.ptr(), Language: r.Language.ptr(),
 		Trainers: r.Trainers.ptr(), OpenToOtherCommunes: r.OpenToOtherCommunes.ptr(), RecordPast: r.RecordPast.ptr(),
+		AllowRoomOverlap: r.AllowRoomOverlap.ptr(),
 	}
 	if r.RegistrationDeadline.Set && r.RegistrationDeadline.Null {
 		in.RegistrationDeadline = new(string) // null removes the deadline

@@ -99,6 +99,14 @@ func sessionBody(format string, start time.Time, capacity int) map[string]any {
 	}
 }
 
+// inRoom puts a session body in another room of the same place, so that
+// tests can hold two sessions at once.
+func inRoom(body map[string]any, room string) map[string]any {
+	loc := body["location"].(map[string]string)
+	body["location"] = map[string]string{"name": loc["name"], "address": loc["address"], "room": room}
+	return body
+}
+
 func TestCreateSession(t *testing.T) {
 	eachDB(t, func(t *testing.T, a *app) {
 		f := pickFormat(t, a, catalog.Voluntary)
@@ -453,7 +461,7 @@ func TestParticipantLink(t *testing.T) {
 		body := sessionBody(vol.Slug, start, 1)
 		body["registration_deadline"] = "2026-03-06T17:00:00+01:00"
 		s := a.createSession(hrAEmail, body)
-		m := a.createSession(hrAEmail, sessionBody(mand.Slug, start, 5))
+		m := a.createSession(hrAEmail, inRoom(sessionBody(mand.Slug, start, 5), "Salle 2"))
 		ids := a.addPeople(a.orgA, 2, "staff", nil)
 		regs := a.book(hrAEmail, s.ID, map[string]any{"person_ids": ids}).Registrations
 		mreg := a.book(hrAEmail, m.ID, map[string]any{"person_id": ids[0]}).Registrations[0]

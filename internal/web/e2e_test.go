@@ -279,3 +279,94 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("German login title %q", h1)
 	}
 }
+
+// TestPlanEndToEnd plans a campaign in headless Chromium: from a format's
+// page, HR makes a plan for a commune of three services, moves someone
+// with the select, accepts what that breaks, confirms, and finds the
+// sessions booked.
+func TestPlanEndToEnd(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t, storetest.Fresh(t, "sqlite"))
+	srv := httptest.NewServer(a.h)
+	t.Cleanup(srv.Close)
+	a.srv.baseURL = srv.URL
+	base := srv.URL
+	c := a.generateCommune(a.orgA, []int{6, 5, 4}, 0)
+
+	signIn(ctx, t, base, hrAEmail)
+	step(ctx, t, "the format's page",
+		chromedp.Navigate(base+"/app/catalog/aubonne"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/app/plans/new?format=aubonne"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/app/plans/new?format=aubonne"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#from")),
+	)
+	step(ctx, t, "the plan's form",
+		chromedp.SetValue(chromedp.CSS("#from"), "2026-03-09"),
+		chromedp.SetValue(chromedp.CSS("#to"), "2026-04-30"),
+		chromedp.SetValue(chromedp.CSS("#slot_weekday_1"), "thu"),
+		chromedp.SetValue(chromedp.CSS("#slot_start_1"), "08:30"),
+		chromedp.SendKeys(chromedp.CSS("#location_name"), "Salle du Conseil"),
+		chromedp.SetValue(chromedp.CSS("#capacity"), "6"),
+	)
+	shoot(ctx, t, "plan-new")
+	step(ctx, t, "propose",
+		chromedp.Submit(chromedp.CSS("#capacity")),
+		waitFor(`document.querySelector(".plan-session") !== null`),
+	)
+	shoot(ctx, t, "plan")
+	url, _ := chromedp.Run(ctx, chromedp.Location())
+	var id int64
+	fmt.Sscanf(url[strings.LastIndex(url, "/plans/")+len("/plans/"):], "%d", &id)
+	p := a.planCall(hrAEmail, "GET", fmt.Sprintf("/api/v1/plans/%d", id), nil, 200)
+	if len(p.Sessions) < 2 || len(p.Unplaced) != 0 {
+		t.Fatalf("proposal: %+v", p)
+	}
+	// Move the first person of the first session to the second with the
+	// select beside their name.
+	mover := p.Sessions[0].People[0]
+	step(ctx, t, "move",
+		chromedp.SetValue(chromedp.CSS(fmt.Sprintf("#move-%d", mover)), "1"),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#move-%d + button`, mover))),
+		waitFor(`document.body.innerText.includes("Personne déplacée.")`),
+	)
+	if w, _ := a.planCall(hrAEmail, "GET", fmt.Sprintf("/api/v1/plans/%d", id), nil, 200).where(mover); w != 1 {
+		t.Fatalf("moved to %d", w)
+	}
+	// What the move broke is accepted with the checkboxes.
+	if _, open := a.planCall(hrAEmail, "GET", fmt.Sprintf("/api/v1/plans/%d", id), nil, 200).violations(); len(open) > 0 {
+		step(ctx, t, "accept",
+			chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name="accept"]').forEach(c => { c.checked = true })`),
+			chromedp.Click(chromedp.CSS(`#warnings button[type="submit"]`)),
+			waitFor(`document.body.innerText.includes("Acceptations enregistrées.")`),
+		)
+	}
+	step(ctx, t, "the confirmation step",
+		chromedp.Click(chromedp.CSS("#confirm-link")),
+		chromedp.WaitVisible(chromedp.CSS("#confirm-summary")),
+	)
+	shoot(ctx, t, "plan-confirm")
+	if got := textOf(ctx, t, "#confirm-summary"); !strings.Contains(got, fmt.Sprintf("%d inscription(s)", len(c.all))) {
+		t.Errorf("confirmation step: %q", got)
+	}
+	step(ctx, t, "confirm",
+		chromedp.Click(chromedp.CSS("#confirm")),
+		waitFor(`document.body.innerText.includes("Plan confirmé")`),
+	)
+	shoot(ctx, t, "plan-confirmed")
+	step(ctx, t, "a session",
+		chromedp.Click(chromedp.Search(`//a[contains(., "Ouvrir la séance")]`)),
+		waitFor(`document.body.innerText.includes("séance créée par le plan de campagne")`),
+	)
+	body := textOf(ctx, t, "main")
+	p = a.planCall(hrAEmail, "GET", fmt.Sprintf("/api/v1/plans/%d", id), nil, 200)
+	if !strings.Contains(body, fmt.Sprintf("Participants (%d)", len(p.Sessions[0].People))) {
+		t.Errorf("the first session's page:\n%s", body)
+	}
+	booked := 0
+	for _, sid := range p.SessionIDs {
+		booked += len(a.registrations(hrAEmail, sid))
+	}
+	if booked != len(c.all) {
+		t.Errorf("%d booked of %d", booked, len(c.all))
+	}
+}

@@ -69,15 +69,21 @@ func (s *Server) toAppErr(c *gin.Context, err error) *apperr.Error {
 // renderError writes err as the contract's JSON error, in the request's language.
 func (s *Server) renderError(c *gin.Context, err error) {
 	e := s.toAppErr(c, err)
+	c.AbortWithStatusJSON(statusOf[e.Code], errorBody{Error: s.errorDetail(c, e)})
+}
+
+// errorDetail is e as the contract's JSON error says it, in the request's
+// language.
+func (s *Server) errorDetail(c *gin.Context, e *apperr.Error) errorDetail {
 	lang := s.apiLang(c)
-	body := errorBody{Error: errorDetail{Code: e.Code, Message: s.tr.Msg(lang, e.Msg)}}
+	d := errorDetail{Code: e.Code, Message: s.tr.Msg(lang, e.Msg)}
 	if len(e.Fields) > 0 {
-		body.Error.Fields = make(map[string]string, len(e.Fields))
+		d.Fields = make(map[string]string, len(e.Fields))
 		for f, m := range e.Fields {
-			body.Error.Fields[f] = s.tr.Msg(lang, m)
+			d.Fields[f] = s.tr.Msg(lang, m)
 		}
 	}
-	c.AbortWithStatusJSON(statusOf[e.Code], body)
+	return d
 }
 
 // apiLang is the language of API messages: German only when asked for.

@@ -111,7 +111,7 @@ func TestTrainerOnlyTheirSessions(t *testing.T) {
 		f := pickFormat(t, a, catalog.Voluntary)
 		start := time.Date(2026, 3, 10, 13, 30, 0, 0, tz.Zurich)
 		other := a.createSession(hrAEmail, sessionBody(f.Slug, start, 5))
-		body := sessionBody(f.Slug, start, 5)
+		body := inRoom(sessionBody(f.Slug, start, 5), "Salle 2")
 		body["trainers"] = []int64{a.trainerID()}
 		mine := a.createSession(hrAEmail, body)
 		ids := a.addPeople(a.orgA, 1, "staff", nil)

@@ -110,6 +110,10 @@ func sessionInput(f *form) booking.SessionInput {
 		past := true
 		in.RecordPast = &past
 	}
+	if f.Get("allow_room_overlap") == "on" {
+		allow := true
+		in.AllowRoomOverlap = &allow
+	}
 	if raw := strings.TrimSpace(f.Get("capacity")); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {
@@ -225,6 +229,12 @@ func atoi(s string) int {
 	return n
 }
 
+// intOf reads a whole number of an audit entry's detail (JSON: a float64).
+func intOf(v any) int {
+	f, _ := v.(float64)
+	return int(f)
+}
+
 // historyText writes an audit entry as a sentence.
 func (s *Server) historyText(lang string, e *store.AuditEntry) string {
 	if e.Action == "invitation_resent" {
@@ -240,6 +250,8 @@ func (s *Server) historyText(lang string, e *store.AuditEntry) string {
 		return s.tr.T(lang, "history."+e.Action, name)
 	case "capacity_changed":
 		return s.tr.T(lang, "history.capacity", fmt.Sprint(d["from"]), fmt.Sprint(d["to"]))
+	case "planned":
+		return s.tr.T(lang, "history.planned", intOf(d["plan_id"]), intOf(d["position"]), intOf(d["sessions"]))
 	case "attendance", "checked_in":
 		return s.tr.T(lang, "history."+e.Action, s.tr.T(lang, "attendance."+fmt.Sprint(d["to"])))
 	case "rsvp":

@@ -25,6 +25,7 @@ func Migrations() []*gormigrate.Migration {
 		m0007PeopleAccounts(),
 		m0008Plans(),
 		m0009Rsvp(),
+		m0010Strategy(),
 		m0011Security(),
 	}
 }

@@ -195,6 +195,13 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 			return err
 		}
 	}
+	// The survey clock sends the reminders and seals closed surveys; every
+	// instance runs it, the database decides which one does each thing.
+	clockDone := make(chan struct{})
+	go func() {
+		defer close(clockDone)
+		svc.Surveys.Run(ctx, time.Minute, log)
+	}()
 	workerDone := make(chan struct{})
 	if cfg.SMTPURL != "" {
 		var opts []mail.Option
@@ -256,6 +263,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	}
 	replies.stop(log)
 	<-workerDone
+	<-clockDone
 	return nil
 }
 

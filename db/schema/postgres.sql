@@ -108,6 +108,38 @@ CREATE TABLE login_attempts (
 CREATE INDEX ix_login_attempts_last_at ON login_attempts USING btree (last_at);
 CREATE UNIQUE INDEX login_attempts_pkey ON login_attempts USING btree (key_hash);
 
+CREATE TABLE memento_reads (
+  id bigint NOT NULL DEFAULT nextval('memento_reads_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  person_id bigint NOT NULL,
+  version integer NOT NULL,
+  read_at timestamp with time zone NOT NULL,
+  CONSTRAINT memento_reads_pkey PRIMARY KEY (id),
+  CONSTRAINT fk_memento_reads_memento FOREIGN KEY (org_id, version) REFERENCES mementos(org_id, version) ON DELETE CASCADE,
+  CONSTRAINT fk_memento_reads_person FOREIGN KEY (person_id) REFERENCES people(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_memento_reads_org_id ON memento_reads USING btree (org_id);
+CREATE UNIQUE INDEX memento_reads_pkey ON memento_reads USING btree (id);
+CREATE UNIQUE INDEX ux_memento_reads_person_version ON memento_reads USING btree (person_id, version);
+
+CREATE TABLE mementos (
+  id bigint NOT NULL DEFAULT nextval('mementos_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  version integer NOT NULL,
+  language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
+  content text NOT NULL,
+  created_by bigint,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT mementos_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_mementos_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
+  CONSTRAINT ck_mementos_version CHECK ((version >= 1)),
+  CONSTRAINT fk_mementos_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_mementos_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT ux_mementos_org_version UNIQUE (org_id, version)
+);
+CREATE UNIQUE INDEX mementos_pkey ON mementos USING btree (id);
+CREATE UNIQUE INDEX ux_mementos_org_version ON mementos USING btree (org_id, version);
+
 CREATE TABLE orgs (
   id bigint NOT NULL DEFAULT nextval('orgs_id_seq'::regclass),
   slug character varying(64) NOT NULL,
@@ -145,16 +177,20 @@ CREATE TABLE outbox_messages (
   sent_at timestamp with time zone,
   created_at timestamp with time zone NOT NULL,
   page_url character varying(300) NOT NULL DEFAULT ''::character varying,
+  survey_invitation_id bigint,
   CONSTRAINT outbox_messages_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_outbox_messages_about CHECK (((session_id IS NULL) OR (survey_invitation_id IS NULL))),
   CONSTRAINT ck_outbox_messages_status CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'sending'::character varying, 'sent'::character varying, 'failed'::character varying])::text[]))),
   CONSTRAINT fk_outbox_messages_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
   CONSTRAINT fk_outbox_messages_registration FOREIGN KEY (registration_id) REFERENCES registrations(id) ON DELETE CASCADE,
-  CONSTRAINT fk_outbox_messages_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE
+  CONSTRAINT fk_outbox_messages_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE,
+  CONSTRAINT fk_outbox_messages_survey_invitation FOREIGN KEY (survey_invitation_id) REFERENCES survey_invitations(id) ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX idx_outbox_messages_message_id ON outbox_messages USING btree (message_id);
 CREATE INDEX idx_outbox_messages_org_id ON outbox_messages USING btree (org_id);
 CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages USING btree (registration_id);
 CREATE INDEX idx_outbox_messages_session_id ON outbox_messages USING btree (session_id);
+CREATE INDEX idx_outbox_messages_survey_invitation_id ON outbox_messages USING btree (survey_invitation_id);
 CREATE INDEX ix_outbox_due ON outbox_messages USING btree (status, next_attempt_at);
 CREATE UNIQUE INDEX outbox_messages_pkey ON outbox_messages USING btree (id);
 
@@ -276,6 +312,19 @@ CREATE UNIQUE INDEX registrations_pkey ON registrations USING btree (id);
 CREATE UNIQUE INDEX ux_registrations_session_person ON registrations USING btree (session_id, person_id);
 CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations USING btree (session_id, waitlist_position);
 
+CREATE TABLE roadmaps (
+  id bigint NOT NULL DEFAULT nextval('roadmaps_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  content text NOT NULL,
+  updated_by bigint,
+  updated_at timestamp with time zone NOT NULL,
+  CONSTRAINT roadmaps_pkey PRIMARY KEY (id),
+  CONSTRAINT fk_roadmaps_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_roadmaps_updated_by FOREIGN KEY (updated_by) REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX roadmaps_pkey ON roadmaps USING btree (id);
+CREATE UNIQUE INDEX ux_roadmaps_org ON roadmaps USING btree (org_id);
+
 CREATE TABLE session_trainers (
   session_id bigint NOT NULL,
   user_id bigint NOT NULL,
@@ -336,6 +385,70 @@ CREATE TABLE staff_actions (
 CREATE INDEX ix_staff_actions_created_at ON staff_actions USING btree (created_at);
 CREATE INDEX ix_staff_actions_org ON staff_actions USING btree (org_id);
 CREATE UNIQUE INDEX staff_actions_pkey ON staff_actions USING btree (id);
+
+CREATE TABLE survey_invitations (
+  id bigint NOT NULL DEFAULT nextval('survey_invitations_id_seq'::regclass),
+  survey_id bigint NOT NULL,
+  org_id bigint NOT NULL,
+  person_id bigint,
+  token character varying(64),
+  group_key character varying(32) NOT NULL,
+  department_id bigint,
+  language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
+  answered boolean NOT NULL DEFAULT false,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT survey_invitations_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_survey_invitations_group_key CHECK (((group_key)::text = ANY ((ARRAY['council'::character varying, 'heads_of_service'::character varying, 'staff'::character varying])::text[]))),
+  CONSTRAINT ck_survey_invitations_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
+  CONSTRAINT fk_survey_invitations_department FOREIGN KEY (department_id) REFERENCES departments(id) ON DELETE SET NULL,
+  CONSTRAINT fk_survey_invitations_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_survey_invitations_person FOREIGN KEY (person_id) REFERENCES people(id) ON DELETE SET NULL,
+  CONSTRAINT fk_survey_invitations_survey FOREIGN KEY (survey_id) REFERENCES surveys(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_survey_invitations_person_id ON survey_invitations USING btree (person_id);
+CREATE UNIQUE INDEX survey_invitations_pkey ON survey_invitations USING btree (id);
+CREATE UNIQUE INDEX ux_survey_invitations_survey_person ON survey_invitations USING btree (survey_id, person_id);
+CREATE UNIQUE INDEX ux_survey_invitations_token ON survey_invitations USING btree (token);
+
+CREATE TABLE survey_responses (
+  id bigint NOT NULL DEFAULT nextval('survey_responses_id_seq'::regclass),
+  survey_id bigint NOT NULL,
+  org_id bigint NOT NULL,
+  department_id bigint,
+  group_key character varying(32) NOT NULL,
+  respondent_key character varying(64),
+  answers text NOT NULL,
+  CONSTRAINT survey_responses_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_survey_responses_group_key CHECK (((group_key)::text = ANY ((ARRAY['council'::character varying, 'heads_of_service'::character varying, 'staff'::character varying])::text[]))),
+  CONSTRAINT fk_survey_responses_department FOREIGN KEY (department_id) REFERENCES departments(id) ON DELETE SET NULL,
+  CONSTRAINT fk_survey_responses_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_survey_responses_survey FOREIGN KEY (survey_id) REFERENCES surveys(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX survey_responses_pkey ON survey_responses USING btree (id);
+CREATE UNIQUE INDEX ux_survey_responses_survey_respondent ON survey_responses USING btree (survey_id, respondent_key);
+
+CREATE TABLE surveys (
+  id bigint NOT NULL DEFAULT nextval('surveys_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  kind character varying(32) NOT NULL,
+  slug character varying(64) NOT NULL,
+  audience character varying(300) NOT NULL DEFAULT ''::character varying,
+  closes_at timestamp with time zone NOT NULL,
+  reminder_at timestamp with time zone,
+  reminded_at timestamp with time zone,
+  sealed_at timestamp with time zone,
+  created_by bigint,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT surveys_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_surveys_kind CHECK (((kind)::text = 'etat_des_lieux'::text)),
+  CONSTRAINT ck_surveys_reminder CHECK (((reminder_at IS NULL) OR (reminder_at < closes_at))),
+  CONSTRAINT fk_surveys_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_surveys_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+);
+CREATE INDEX idx_surveys_org_id ON surveys USING btree (org_id);
+CREATE INDEX ix_surveys_reminder_due ON surveys USING btree (reminded_at, reminder_at);
+CREATE INDEX ix_surveys_seal_due ON surveys USING btree (sealed_at, closes_at);
+CREATE UNIQUE INDEX surveys_pkey ON surveys USING btree (id);
 
 CREATE TABLE users (
   id bigint NOT NULL DEFAULT nextval('users_id_seq'::regclass),

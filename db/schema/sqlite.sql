@@ -104,6 +104,35 @@ CREATE TABLE login_attempts (
 CREATE INDEX ix_login_attempts_last_at ON login_attempts (last_at);
 CREATE UNIQUE INDEX sqlite_autoindex_login_attempts_1 ON login_attempts (key_hash); -- automatic, primary key
 
+CREATE TABLE memento_reads (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  person_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  read_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT fk_memento_reads_memento FOREIGN KEY (org_id, version) REFERENCES mementos (org_id, version) ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT fk_memento_reads_person FOREIGN KEY (person_id) REFERENCES people (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_memento_reads_org_id ON memento_reads (org_id);
+CREATE UNIQUE INDEX ux_memento_reads_person_version ON memento_reads (person_id, version);
+
+CREATE TABLE mementos (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  language TEXT NOT NULL DEFAULT 'fr',
+  content TEXT NOT NULL,
+  created_by INTEGER,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_mementos_language CHECK (language IN ('fr', 'de')),
+  CONSTRAINT ck_mementos_version CHECK (version >= 1),
+  CONSTRAINT fk_mementos_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_mementos_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX sqlite_autoindex_mementos_1 ON mementos (org_id, version); -- automatic, UNIQUE constraint
+
 CREATE TABLE orgs (
   id INTEGER,
   slug TEXT NOT NULL,
@@ -140,16 +169,20 @@ CREATE TABLE outbox_messages (
   sent_at datetime,
   created_at datetime NOT NULL,
   page_url TEXT NOT NULL DEFAULT '',
+  survey_invitation_id INTEGER,
   PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_outbox_messages_about CHECK (session_id IS NULL OR survey_invitation_id IS NULL),
   CONSTRAINT ck_outbox_messages_status CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
   CONSTRAINT fk_outbox_messages_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
   CONSTRAINT fk_outbox_messages_registration FOREIGN KEY (registration_id) REFERENCES registrations (id) ON UPDATE NO ACTION ON DELETE CASCADE,
-  CONSTRAINT fk_outbox_messages_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE
+  CONSTRAINT fk_outbox_messages_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE,
+  CONSTRAINT fk_outbox_messages_survey_invitation FOREIGN KEY (survey_invitation_id) REFERENCES survey_invitations (id) ON UPDATE NO ACTION ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX idx_outbox_messages_message_id ON outbox_messages (message_id);
 CREATE INDEX idx_outbox_messages_org_id ON outbox_messages (org_id);
 CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages (registration_id);
 CREATE INDEX idx_outbox_messages_session_id ON outbox_messages (session_id);
+CREATE INDEX idx_outbox_messages_survey_invitation_id ON outbox_messages (survey_invitation_id);
 CREATE INDEX ix_outbox_due ON outbox_messages (status, next_attempt_at);
 
 CREATE TABLE password_resets (
@@ -266,6 +299,18 @@ CREATE INDEX ix_registrations_session_status ON registrations (session_id, statu
 CREATE UNIQUE INDEX ux_registrations_session_person ON registrations (session_id, person_id);
 CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations (session_id, waitlist_position);
 
+CREATE TABLE roadmaps (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  content TEXT NOT NULL,
+  updated_by INTEGER,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT fk_roadmaps_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_roadmaps_updated_by FOREIGN KEY (updated_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX ux_roadmaps_org ON roadmaps (org_id);
+
 CREATE TABLE session_trainers (
   session_id INTEGER,
   user_id INTEGER,
@@ -324,6 +369,67 @@ CREATE TABLE staff_actions (
 );
 CREATE INDEX ix_staff_actions_created_at ON staff_actions (created_at);
 CREATE INDEX ix_staff_actions_org ON staff_actions (org_id);
+
+CREATE TABLE survey_invitations (
+  id INTEGER,
+  survey_id INTEGER NOT NULL,
+  org_id INTEGER NOT NULL,
+  person_id INTEGER,
+  token TEXT,
+  group_key TEXT NOT NULL,
+  department_id INTEGER,
+  language TEXT NOT NULL DEFAULT 'fr',
+  answered numeric NOT NULL DEFAULT false,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_survey_invitations_group_key CHECK (group_key IN ('council', 'heads_of_service', 'staff')),
+  CONSTRAINT ck_survey_invitations_language CHECK (language IN ('fr', 'de')),
+  CONSTRAINT fk_survey_invitations_department FOREIGN KEY (department_id) REFERENCES departments (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_survey_invitations_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_survey_invitations_person FOREIGN KEY (person_id) REFERENCES people (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_survey_invitations_survey FOREIGN KEY (survey_id) REFERENCES surveys (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_survey_invitations_person_id ON survey_invitations (person_id);
+CREATE UNIQUE INDEX ux_survey_invitations_survey_person ON survey_invitations (survey_id, person_id);
+CREATE UNIQUE INDEX ux_survey_invitations_token ON survey_invitations (token);
+
+CREATE TABLE survey_responses (
+  id INTEGER,
+  survey_id INTEGER NOT NULL,
+  org_id INTEGER NOT NULL,
+  department_id INTEGER,
+  group_key TEXT NOT NULL,
+  respondent_key TEXT,
+  answers TEXT NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_survey_responses_group_key CHECK (group_key IN ('council', 'heads_of_service', 'staff')),
+  CONSTRAINT fk_survey_responses_department FOREIGN KEY (department_id) REFERENCES departments (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_survey_responses_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_survey_responses_survey FOREIGN KEY (survey_id) REFERENCES surveys (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX ux_survey_responses_survey_respondent ON survey_responses (survey_id, respondent_key);
+
+CREATE TABLE surveys (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  slug TEXT NOT NULL,
+  audience TEXT NOT NULL DEFAULT '',
+  closes_at datetime NOT NULL,
+  reminder_at datetime,
+  reminded_at datetime,
+  sealed_at datetime,
+  created_by INTEGER,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_surveys_kind CHECK (kind IN ('etat_des_lieux')),
+  CONSTRAINT ck_surveys_reminder CHECK (reminder_at IS NULL OR julianday(reminder_at) < julianday(closes_at)),
+  CONSTRAINT fk_surveys_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_surveys_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE INDEX idx_surveys_org_id ON surveys (org_id);
+CREATE INDEX ix_surveys_reminder_due ON surveys (reminded_at, reminder_at);
+CREATE INDEX ix_surveys_seal_due ON surveys (sealed_at, closes_at);
 
 CREATE TABLE users (
   id INTEGER,

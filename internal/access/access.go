@@ -94,6 +94,15 @@ const (
 	ListSessions    Action = "list_sessions"    // the sessions a commune sees
 	UseFeed         Action = "use_feed"         // a staff calendar feed
 	PlanCampaign    Action = "plan_campaign"    // propose, edit, read and confirm a campaign plan
+	// The commune's strategy around the training (guide §3). Survey
+	// results hold no person and the memento is for all staff: trainers
+	// read them to prepare and present; the roadmap is the council's and
+	// HR's.
+	LaunchSurvey  Action = "launch_survey"  // ask an audience to answer a survey
+	ReadSurveys   Action = "read_surveys"   // the surveys and their anonymous results
+	EditMemento   Action = "edit_memento"   // save a new version of the memento
+	ReadMemento   Action = "read_memento"   // the memento and its versions
+	ManageRoadmap Action = "manage_roadmap" // read and edit the roadmap
 )
 
 // Actions on one session.
@@ -185,7 +194,10 @@ func (c Caller) Commune(a Action, orgID int64) error {
 	switch a {
 	case ReadDirectory, ListSessions, UseFeed:
 		return nil // trainers read the people and services they check in
-	case ManageDirectory, ManagePrivacy, ReadReports, ReadOutbox, ManageAccounts, ScheduleSession, BookPeople, PlanCampaign:
+	case ReadSurveys, ReadMemento:
+		return nil // anonymous results, and a memento meant for all staff
+	case ManageDirectory, ManagePrivacy, ReadReports, ReadOutbox, ManageAccounts, ScheduleSession, BookPeople, PlanCampaign,
+		LaunchSurvey, EditMemento, ManageRoadmap:
 		if c.manager() {
 			return nil
 		}

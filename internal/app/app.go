@@ -22,6 +22,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/desk"
 	"github.com/atelier-ch/atelier/internal/directory"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/kit"
 	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/privacy"
@@ -29,6 +30,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/rsvp"
 	"github.com/atelier-ch/atelier/internal/sheets"
 	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/strategy"
 	"github.com/atelier-ch/atelier/internal/ticket"
 )
 
@@ -79,6 +81,11 @@ type Services struct {
 	// received at ReplyAddress).
 	Replies  *rsvp.Service
 	Campaign *campaign.Service
+	// Surveys runs the surveys (the état des lieux); its clock (Run) must
+	// tick in every instance: reminders and sealing.
+	Surveys *inquiry.Service
+	// Strategy keeps the memento and the roadmap.
+	Strategy *strategy.Service
 	// Health answers whether the database answers.
 	Health func(ctx context.Context) error
 	// Database names the engine in use (sqlite, postgres).
@@ -117,6 +124,8 @@ func Build(cfg Config) (*Services, error) {
 		Calendar:   calendar.NewService(st, cfg.Catalog, composer, cfg.Now),
 		Outbox:     mail.NewOutbox(st, cfg.Now),
 		StaffLog:   audit.NewStaffLog(st),
+		Surveys:    inquiry.New(st, cfg.Catalog, tr, notifier, cfg.Now),
+		Strategy:   strategy.New(st, cfg.Now),
 		Health:     st.Ping,
 		Database:   string(st.Dialect()),
 	}
@@ -129,8 +138,9 @@ func Build(cfg Config) (*Services, error) {
 		return nil, err
 	}
 	s.Kit = kit.New(st, cfg.Catalog, sh, s.Reports, s.Tickets)
+	s.Kit.Surveys, s.Kit.Strategy, s.Kit.BaseURL = s.Surveys, s.Strategy, strings.TrimRight(cfg.BaseURL, "/")
 	s.Desk = &desk.Service{Booking: s.Booking, Directory: s.Directory, Accounts: s.Auth, Audit: s.Audit,
-		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, StaffLog: s.StaffLog, Catalog: cfg.Catalog, Now: cfg.Now}
+		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, StaffLog: s.StaffLog, Catalog: cfg.Catalog, Inquiry: s.Surveys, Strategy: s.Strategy, Now: cfg.Now}
 	return s, nil
 }
 

@@ -92,7 +92,7 @@ func (b *Service) CreatePlanned(ctx context.Context, tx *store.Store, caller acc
 		}
 	}
 	if len(out) > 0 {
-		if err := tx.LockOrg(ctx, caller.OrgID); err != nil {
+		if _, err := tx.LockOrg(ctx, caller.OrgID); err != nil {
 			return nil, err
 		}
 		others, err := tx.SessionsBetween(ctx, caller.OrgID, from, to)

@@ -22,7 +22,7 @@ import (
 
 // roomReader is what checking a room reads.
 type roomReader interface {
-	LockOrg(ctx context.Context, id int64) error
+	LockOrg(ctx context.Context, id int64) (*store.Org, error)
 	SessionsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]store.Session, error)
 }
 
@@ -79,7 +79,7 @@ func roomFree(ctx context.Context, tx roomReader, sess *store.Session, in Sessio
 	if in.AllowRoomOverlap != nil && *in.AllowRoomOverlap {
 		return nil
 	}
-	if err := tx.LockOrg(ctx, sess.OrgID); err != nil {
+	if _, err := tx.LockOrg(ctx, sess.OrgID); err != nil {
 		return err
 	}
 	busy, err := RoomBusy(ctx, tx, sess.OrgID, locationOf(sess), sess.StartsAt, sess.EndsAt)

@@ -61,6 +61,9 @@ func NewComposer(tr *i18n.Translator, baseURL string, fallback Party, opts ...Co
 // PageURL is the personal page of a registration token.
 func (c *Composer) PageURL(token string) string { return c.baseURL + "/r/" + token }
 
+// URL is the absolute address of a path of the site.
+func (c *Composer) URL(path string) string { return c.baseURL + path }
+
 // Organizer is who sends a commune's invitations.
 func (c *Composer) Organizer(org *store.Org) Party {
 	if org != nil && org.HRSenderEmail != "" {

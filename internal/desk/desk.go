@@ -15,9 +15,11 @@ import (
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/strategy"
 )
 
 // Service gathers pages.
@@ -31,6 +33,8 @@ type Service struct {
 	Outbox    *mail.Outbox
 	StaffLog  *audit.StaffLog
 	Catalog   *catalog.Catalog
+	Inquiry   *inquiry.Service
+	Strategy  *strategy.Service
 	Now       func() time.Time
 }
 

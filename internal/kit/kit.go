@@ -15,11 +15,13 @@ import (
 	"github.com/atelier-ch/atelier/internal/attendance"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/sheets"
 	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/strategy"
 	"github.com/atelier-ch/atelier/internal/ticket"
 )
 
@@ -47,6 +49,13 @@ type Service struct {
 	sheets  *sheets.Kit
 	reports *report.Service
 	tickets *ticket.Service
+	// Surveys and Strategy give the survey results, the memento and the
+	// roadmap; nil in a kit that prints none of them.
+	Surveys  *inquiry.Service
+	Strategy *strategy.Service
+	// BaseURL is the site's address, printed where a document sends its
+	// reader to a page.
+	BaseURL string
 }
 
 // New returns a Service.

@@ -44,7 +44,8 @@ func (o *Outbox) Retry(ctx context.Context, caller access.Caller, id int64) (*st
 var Statuses = []string{store.OutboxPending, store.OutboxSending, store.OutboxSent, store.OutboxFailed}
 
 // List lists the caller's commune's mails, newest first, with the total
-// before paging.
+// before paging. Survey mails come without their text: it holds the
+// person's personal link to their answers.
 func (o *Outbox) List(ctx context.Context, caller access.Caller, f store.OutboxFilter) ([]store.OutboxMessage, int64, error) {
 	if err := caller.Commune(access.ReadOutbox, caller.OrgID); err != nil {
 		return nil, 0, err
@@ -55,5 +56,7 @@ func (o *Outbox) List(ctx context.Context, caller access.Caller, f store.OutboxF
 		return nil, 0, apperr.Invalid("status", "err.outbox_status")
 	}
 	f.OrgID = caller.OrgID
-	return o.store.Outbox(ctx, f)
+	msgs, total, err := o.store.Outbox(ctx, f)
+	withoutLinks(msgs)
+	return msgs, total, err
 }

@@ -14,7 +14,9 @@ import (
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/survey"
 )
 
 // Store is what reports read.
@@ -68,6 +70,31 @@ type Missing struct {
 	People []PersonRef `json:"people"`
 }
 
+// Before is what people said in the état des lieux, before the training:
+// the « before » beside the feedback's « after ».
+type Before struct {
+	Respondents  int      `json:"respondents"`
+	ResponseRate *float64 `json:"response_rate"`
+	// UsingAI is the share using generative AI tools at the time.
+	UsingAI *float64 `json:"using_ai"`
+	// Competence and Interest are averages from 1 to 5: mastery of the
+	// tools, and interest in a training.
+	Competence *float64 `json:"competence"`
+	Interest   *float64 `json:"interest"`
+}
+
+// SurveyRef names the état des lieux the « before » comes from.
+type SurveyRef struct {
+	ID        int64     `json:"id"`
+	ClosesAt  time.Time `json:"closes_at"`
+	Open      bool      `json:"open"`
+	Invited   int       `json:"invited"`
+	Responses int       `json:"responses"`
+	// Before is nil below the anonymity threshold, and while the survey is
+	// open (its figures come when it closes, as in its results).
+	Before *Before `json:"before"`
+}
+
 // Department is one service's line of the report.
 type Department struct {
 	ID                    *int64    `json:"id"`
@@ -82,6 +109,15 @@ type Department struct {
 	Feedback              Ratings   `json:"feedback"`
 	TopUseCases           []Word    `json:"top_use_cases"`
 	TopWorries            []Word    `json:"top_worries"`
+	// Survey is the service's « before » in the last état des lieux; nil
+	// when there is none, or when the service's answers are too few to be
+	// shown on their own: then SurveyMerged says they count in « autres »
+	// of the survey's results (the anonymity rule of package survey).
+	Survey       *Before `json:"survey"`
+	SurveyMerged bool    `json:"survey_merged"`
+	// MementoRead counts the service's people who confirmed reading the
+	// memento's current version.
+	MementoRead int `json:"memento_read"`
 }
 
 // Commune is the whole commune's line.
@@ -96,6 +132,12 @@ type Commune struct {
 	AverageFillRate       *float64 `json:"average_fill_rate"`
 	NoShowRate            *float64 `json:"no_show_rate"`
 	Feedback              Ratings  `json:"feedback"`
+	// Survey is the last état des lieux, nil when none was launched.
+	Survey *SurveyRef `json:"survey"`
+	// MementoVersion is the memento's current version (0: none saved);
+	// MementoRead counts the people who confirmed reading it.
+	MementoVersion int `json:"memento_version"`
+	MementoRead    int `json:"memento_read"`
 }
 
 // Pilot is the suggested pilot service, or why there is none yet.
@@ -247,6 +289,14 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 		all.add(who, f)
 	}
 
+	before, merged, ref := s.before(d, now)
+	readers := map[int64]bool{} // people who confirmed the current memento
+	for _, r := range d.MementoReads {
+		if r.Version == d.MementoVersion {
+			readers[r.PersonID] = true
+		}
+	}
+
 	var mandatory []*catalog.Format
 	for _, f := range s.catalog.Formats() {
 		if f.Participation == catalog.Mandatory {
@@ -276,6 +326,9 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 				continue
 			}
 			dep.People++
+			if readers[p.ID] {
+				dep.MementoRead++
+			}
 			trained := len(presentAt[p.ID]) > 0
 			if trained {
 				dep.Trained++
@@ -305,7 +358,8 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 		dep.Feedback = r.ratings()
 		dep.TopUseCases = TopWords(r.useCases, topWords)
 		dep.TopWorries = TopWords(r.worries, topWords)
-		if id == nil && dep.People == 0 && dep.Participations == 0 && dep.Feedback.Respondents == 0 {
+		dep.Survey, dep.SurveyMerged = before[survey.DepartmentKey(key)], merged[survey.DepartmentKey(key)]
+		if id == nil && dep.People == 0 && dep.Participations == 0 && dep.Feedback.Respondents == 0 && dep.Survey == nil && !dep.SurveyMerged {
 			continue
 		}
 		c.Departments = append(c.Departments, dep)
@@ -328,6 +382,13 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 	}
 	cm.ShareTrained = ratio(cm.Trained, cm.People)
 	cm.Feedback = all.ratings()
+	cm.Survey = ref
+	cm.MementoVersion = d.MementoVersion
+	for i := range d.People {
+		if readers[d.People[i].ID] {
+			cm.MementoRead++
+		}
+	}
 	// Sessions the commune ran: fill rate and no-shows over those held.
 	booked, present, absent := map[int64]int{}, 0, 0
 	for i := range d.Registrations {
@@ -368,39 +429,136 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 		v := ratio(absent, present+absent)
 		cm.NoShowRate = &v
 	}
-	c.Pilot = s.pilot(c.Departments, lang)
+	c.Pilot = s.pilot(c.Departments, d.Survey != nil, lang)
 	return c
 }
 
-// pilot suggests the department with the highest interest ("I will use
-// these tools", the guide's motivation) among those where enough people
-// answered; ties go to the larger share trained.
-func (s *Service) pilot(deps []Department, lang string) Pilot {
+// pilot suggests the department whose people are the most motivated,
+// the guide's criterion (§3, étape 2: « en fonction de la motivation des
+// personnes »), from two signals on the same 1–5 scale:
+//
+//   - after the training, the feedback's "I will use these tools" average,
+//     when at least MinRespondents people and a third of the service
+//     answered;
+//   - before it, the état des lieux's "interest in a training" average,
+//     once the survey has closed, when the service's answers are shown on
+//     their own (at least survey.MinGroup, never merged into « autres »)
+//     and come from at least a third of the people invited.
+//
+// A service's motivation is the mean of the signals it has; a service with
+// neither is not suggested. The highest motivation wins; ties go to the
+// larger share trained.
+func (s *Service) pilot(deps []Department, hasSurvey bool, lang string) Pilot {
 	var best *Department
+	var bestScore float64
 	for i := range deps {
 		d := &deps[i]
-		f := d.Feedback
-		if d.ID == nil || f.WillUse == nil || f.Respondents < MinRespondents || f.Respondents*RespondentShareDen < d.People*RespondentShareNum {
+		score, ok := motivation(d)
+		if d.ID == nil || !ok {
 			continue
 		}
 		switch {
-		case best == nil, *f.WillUse > *best.Feedback.WillUse:
-			best = d
-		case *f.WillUse == *best.Feedback.WillUse && d.ShareTrained > best.ShareTrained:
+		case best == nil, score > bestScore:
+			best, bestScore = d, score
+		case score == bestScore && d.ShareTrained > best.ShareTrained:
 			best = d
 		}
 	}
 	if best == nil {
-		return Pilot{Reasons: []string{s.tr.T(lang, "report.pilot_none", MinRespondents)}}
+		reasons := []string{s.tr.T(lang, "report.pilot_none", MinRespondents)}
+		if hasSurvey {
+			reasons = append(reasons, s.tr.T(lang, "strategy.pilot_none_survey", survey.MinGroup))
+		}
+		return Pilot{Reasons: reasons}
 	}
-	return Pilot{
-		DepartmentID: best.ID, Name: best.Name, Suggested: true,
-		Reasons: []string{
+	p := Pilot{DepartmentID: best.ID, Name: best.Name, Suggested: true}
+	fb, sv := feedbackSignal(best), surveySignal(best)
+	if fb && sv {
+		p.Reasons = append(p.Reasons, s.tr.T(lang, "strategy.pilot_motivation", decimal(lang, bestScore)))
+	}
+	if fb {
+		p.Reasons = append(p.Reasons,
 			s.tr.T(lang, "report.pilot_interest", decimal(lang, *best.Feedback.WillUse)),
-			s.tr.T(lang, "report.pilot_respondents", best.Feedback.Respondents, best.People),
-			s.tr.T(lang, "report.pilot_trained", percent(best.ShareTrained)),
-		},
+			s.tr.T(lang, "report.pilot_respondents", best.Feedback.Respondents, best.People))
 	}
+	if sv {
+		p.Reasons = append(p.Reasons, s.tr.T(lang, "strategy.pilot_survey_interest", decimal(lang, *best.Survey.Interest), best.Survey.Respondents))
+	}
+	p.Reasons = append(p.Reasons, s.tr.T(lang, "report.pilot_trained", percent(best.ShareTrained)))
+	return p
+}
+
+// feedbackSignal reports whether a department's feedback counts for the
+// pilot.
+func feedbackSignal(d *Department) bool {
+	f := d.Feedback
+	return f.WillUse != nil && f.Respondents >= MinRespondents && f.Respondents*RespondentShareDen >= d.People*RespondentShareNum
+}
+
+// surveySignal reports whether a department's état des lieux counts for
+// the pilot.
+func surveySignal(d *Department) bool {
+	b := d.Survey
+	return b != nil && b.Interest != nil && b.ResponseRate != nil && *b.ResponseRate*RespondentShareDen >= RespondentShareNum
+}
+
+// motivation is the mean of a department's signals; ok is false when it
+// has none.
+func motivation(d *Department) (score float64, ok bool) {
+	n := 0
+	if feedbackSignal(d) {
+		score += *d.Feedback.WillUse
+		n++
+	}
+	if surveySignal(d) {
+		score += *d.Survey.Interest
+		n++
+	}
+	if n == 0 {
+		return 0, false
+	}
+	return score / float64(n), true
+}
+
+// before computes the état des lieux's « before » per service, with the
+// survey's own anonymity rules (inquiry.Aggregate): keyed by
+// survey.DepartmentKey, the services shown on their own; merged lists
+// those counted in « autres ».
+func (s *Service) before(d *store.ReportData, now time.Time) (before map[string]*Before, merged map[string]bool, ref *SurveyRef) {
+	before, merged = map[string]*Before{}, map[string]bool{}
+	if d.Survey == nil {
+		return before, merged, nil
+	}
+	ref = &SurveyRef{ID: d.Survey.ID, ClosesAt: d.Survey.ClosesAt, Open: now.Before(d.Survey.ClosesAt), Responses: len(d.SurveyResponses)}
+	for _, p := range d.SurveyPopulation {
+		ref.Invited += int(p.N)
+	}
+	cs, ok := s.catalog.Survey(d.Survey.Slug)
+	if !ok || ref.Open {
+		return before, merged, ref
+	}
+	res, err := inquiry.Aggregate(cs, d.SurveyResponses, d.SurveyPopulation)
+	if err != nil {
+		return before, merged, ref
+	}
+	ref.Before = beforeOf(res.Overall.Figures)
+	for _, p := range res.Services {
+		if p.Key == survey.KeyOthers {
+			for _, k := range p.Merged {
+				merged[k] = true
+			}
+			continue
+		}
+		before[p.Key] = beforeOf(p.Figures)
+	}
+	return before, merged, ref
+}
+
+func beforeOf(f *survey.Figures) *Before {
+	if f == nil {
+		return nil
+	}
+	return &Before{Respondents: f.Respondents, ResponseRate: f.ResponseRate, UsingAI: f.UsingAI, Competence: f.Competence, Interest: f.Interest}
 }
 
 // decimal writes 4.25 as "4,3" in French and "4.3" in German (Swiss usage).

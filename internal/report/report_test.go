@@ -358,3 +358,170 @@ func TestTopWords(t *testing.T) {
 		t.Errorf("top words %+v", got)
 	}
 }
+
+// TestSurveyBeforeAndPilot: the campaign report shows the état des lieux
+// beside the feedback per service, with the survey's anonymity (a service
+// of 4 respondents is merged, and so is the smallest service shown), and
+// the pilot weighs the survey's interest with the feedback's "I will use".
+func TestSurveyBeforeAndPilot(t *testing.T) {
+	cat, _ := catalog.Load(catalogdata.FS)
+	ctx := context.Background()
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			s := storetest.Open(t, db)
+			now := time.Date(2026, 9, 1, 12, 0, 0, 0, tz.Zurich)
+			svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return now })
+			org := &store.Org{Slug: "sv", Name: "SV"}
+			if err := s.CreateOrg(ctx, org); err != nil {
+				t.Fatal(err)
+			}
+			sess := store.Session{UID: "u@sv", OrgID: org.ID, FormatSlug: cat.Formats()[0].Slug, Title: "T", StartsAt: now.Add(-48 * time.Hour), EndsAt: now.Add(-46 * time.Hour), Capacity: 80, Status: store.SessionScheduled, Language: "fr"}
+			if err := s.CreateSession(ctx, &sess, nil); err != nil {
+				t.Fatal(err)
+			}
+			sv := &store.Survey{OrgID: org.ID, Kind: "etat_des_lieux", Slug: "etat-des-lieux", ClosesAt: now.Add(-24 * time.Hour).UTC(), CreatedAt: now.Add(-240 * time.Hour).UTC()}
+			var invites []*store.SurveyInvitation
+			var responses []store.SurveyResponse
+			deps := map[string]int64{}
+			personID := map[string]int64{}
+			// people, feedback respondents and their "will use", survey
+			// respondents and their interest.
+			add := func(name string, people, fbN, will, svN, interest int) {
+				d := store.Department{OrgID: org.ID, Name: name}
+				if err := s.CreateDepartment(ctx, &d); err != nil {
+					t.Fatal(err)
+				}
+				deps[name] = d.ID
+				for i := range people {
+					email := fmt.Sprintf("%s%d@sv.example", name, i)
+					p := store.Person{OrgID: org.ID, Name: name + fmt.Sprint(i), Email: &email, Role: "staff", DepartmentID: &d.ID, Language: "fr"}
+					if err := s.CreatePerson(ctx, &p); err != nil {
+						t.Fatal(err)
+					}
+					personID[email] = p.ID
+					invites = append(invites, &store.SurveyInvitation{OrgID: org.ID, PersonID: &p.ID, GroupKey: "staff", DepartmentID: &d.ID, Language: "fr", CreatedAt: sv.CreatedAt})
+					if i < svN {
+						responses = append(responses, store.SurveyResponse{OrgID: org.ID, DepartmentID: &d.ID, GroupKey: "staff",
+							Answers: fmt.Sprintf(`{"tools":{"choices":["chatgpt"]},"frequency":{"choices":["weekly"]},"competence":{"value":3},"worries":{"choices":["reliability"]},"interest":{"value":%d}}`, interest)})
+					}
+					if i >= fbN {
+						continue
+					}
+					r := store.Registration{SessionID: sess.ID, PersonID: &p.ID, OrgID: org.ID, Status: store.RegBooked, Attendance: store.AttendPresent, Token: "t" + email}
+					if err := s.InsertRegistrations(ctx, []*store.Registration{&r}); err != nil {
+						t.Fatal(err)
+					}
+					if err := s.SaveFeedback(ctx, &store.Feedback{RegistrationID: r.ID, SessionID: sess.ID, OrgID: org.ID, Overall: 4, WillUse: will, ConfidenceBefore: 2, ConfidenceAfter: 4}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			add("Finances", 10, 4, 4, 6, 2) // feedback 4.0 and survey 2.0: motivation 3.0
+			add("Écoles", 10, 3, 5, 6, 5)   // feedback too thin (3 of 10), survey 5.0: wins
+			add("Social", 6, 0, 0, 4, 5)    // 4 answers: merged into « autres »
+			add("Travaux", 8, 0, 0, 5, 5)   // the smallest shown, merged too
+			if err := s.CreateSurvey(ctx, sv, invites); err != nil {
+				t.Fatal(err)
+			}
+			for i := range responses {
+				responses[i].SurveyID = sv.ID
+				if err := s.SaveResponse(ctx, &responses[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := svc.CampaignOf(ctx, org.ID, "fr")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := got.Commune
+			if c.Survey == nil || c.Survey.ID != sv.ID || c.Survey.Invited != 34 || c.Survey.Responses != 21 || c.Survey.Before == nil || c.Survey.Before.Respondents != 21 {
+				t.Fatalf("commune survey %+v", c.Survey)
+			}
+			byName := map[string]report.Department{}
+			for _, d := range got.Departments {
+				byName[d.Name] = d
+			}
+			fin, ecoles := byName["Finances"], byName["Écoles"]
+			if fin.Survey == nil || fin.Survey.Respondents != 6 || ptr(fin.Survey.Interest) != 2 || ptr(fin.Survey.Competence) != 3 || ptr(fin.Survey.UsingAI) != 1 || ptr(fin.Feedback.WillUse) != 4 {
+				t.Errorf("Finances before/after: %+v / %+v", fin.Survey, fin.Feedback)
+			}
+			if ecoles.Survey == nil || ptr(ecoles.Survey.ResponseRate) != 0.6 {
+				t.Errorf("Écoles before: %+v", ecoles.Survey)
+			}
+			for _, name := range []string{"Social", "Travaux"} {
+				if d := byName[name]; d.Survey != nil || !d.SurveyMerged {
+					t.Errorf("%s: survey %+v merged %v, want merged without figures", name, d.Survey, d.SurveyMerged)
+				}
+			}
+			want := []string{
+				"Intérêt pour une formation dans l’état des lieux\u00a0: 5,0 / 5 (6 réponses).",
+				"30 % du service est formé.",
+			}
+			if !got.Pilot.Suggested || got.Pilot.Name != "Écoles" || !slices.Equal(got.Pilot.Reasons, want) {
+				t.Errorf("pilot %+v, want Écoles with %q", got.Pilot, want)
+			}
+
+			// While the survey is open, its figures stay out of the report
+			// and out of the pilot's choice.
+			early := report.New(s, cat, i18n.MustLoad(), func() time.Time { return sv.ClosesAt.Add(-time.Hour) })
+			open, err := early.CampaignOf(ctx, org.ID, "fr")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := open.Commune.Survey; c == nil || !c.Open || c.Before != nil || c.Responses != 21 {
+				t.Errorf("open survey in the report: %+v", c)
+			}
+			for _, d := range open.Departments {
+				if d.Survey != nil || d.SurveyMerged {
+					t.Errorf("%s shows the open survey: %+v", d.Name, d.Survey)
+				}
+			}
+			if open.Pilot.Suggested && open.Pilot.Name == "Écoles" {
+				t.Errorf("the open survey's interest chose the pilot: %+v", open.Pilot)
+			}
+
+			// Two more people of Écoles answer the feedback, saying 1: its
+			// feedback now counts, and its motivation is the mean of both
+			// signals.
+			for i := 3; i < 5; i++ {
+				email := fmt.Sprintf("Écoles%d@sv.example", i)
+				id := personID[email]
+				r := store.Registration{SessionID: sess.ID, PersonID: &id, OrgID: org.ID, Status: store.RegBooked, Attendance: store.AttendPresent, Token: "t" + email}
+				if err := s.InsertRegistrations(ctx, []*store.Registration{&r}); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.SaveFeedback(ctx, &store.Feedback{RegistrationID: r.ID, SessionID: sess.ID, OrgID: org.ID, Overall: 2, WillUse: 1, ConfidenceBefore: 2, ConfidenceAfter: 3}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Écoles: will use (5+5+5+1+1)/5 = 3.4, interest 5: 4.2.
+			got, _ = svc.CampaignOf(ctx, org.ID, "fr")
+			if !got.Pilot.Suggested || got.Pilot.Name != "Écoles" || len(got.Pilot.Reasons) != 5 || got.Pilot.Reasons[0] != "Motivation\u00a0: 4,2 / 5, moyenne de l’intérêt exprimé avant la formation et de «\u00a0J’utiliserai ces outils\u00a0» après." {
+				t.Errorf("pilot with both signals: %+v", got.Pilot)
+			}
+		})
+	}
+}
+
+// TestPilotNoneWithSurvey: with a survey whose services are all too small,
+// the report says what each signal needs.
+func TestPilotNoneWithSurvey(t *testing.T) {
+	cat, _ := catalog.Load(catalogdata.FS)
+	ctx := context.Background()
+	s := storetest.Open(t, storetest.Databases(t)[0])
+	now := time.Date(2026, 9, 1, 12, 0, 0, 0, tz.Zurich)
+	svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return now })
+	org := &store.Org{Slug: "n", Name: "N"}
+	_ = s.CreateOrg(ctx, org)
+	sv := &store.Survey{OrgID: org.ID, Kind: "etat_des_lieux", Slug: "etat-des-lieux", ClosesAt: now.UTC(), CreatedAt: now.Add(-96 * time.Hour).UTC()}
+	if err := s.CreateSurvey(ctx, sv, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.CampaignOf(ctx, org.ID, "fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Pilot.Suggested || len(got.Pilot.Reasons) != 2 || got.Commune.Survey == nil || got.Commune.Survey.Before != nil {
+		t.Errorf("pilot %+v, survey %+v", got.Pilot, got.Commune.Survey)
+	}
+}

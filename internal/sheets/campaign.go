@@ -42,6 +42,21 @@ func (k *Kit) CampaignReport(w io.Writer, commune string, r *report.Campaign, la
 
 	d.heading(d.t("pdf.report.departments"), colAccent, 20)
 	d.departmentTable(r.Departments)
+	if c.Survey != nil || c.MementoVersion > 0 {
+		d.heading(d.t("strategy.report.before_after"), colAccent, 20)
+		if s := c.Survey; s != nil {
+			line := d.t("strategy.report.survey", i18n.Date(d.lang, tz.In(s.ClosesAt)), s.Responses, s.Invited)
+			if b := s.Before; b != nil {
+				line += " · " + d.t("strategy.report.survey_figures", pctp(b.UsingAI), nump(d.lang, b.Competence), nump(d.lang, b.Interest))
+			}
+			d.item(nil, 0, line, stBody(), "")
+		}
+		if c.MementoVersion > 0 {
+			d.item(nil, 0, d.t("strategy.report.memento", c.MementoVersion, c.MementoRead, c.People), stBody(), "")
+		}
+		d.beforeAfterTable(r.Departments)
+		d.flow(d.wrap(d.t("strategy.report.note"), d.contentW(), stSmall()), d.left, stSmall())
+	}
 
 	for _, dep := range r.Departments {
 		if len(dep.MandatoryMissing) == 0 && len(dep.TopUseCases) == 0 && len(dep.TopWorries) == 0 {
@@ -65,41 +80,70 @@ func (k *Kit) CampaignReport(w io.Writer, commune string, r *report.Campaign, la
 	return d.finish(w)
 }
 
-// departmentTable draws one row per department, the header repeated on
-// each page.
+// departmentTable draws one row per department.
 func (d *doc) departmentTable(deps []report.Department) {
-	cols := []float64{56, 18, 26, 18, 16, 14, 14, 12}
-	heads := []string{d.t("pdf.report.col_department"), d.t("pdf.report.col_people"), d.t("pdf.report.col_trained"), d.t("pdf.report.col_heads"),
-		d.t("pdf.report.col_respondents"), d.t("pdf.report.col_overall"), d.t("pdf.report.col_will_use"), d.t("pdf.report.col_gain")}
-	st := style{face: faceRegular, size: 9.5, color: colInk, leading: 1.3}
-	hst := stLabel()
-	const rowH = 7.0
-	header := func() {
-		x := d.left
-		for i, h := range heads {
-			d.text(x+1, d.y+4.8, hst, d.fit(h, cols[i]-2, hst))
-			x += cols[i]
-		}
-		d.y += rowH
-		d.hline(d.left, d.pageW-d.right, d.y, 0.35, colInk)
-	}
-	d.ensure(2 * rowH)
-	header()
-	for _, dep := range deps {
-		if d.ensure(rowH) {
-			header()
-		}
-		cells := []string{
+	rows := make([][]string, len(deps))
+	for i, dep := range deps {
+		rows[i] = []string{
 			d.line(dep.Name), fmt.Sprint(dep.People), fmt.Sprintf("%d (%s)", dep.Trained, pct(dep.ShareTrained)),
 			fmt.Sprintf("%d/%d", dep.HeadsOfServiceTrained, dep.HeadsOfService), fmt.Sprint(dep.Feedback.Respondents),
 			nump(d.lang, dep.Feedback.Overall), nump(d.lang, dep.Feedback.WillUse), nump(d.lang, dep.Feedback.ConfidenceGain),
 		}
+	}
+	d.table([]float64{56, 18, 26, 18, 16, 14, 14, 12}, []string{d.t("pdf.report.col_department"), d.t("pdf.report.col_people"), d.t("pdf.report.col_trained"), d.t("pdf.report.col_heads"),
+		d.t("pdf.report.col_respondents"), d.t("pdf.report.col_overall"), d.t("pdf.report.col_will_use"), d.t("pdf.report.col_gain")}, rows)
+}
+
+// beforeAfterTable draws, per department, the état des lieux beside the
+// feedback, and the memento's confirmations.
+func (d *doc) beforeAfterTable(deps []report.Department) {
+	rows := make([][]string, len(deps))
+	for i, dep := range deps {
+		before := []string{"–", "–", "–"}
+		switch {
+		case dep.Survey != nil:
+			before = []string{fmt.Sprint(dep.Survey.Respondents), nump(d.lang, dep.Survey.Competence), nump(d.lang, dep.Survey.Interest)}
+		case dep.SurveyMerged:
+			before = []string{d.t("strategy.pdf.report.merged"), "", ""}
+		}
+		rows[i] = append(append([]string{d.line(dep.Name)}, before...), fmt.Sprint(dep.Feedback.Respondents), nump(d.lang, dep.Feedback.ConfidenceAfter),
+			nump(d.lang, dep.Feedback.WillUse), fmt.Sprintf("%d/%d", dep.MementoRead, dep.People))
+	}
+	d.table([]float64{46, 16, 18, 16, 16, 22, 20, 20}, []string{d.t("pdf.report.col_department"), d.t("strategy.pdf.report.before_n"), d.t("strategy.report.competence"), d.t("strategy.report.interest"),
+		d.t("strategy.pdf.report.after_n"), d.t("strategy.report.confidence_after"), d.t("pdf.report.col_will_use"), d.t("strategy.report.memento_read")}, rows)
+}
+
+// table draws rows of one-line cells under a header repeated on each page;
+// a cell runs over the empty cells that follow it.
+func (d *doc) table(cols []float64, heads []string, rows [][]string) {
+	st := style{face: faceRegular, size: 9.5, color: colInk, leading: 1.3}
+	hst := stLabel()
+	const rowH = 7.0
+	line := func(cells []string, st style) {
 		x := d.left
 		for i, cell := range cells {
-			d.text(x+1, d.y+4.8, st, d.fit(cell, cols[i]-2, st))
+			w := cols[i]
+			for j := i + 1; j < len(cells) && cells[j] == ""; j++ {
+				w += cols[j]
+			}
+			if cell != "" {
+				d.text(x+1, d.y+4.8, st, d.fit(cell, w-2, st))
+			}
 			x += cols[i]
 		}
 		d.y += rowH
+	}
+	header := func() {
+		line(heads, hst)
+		d.hline(d.left, d.pageW-d.right, d.y, 0.35, colInk)
+	}
+	d.ensure(2 * rowH)
+	header()
+	for _, r := range rows {
+		if d.ensure(rowH) {
+			header()
+		}
+		line(r, st)
 		d.hline(d.left, d.pageW-d.right, d.y, 0.2, colLine)
 	}
 }

@@ -57,6 +57,10 @@ func rowDefaults(table string, id any) row {
 		return row{"org_id": 1, "format_slug": "intro", "status": "proposed", "request": "{}", "proposal": "{}", "fingerprint": strings.Repeat("f", 64), "created_at": t0, "updated_at": t0}
 	case "plan_sessions":
 		return row{"plan_id": 1, "position": 0, "session_id": 1}
+	case "surveys":
+		return row{"org_id": 1, "kind": "etat_des_lieux", "slug": fmt.Sprintf("survey-%v", id), "closes_at": t0.Add(7 * 24 * time.Hour), "created_at": t0}
+	case "survey_invitations":
+		return row{"survey_id": 9, "org_id": 1, "token": fmt.Sprintf("st-%v", id), "group_key": "staff", "created_at": t0}
 	}
 	return row{}
 }
@@ -114,36 +118,44 @@ func TestConstraints(t *testing.T) {
 	ck := func(name string) [2]string { return [2]string{name, name} }
 	waitlistUnique := [2]string{"UNIQUE constraint failed: registrations.session_id, registrations.waitlist_position", "ux_registrations_session_waitlist"}
 	cases := map[string][]change{
-		"capacity 0":                        {{table: "sessions", row: row{"id": 9, "capacity": 0}, err: ck("ck_sessions_capacity")}},
-		"capacity set to 0":                 {{sql: "UPDATE sessions SET capacity = 0 WHERE id = 1", err: ck("ck_sessions_capacity")}},
-		"ends before starts":                {{table: "sessions", row: row{"id": 9, "ends_at": t0.Add(-time.Minute)}, err: ck("ck_sessions_ends_after_starts")}},
-		"ends when it starts":               {{table: "sessions", row: row{"id": 9, "ends_at": t0}, err: ck("ck_sessions_ends_after_starts")}},
-		"unknown session status":            {{table: "sessions", row: row{"id": 9, "status": "draft"}, err: ck("ck_sessions_status")}},
-		"unknown session language":          {{table: "sessions", row: row{"id": 9, "language": "it"}, err: ck("ck_sessions_language")}},
-		"session of no commune":             {{table: "sessions", row: row{"id": 9, "org_id": 99}, err: fk("fk_sessions_org")}},
-		"session by no user":                {{table: "sessions", row: row{"id": 9, "created_by": 99}, err: fk("fk_sessions_created_by")}},
-		"waitlisted without position":       {{table: "registrations", row: row{"id": 9, "person_id": 3, "status": "waitlisted"}, err: ck("ck_registrations_waitlist")}},
-		"waitlisted at position 0":          {{table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 0}, err: ck("ck_registrations_waitlist")}},
-		"booked with a position":            {{table: "registrations", row: row{"id": 9, "waitlist_position": 2}, err: ck("ck_registrations_waitlist")}},
-		"cancelled with a position":         {{table: "registrations", row: row{"id": 9, "status": "cancelled", "waitlist_position": 2}, err: ck("ck_registrations_waitlist")}},
-		"promoted keeping a position":       {{sql: "UPDATE registrations SET status = 'booked' WHERE id = 2", err: ck("ck_registrations_waitlist")}},
-		"duplicate waitlist position":       {{table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 1}, err: waitlistUnique}},
-		"unknown registration status":       {{table: "registrations", row: row{"id": 9, "status": "pending"}, err: ck("ck_registrations_status")}},
-		"unknown attendance":                {{table: "registrations", row: row{"id": 9, "attendance": "late"}, err: ck("ck_registrations_attendance")}},
-		"registration of no session":        {{table: "registrations", row: row{"id": 9, "session_id": 99}, err: fk("fk_registrations_session")}},
-		"registration of no person":         {{table: "registrations", row: row{"id": 9, "person_id": 99}, err: fk("fk_registrations_person")}},
-		"registration of no commune":        {{table: "registrations", row: row{"id": 9, "org_id": 99}, err: fk("fk_registrations_org")}},
-		"unknown answer":                    {{table: "registrations", row: row{"id": 9, "rsvp": "maybe"}, err: ck("ck_registrations_rsvp")}},
-		"answer set to nothing":             {{sql: "UPDATE registrations SET rsvp = '' WHERE id = 1", err: ck("ck_registrations_rsvp")}},
-		"reply of no registration":          {{table: "calendar_replies", row: row{"message_key": "k9", "registration_id": 99}, err: fk("fk_calendar_replies_registration")}},
-		"reply with no answer":              {{table: "calendar_replies", row: row{"message_key": "k9", "answer": "needs_action"}, err: ck("ck_calendar_replies_answer")}},
-		"unknown user role":                 {{table: "users", row: row{"id": 9, "role": "root"}, err: ck("ck_users_role")}},
-		"unknown user language":             {{table: "users", row: row{"id": 9, "language": "en"}, err: ck("ck_users_language")}},
-		"unknown person role":               {{table: "people", row: row{"id": 9, "role": "mayor"}, err: ck("ck_people_role")}},
-		"person in no department":           {{table: "people", row: row{"id": 9, "department_id": 99}, err: fk("fk_people_department")}},
-		"unknown token kind":                {{table: "auth_tokens", row: row{"id": 9, "kind": "cli"}, err: ck("ck_auth_tokens_kind")}},
-		"token of no user":                  {{table: "auth_tokens", row: row{"id": 9, "user_id": 99}, err: fk("fk_auth_tokens_user")}},
-		"unknown outbox status":             {{table: "outbox_messages", row: row{"id": 9, "status": "queued"}, err: ck("ck_outbox_messages_status")}},
+		"capacity 0":                  {{table: "sessions", row: row{"id": 9, "capacity": 0}, err: ck("ck_sessions_capacity")}},
+		"capacity set to 0":           {{sql: "UPDATE sessions SET capacity = 0 WHERE id = 1", err: ck("ck_sessions_capacity")}},
+		"ends before starts":          {{table: "sessions", row: row{"id": 9, "ends_at": t0.Add(-time.Minute)}, err: ck("ck_sessions_ends_after_starts")}},
+		"ends when it starts":         {{table: "sessions", row: row{"id": 9, "ends_at": t0}, err: ck("ck_sessions_ends_after_starts")}},
+		"unknown session status":      {{table: "sessions", row: row{"id": 9, "status": "draft"}, err: ck("ck_sessions_status")}},
+		"unknown session language":    {{table: "sessions", row: row{"id": 9, "language": "it"}, err: ck("ck_sessions_language")}},
+		"session of no commune":       {{table: "sessions", row: row{"id": 9, "org_id": 99}, err: fk("fk_sessions_org")}},
+		"session by no user":          {{table: "sessions", row: row{"id": 9, "created_by": 99}, err: fk("fk_sessions_created_by")}},
+		"waitlisted without position": {{table: "registrations", row: row{"id": 9, "person_id": 3, "status": "waitlisted"}, err: ck("ck_registrations_waitlist")}},
+		"waitlisted at position 0":    {{table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 0}, err: ck("ck_registrations_waitlist")}},
+		"booked with a position":      {{table: "registrations", row: row{"id": 9, "waitlist_position": 2}, err: ck("ck_registrations_waitlist")}},
+		"cancelled with a position":   {{table: "registrations", row: row{"id": 9, "status": "cancelled", "waitlist_position": 2}, err: ck("ck_registrations_waitlist")}},
+		"promoted keeping a position": {{sql: "UPDATE registrations SET status = 'booked' WHERE id = 2", err: ck("ck_registrations_waitlist")}},
+		"duplicate waitlist position": {{table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 1}, err: waitlistUnique}},
+		"unknown registration status": {{table: "registrations", row: row{"id": 9, "status": "pending"}, err: ck("ck_registrations_status")}},
+		"unknown attendance":          {{table: "registrations", row: row{"id": 9, "attendance": "late"}, err: ck("ck_registrations_attendance")}},
+		"registration of no session":  {{table: "registrations", row: row{"id": 9, "session_id": 99}, err: fk("fk_registrations_session")}},
+		"registration of no person":   {{table: "registrations", row: row{"id": 9, "person_id": 99}, err: fk("fk_registrations_person")}},
+		"registration of no commune":  {{table: "registrations", row: row{"id": 9, "org_id": 99}, err: fk("fk_registrations_org")}},
+		"unknown answer":              {{table: "registrations", row: row{"id": 9, "rsvp": "maybe"}, err: ck("ck_registrations_rsvp")}},
+		"answer set to nothing":       {{sql: "UPDATE registrations SET rsvp = '' WHERE id = 1", err: ck("ck_registrations_rsvp")}},
+		"reply of no registration":    {{table: "calendar_replies", row: row{"message_key": "k9", "registration_id": 99}, err: fk("fk_calendar_replies_registration")}},
+		"reply with no answer":        {{table: "calendar_replies", row: row{"message_key": "k9", "answer": "needs_action"}, err: ck("ck_calendar_replies_answer")}},
+		"unknown user role":           {{table: "users", row: row{"id": 9, "role": "root"}, err: ck("ck_users_role")}},
+		"unknown user language":       {{table: "users", row: row{"id": 9, "language": "en"}, err: ck("ck_users_language")}},
+		"unknown person role":         {{table: "people", row: row{"id": 9, "role": "mayor"}, err: ck("ck_people_role")}},
+		"person in no department":     {{table: "people", row: row{"id": 9, "department_id": 99}, err: fk("fk_people_department")}},
+		"unknown token kind":          {{table: "auth_tokens", row: row{"id": 9, "kind": "cli"}, err: ck("ck_auth_tokens_kind")}},
+		"token of no user":            {{table: "auth_tokens", row: row{"id": 9, "user_id": 99}, err: fk("fk_auth_tokens_user")}},
+		"unknown outbox status":       {{table: "outbox_messages", row: row{"id": 9, "status": "queued"}, err: ck("ck_outbox_messages_status")}},
+		"mail about a session and a survey": {
+			{table: "surveys", row: row{"id": 9}},
+			{table: "survey_invitations", row: row{"id": 9}},
+			{table: "outbox_messages", row: row{"id": 9, "survey_invitation_id": 9}, err: ck("ck_outbox_messages_about")},
+		},
+		"mail about an account": {{table: "outbox_messages", row: row{"id": 9, "session_id": nil, "kind": "password_reset"}, after: [][]string{
+			{"SELECT COUNT(*) FROM outbox_messages WHERE session_id IS NULL", "1"},
+		}}},
 		"rating 0":                          {{table: "feedback", row: row{"id": 9, "registration_id": 2, "overall": 0}, err: ck("ck_feedback_overall")}},
 		"rating 6":                          {{table: "feedback", row: row{"id": 9, "registration_id": 2, "confidence_after": 6}, err: ck("ck_feedback_confidence_after")}},
 		"feedback of no registration":       {{table: "feedback", row: row{"id": 9, "registration_id": 99}, err: fk("fk_feedback_registration")}},

@@ -85,7 +85,7 @@ func TestMigrateConcurrently(t *testing.T) {
 func checkIndexes(t *testing.T, s *store.Store) {
 	t.Helper()
 	sqlDB, _ := s.SQL()
-	for _, idx := range []string{"ux_registrations_session_person", "ux_people_org_email", "ux_departments_org_name", "ux_users_org_email", "ux_users_admin_email", "idx_registrations_token", "ux_users_feed_token_hash", "idx_outbox_messages_message_id", "idx_feedback_registration_id", "idx_audit_entries_person_id", "ux_registrations_session_waitlist", "ix_login_attempts_last_at"} {
+	for _, idx := range []string{"ux_registrations_session_person", "ux_people_org_email", "ux_departments_org_name", "ux_users_org_email", "ux_users_admin_email", "idx_registrations_token", "ux_users_feed_token_hash", "idx_outbox_messages_message_id", "idx_feedback_registration_id", "idx_audit_entries_person_id", "ux_registrations_session_waitlist", "ix_login_attempts_last_at", "idx_outbox_messages_survey_invitation_id", "ux_survey_invitations_token", "ux_survey_responses_survey_respondent", "ux_memento_reads_person_version", "ux_roadmaps_org"} {
 		var n int
 		q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = $1"
 		if s.Dialect() == store.Postgres {

@@ -209,34 +209,38 @@ type AuditEntry struct {
 }
 
 // OutboxMessage is a mail waiting to be sent, or its record once sent. It
-// is written in the same transaction as the change it announces.
+// is written in the same transaction as the change it announces. It is
+// about a session (and a registration in it), a survey invitation, or an
+// account (a reset link): at most one of SessionID and SurveyInvitationID
+// is set.
 type OutboxMessage struct {
 	ID    int64
 	OrgID int64
 	// SessionID is the session the mail is about; nil for a mail about
-	// no session (a password reset).
-	SessionID      *int64
-	RegistrationID *int64
-	Kind           string
-	ToEmail        string
-	ToName         string
-	FromEmail      string
-	FromName       string
-	Subject        string
-	TextBody       string
-	HTMLBody       string
-	ICS            string
-	ICSMethod      string
-	PageURL        string
-	MessageID      string
-	Status         string
-	Attempts       int
-	NextAttemptAt  time.Time
-	ClaimedUntil   *time.Time
-	ClaimedBy      string
-	LastError      string
-	SentAt         *time.Time
-	CreatedAt      time.Time
+	// no session (a survey's, an account's).
+	SessionID          *int64
+	RegistrationID     *int64
+	SurveyInvitationID *int64
+	Kind               string
+	ToEmail            string
+	ToName             string
+	FromEmail          string
+	FromName           string
+	Subject            string
+	TextBody           string
+	HTMLBody           string
+	ICS                string
+	ICSMethod          string
+	PageURL            string
+	MessageID          string
+	Status             string
+	Attempts           int
+	NextAttemptAt      time.Time
+	ClaimedUntil       *time.Time
+	ClaimedBy          string
+	LastError          string
+	SentAt             *time.Time
+	CreatedAt          time.Time
 }
 
 // Outbox statuses.

@@ -111,22 +111,3 @@ func (s *Store) SessionsBetween(ctx context.Context, orgID int64, from, to time.
 		Order("starts_at").Order("id").Find(&out).Error
 	return out, translate(err)
 }
-
-// LockOrg locks a commune's row until the transaction ends: scheduling
-// takes it, so that two sessions cannot be put in one room at once by
-// concurrent requests. Only call it inside Tx; on SQLite the transaction
-// holds the database's write lock already.
-func (s *Store) LockOrg(ctx context.Context, id int64) error {
-	q := s.with(ctx).Model(&Org{}).Select("id").Where("id = ?", id)
-	if s.dialect == Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	var ids []int64
-	if err := q.Pluck("id", &ids).Error; err != nil {
-		return translate(err)
-	}
-	if len(ids) == 0 {
-		return translate(ErrNotFound)
-	}
-	return nil
-}

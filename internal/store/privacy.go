@@ -18,6 +18,11 @@ type PersonData struct {
 	Feedback      []Feedback
 	Mail          []OutboxMessage
 	Audit         []AuditEntry
+	// SurveyInvitations are the surveys the person was asked to answer;
+	// their answers are not linked to them (package inquiry).
+	SurveyInvitations []SurveyInvitation
+	Surveys           map[int64]*Survey
+	MementoReads      []MementoRead
 }
 
 // PersonData loads everything held about a person of a commune.
@@ -56,6 +61,28 @@ func (s *Store) PersonData(ctx context.Context, orgID, personID int64) (*PersonD
 	if err := db.Where("person_id = ?", personID).Order("id").Find(&d.Audit).Error; err != nil {
 		return nil, translate(err)
 	}
+	if d.SurveyInvitations, err = s.InvitationsOfPerson(ctx, personID); err != nil {
+		return nil, err
+	}
+	invIDs := make([]int64, 0, len(d.SurveyInvitations))
+	surveyIDs := make([]int64, 0, len(d.SurveyInvitations))
+	for _, inv := range d.SurveyInvitations {
+		invIDs = append(invIDs, inv.ID)
+		surveyIDs = append(surveyIDs, inv.SurveyID)
+	}
+	if d.Surveys, err = s.SurveysByID(ctx, surveyIDs); err != nil {
+		return nil, err
+	}
+	if len(invIDs) > 0 {
+		var mail []OutboxMessage
+		if err := db.Where("survey_invitation_id IN ?", invIDs).Order("id").Find(&mail).Error; err != nil {
+			return nil, translate(err)
+		}
+		d.Mail = append(d.Mail, mail...)
+	}
+	if err := db.Where("person_id = ?", personID).Order("id").Find(&d.MementoReads).Error; err != nil {
+		return nil, translate(err)
+	}
 	return d, nil
 }
 
@@ -63,7 +90,10 @@ func (s *Store) PersonData(ctx context.Context, orgID, personID int64) (*PersonD
 // Tx: their registrations stay, anonymous, with the department and role
 // they had (so reports keep their totals); their feedback keeps its ratings
 // but loses its free text; their mails are deleted; audit entries about
-// them lose their details.
+// them lose their details. Their survey invitations stay, for the response
+// rates, without the person or the link (answers were never linked to
+// them); their survey mails are deleted; their confirmations of the
+// memento go with them.
 func (s *Store) ErasePerson(ctx context.Context, orgID, personID int64, now time.Time) error {
 	p, err := s.Person(ctx, orgID, personID)
 	if err != nil {
@@ -72,6 +102,13 @@ func (s *Store) ErasePerson(ctx context.Context, orgID, personID int64, now time
 	db := s.with(ctx)
 	regs := db.Model(&Registration{}).Select("id").Where("person_id = ?", personID)
 	if err := db.Where("registration_id IN (?)", regs).Delete(&OutboxMessage{}).Error; err != nil {
+		return translate(err)
+	}
+	invs := db.Model(&SurveyInvitation{}).Select("id").Where("person_id = ?", personID)
+	if err := db.Where("survey_invitation_id IN (?)", invs).Delete(&OutboxMessage{}).Error; err != nil {
+		return translate(err)
+	}
+	if err := db.Model(&SurveyInvitation{}).Where("person_id = ?", personID).Updates(map[string]any{"person_id": nil, "token": nil}).Error; err != nil {
 		return translate(err)
 	}
 	if err := db.Model(&Feedback{}).Where("registration_id IN (?)", regs).

@@ -44,6 +44,8 @@ type Store interface {
 	Org(ctx context.Context, id int64) (*store.Org, error)
 	Person(ctx context.Context, orgID, id int64) (*store.Person, error)
 	Feedback(ctx context.Context, registrationID int64) (*store.Feedback, error)
+	LatestMemento(ctx context.Context, orgID int64) (*store.MementoVersion, error)
+	MementoReadOf(ctx context.Context, personID int64, version int) (*store.MementoRead, error)
 }
 
 // Service opens tickets.
@@ -103,6 +105,21 @@ type Page struct {
 	Present  bool
 	// Certificate is true once the person is marked present.
 	Certificate bool
+	// Memento is the current memento of the person's commune, nil while it
+	// has none (or the link has no person).
+	Memento *Memento
+}
+
+// Memento is the memento a participant's page links to, and whether the
+// person confirmed reading this version.
+type Memento struct {
+	// Slug is the commune's: the memento's public page is /m/{slug}.
+	Slug    string
+	Version int
+	Date    time.Time
+	// ReadAt is when the person confirmed reading this version, nil if
+	// they have not.
+	ReadAt *time.Time
 }
 
 // Page opens the ticket and says what the page may offer now.
@@ -117,6 +134,11 @@ func (s *Service) Page(ctx context.Context, token string) (*Page, error) {
 	p.FeedbackOpen = s.attendance.FeedbackRefusal(t.Session, t.Registration) == nil
 	p.Present = t.Registration.Attendance == store.AttendPresent
 	p.Certificate = attendance.CertificateRefusal(t.Registration) == nil && t.Person != nil && t.Format != nil
+	if t.Person != nil {
+		if p.Memento, err = s.memento(ctx, t); err != nil {
+			return nil, err
+		}
+	}
 	if p.FeedbackOpen {
 		fb, err := s.store.Feedback(ctx, t.Registration.ID)
 		switch {
@@ -127,4 +149,31 @@ func (s *Service) Page(ctx context.Context, token string) (*Page, error) {
 		}
 	}
 	return p, nil
+}
+
+// memento finds the current memento of the person's commune (not always
+// the session's: a session may be open to other communes).
+func (s *Service) memento(ctx context.Context, t *Ticket) (*Memento, error) {
+	v, err := s.store.LatestMemento(ctx, t.Person.OrgID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	org := t.Org
+	if org.ID != t.Person.OrgID {
+		if org, err = s.store.Org(ctx, t.Person.OrgID); err != nil {
+			return nil, err
+		}
+	}
+	m := &Memento{Slug: org.Slug, Version: v.Version, Date: v.CreatedAt}
+	read, err := s.store.MementoReadOf(ctx, t.Person.ID, v.Version)
+	switch {
+	case err == nil:
+		at := read.ReadAt
+		m.ReadAt = &at
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	return m, nil
 }

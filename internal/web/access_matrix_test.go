@@ -16,6 +16,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/roadmap"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -82,6 +83,10 @@ type matrix struct {
 	planA     int64 // a plan of A, made on first use
 	n         int
 	cookies   map[role]*http.Cookie
+	// surveyA is an open survey of A; surveyToken the participant's own
+	// link to it (the participant's person is invited).
+	surveyA     int64
+	surveyToken string
 }
 
 func (m *matrix) next() int { m.n++; return m.n }
@@ -530,6 +535,49 @@ func matrixRows() map[string]struct {
 		"POST /app/plans/:id/confirm": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/plans/" + id(m.freshPlan("ucv-consultation")) + "/confirm", form: url.Values{}}
 		}, pages(403, 303, 403, 403, 404, 404)},
+
+		// The strategy (guide §3): surveys, memento, roadmap. Both communes
+		// have an état des lieux open, so a launch is refused (409) once
+		// access is granted: one survey of a kind at a time.
+		"POST /api/v1/surveys": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/surveys", json: map[string]any{"kind": "etat_des_lieux", "audience": map[string]bool{"all": true}, "closes_at": "2026-06-30"}}
+		}, api(403, 409, 403, 403, 409, 409)},
+		"GET /api/v1/surveys": {get("/api/v1/surveys"), api(403, 200, 200, 200, 200, 200)},
+		"GET /api/v1/surveys/:id/results": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: fmt.Sprintf("/api/v1/surveys/%d/results", m.surveyA)}
+		}, api(403, 200, 200, 200, 404, 404)},
+		"GET /api/v1/surveys/:id/results.pdf": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: fmt.Sprintf("/api/v1/surveys/%d/results.pdf", m.surveyA)}
+		}, api(403, 200, 200, 200, 404, 404)},
+		"GET /api/v1/memento": {get("/api/v1/memento"), api(403, 200, 200, 200, 200, 200)},
+		"PUT /api/v1/memento": {func(m *matrix, r role) mreq {
+			return mreq{method: "PUT", path: "/api/v1/memento", json: map[string]any{"rules": []string{fmt.Sprintf("Règle %d", m.next())}}}
+		}, api(403, 200, 403, 403, 200, 200)},
+		"GET /api/v1/memento.pdf": {get("/api/v1/memento.pdf"), api(403, 200, 200, 200, 200, 200)},
+		"GET /api/v1/roadmap":     {get("/api/v1/roadmap"), api(403, 200, 403, 403, 200, 200)},
+		"PUT /api/v1/roadmap": {func(m *matrix, r role) mreq {
+			return mreq{method: "PUT", path: "/api/v1/roadmap", json: roadmap.Default()}
+		}, api(403, 200, 403, 403, 200, 200)},
+		"GET /api/v1/roadmap.pdf": {get("/api/v1/roadmap.pdf"), api(403, 200, 403, 403, 200, 200)},
+		"GET /s/:token":           {surveyRoute("GET"), participantOnly(200)},
+		"POST /s/:token":          {surveyRoute("POST"), participantOnly(303)},
+		"POST /r/:token/memento":  {participantRoute("POST", "/memento"), participantOnly(303)},
+		"GET /m/:slug":            {get("/m/commune-a"), same(200)},
+		"GET /app/surveys":        {get("/app/surveys"), pages(403, 200, 200, 200, 200, 200)},
+		"POST /app/surveys": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/surveys", form: url.Values{"closes_at": {"2026-06-30"}}}
+		}, pages(403, 409, 403, 403, 409, 409)},
+		"GET /app/surveys/:id": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: fmt.Sprintf("/app/surveys/%d", m.surveyA)}
+		}, pages(403, 200, 200, 200, 404, 404)},
+		"GET /app/memento": {get("/app/memento"), pages(403, 200, 200, 200, 200, 200)},
+		"POST /app/memento": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/memento", form: url.Values{"rules[0]": {fmt.Sprintf("Règle de page %d", m.next())}, "language": {"fr"}}}
+		}, pages(403, 303, 403, 403, 303, 303)},
+		"GET /app/roadmap": {get("/app/roadmap"), pages(403, 200, 403, 403, 200, 200)},
+		"POST /app/roadmap": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/roadmap", form: url.Values{"owner.name": {"Secrétaire municipal"}}}
+		}, pages(403, 303, 403, 403, 303, 303)},
 		"POST /app/admin/orgs": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/admin/orgs", form: url.Values{"slug": {fmt.Sprintf("page-%d", m.next())}, "name": {"Par la page"}}}
 		}, pages(303, 403, 403, 403, 403, 403)},
@@ -554,6 +602,22 @@ func participantRoute(method, suffix string) func(*matrix, role) mreq {
 		q := mreq{method: method, path: "/r/" + token + suffix, token: token}
 		if method == "POST" {
 			q.form = url.Values{"overall": {"5"}, "will_use": {"5"}, "confidence_before": {"2"}, "confidence_after": {"4"}, "confirmed": {"1"}}
+		}
+		return q
+	}
+}
+
+// surveyRoute builds a /s/ request: the participant uses their own survey
+// link; everyone else tries a token that opens nothing.
+func surveyRoute(method string) func(*matrix, role) mreq {
+	return func(m *matrix, r role) mreq {
+		token := strings.Repeat("S", 26)
+		if r == rParticipant {
+			token = m.surveyToken
+		}
+		q := mreq{method: method, path: "/s/" + token, token: token}
+		if method == "POST" {
+			q.form = url.Values{"tools": {"none"}, "frequency": {"never"}, "competence": {"2"}, "worries": {"reliability"}, "interest": {"4"}}
 		}
 		return q
 	}
@@ -623,6 +687,23 @@ func setupMatrix(t *testing.T, a *app) *matrix {
 	a.book(hrAEmail, m.open.ID, map[string]any{"person_id": m.personOf(a.orgA)})
 	if res := a.as(hrAEmail, "PUT", fmt.Sprintf("/api/v1/registrations/%d/attendance", m.regS.ID), map[string]string{"status": "present"}); res.Code != 200 {
 		t.Fatalf("mark present: %d %s", res.Code, res.Body)
+	}
+	// An état des lieux open in each commune (the participant's person is
+	// invited to A's), and a memento published in A.
+	for _, email := range []string{hrAEmail, hrBEmail} {
+		res := a.as(email, "POST", "/api/v1/surveys", map[string]any{"kind": "etat_des_lieux", "audience": map[string]bool{"all": true}, "closes_at": "2026-04-30"})
+		if res.Code != http.StatusCreated {
+			t.Fatalf("launch survey as %s: %d %s", email, res.Code, res.Body)
+		}
+		if email == hrAEmail {
+			var sv surveyJSON
+			mustJSON(t, res, &sv)
+			m.surveyA = sv.ID
+		}
+	}
+	m.surveyToken = a.surveyToken(*m.regS.PersonID)
+	if res := a.as(hrAEmail, "PUT", "/api/v1/memento", map[string]any{"rules": []string{"Vérifier chaque réponse."}}); res.Code != http.StatusOK {
+		t.Fatalf("save memento: %d %s", res.Code, res.Body)
 	}
 	for _, r := range []role{rAdmin, rHR, rTrainerOf, rTrainerNot, rHROther, rHROtherOpen} {
 		m.cookies[r] = a.browserSession(m.email(r))
@@ -733,7 +814,9 @@ func (m *matrix) secrets(org *store.Org) (names []string, tokens []string) {
 		names = append(names, e)
 	}
 	rows.Close()
-	rows, err = db.Query("SELECT token FROM registrations WHERE org_id = $1", org.ID)
+	// Personal links: registrations', and the survey links, which open a
+	// person's answers and must reach nobody but their person.
+	rows, err = db.Query("SELECT token FROM registrations WHERE org_id = $1 UNION ALL SELECT token FROM survey_invitations WHERE org_id = $1 AND token IS NOT NULL", org.ID)
 	if err != nil {
 		m.a.t.Fatal(err)
 	}
@@ -755,16 +838,17 @@ func (m *matrix) checkLeaks(t *testing.T, key string, r role, res *httptest.Resp
 	var forbidden []string
 	switch r {
 	case rHROther, rHROtherOpen:
-		forbidden = append(append(forbidden, namesA...), tokensA...)
+		forbidden = append(append(append(forbidden, namesA...), tokensA...), m.surveyTokens(m.a.orgB)...)
 	case rHR:
-		forbidden = append(append(forbidden, namesB...), tokensB...)
+		// HR holds its people's registration links, never their survey links.
+		forbidden = append(append(append(forbidden, namesB...), tokensB...), m.surveyTokens(m.a.orgA)...)
 	case rTrainerOf, rTrainerNot:
 		forbidden = append(append(append(forbidden, namesB...), tokensB...), tokensA...)
 	case rAdmin:
 		forbidden = append(append(forbidden, tokensA...), tokensB...)
 	case rParticipant, rAnon:
 		for _, tok := range append(tokensA, tokensB...) {
-			if tok != m.regS.Token {
+			if tok != m.regS.Token && tok != m.surveyToken {
 				forbidden = append(forbidden, tok)
 			}
 		}
@@ -785,6 +869,26 @@ func (m *matrix) checkLeaks(t *testing.T, key string, r role, res *httptest.Resp
 			t.Errorf("%s as %s: the answer carries %q", key, r, s)
 		}
 	}
+}
+
+// surveyTokens lists the survey links of a commune.
+func (m *matrix) surveyTokens(org *store.Org) []string {
+	db, err := m.a.store.SQL()
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	rows, err := db.Query("SELECT token FROM survey_invitations WHERE org_id = $1 AND token IS NOT NULL", org.ID)
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var tok string
+		rows.Scan(&tok)
+		out = append(out, tok)
+	}
+	return out
 }
 
 func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }

@@ -69,7 +69,23 @@ type exportJSON struct {
 	Feedback      []feedbackJSON       `json:"feedback"`
 	Mail          []exportMail         `json:"mail"`
 	History       []auditJSON          `json:"history"`
-	ExportedAt    time.Time            `json:"exported_at"`
+	// Surveys the person was asked to answer. Their answers are not
+	// linked to them: nothing held says what they answered.
+	Surveys      []exportSurvey      `json:"surveys"`
+	MementoReads []exportMementoRead `json:"memento_reads"`
+	ExportedAt   time.Time           `json:"exported_at"`
+}
+
+type exportSurvey struct {
+	SurveyID  int64     `json:"survey_id"`
+	Kind      string    `json:"kind"`
+	ClosesAt  time.Time `json:"closes_at"`
+	InvitedAt time.Time `json:"invited_at"`
+}
+
+type exportMementoRead struct {
+	Version int       `json:"version"`
+	ReadAt  time.Time `json:"read_at"`
 }
 
 type exportRegistration struct {
@@ -105,7 +121,18 @@ func (s *Server) apiExportPerson(c *gin.Context) error {
 		return err
 	}
 	out := exportJSON{Person: toPersonJSON(&d.Person), Department: d.Department, ExportedAt: tz.In(s.now()),
-		Registrations: []exportRegistration{}, Feedback: []feedbackJSON{}, Mail: []exportMail{}, History: []auditJSON{}}
+		Registrations: []exportRegistration{}, Feedback: []feedbackJSON{}, Mail: []exportMail{}, History: []auditJSON{},
+		Surveys: []exportSurvey{}, MementoReads: []exportMementoRead{}}
+	for _, inv := range d.SurveyInvitations {
+		e := exportSurvey{SurveyID: inv.SurveyID, InvitedAt: tz.In(inv.CreatedAt)}
+		if sv, ok := d.Surveys[inv.SurveyID]; ok {
+			e.Kind, e.ClosesAt = sv.Kind, tz.In(sv.ClosesAt)
+		}
+		out.Surveys = append(out.Surveys, e)
+	}
+	for _, r := range d.MementoReads {
+		out.MementoReads = append(out.MementoReads, exportMementoRead{Version: r.Version, ReadAt: tz.In(r.ReadAt)})
+	}
 	for _, r := range d.Registrations {
 		e := exportRegistration{ID: r.ID, SessionID: r.SessionID, Status: r.Status, Attendance: r.Attendance, WalkIn: r.WalkIn, Rsvp: r.Rsvp, CreatedAt: tz.In(r.CreatedAt)}
 		if r.RsvpAt != nil {

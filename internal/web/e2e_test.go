@@ -370,3 +370,86 @@ func TestPlanEndToEnd(t *testing.T) {
 		t.Errorf("%d booked of %d", booked, len(c.all))
 	}
 }
+
+// TestSurveyInBrowser answers the état des lieux on a phone (390 px wide):
+// the page fits the screen, a form sent incomplete comes back with its
+// messages and what was ticked, and the answer is stored. The staff pages
+// of the strategy render too, for the screenshots.
+func TestSurveyInBrowser(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t, storetest.Fresh(t, "sqlite"))
+	srv := httptest.NewServer(a.h)
+	t.Cleanup(srv.Close)
+	a.srv.baseURL = srv.URL
+	base := srv.URL
+	fin := a.department(a.orgA, "Finances")
+	ids := a.addPeople(a.orgA, 6, "staff", &fin)
+	a.launch(hrAEmail, map[string]any{"kind": "etat_des_lieux", "audience": map[string]any{"all": true}, "closes_at": "2026-03-20"})
+	token := a.surveyToken(ids[0])
+
+	fits := func(what string) {
+		t.Helper()
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+		if err != nil || !ok {
+			w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+			t.Errorf("%s is wider than the phone: %d px (%v)", what, w, err)
+		}
+	}
+	step(ctx, t, "open the survey on a phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/s/"+token),
+		chromedp.WaitVisible(chromedp.CSS(`form.survey button[type=submit]`)),
+	)
+	fits("the survey page")
+	if h1 := textOf(ctx, t, "main h1"); !strings.Contains(h1, "État des lieux") {
+		t.Errorf("title %q", h1)
+	}
+	// Sent with two answers only: the messages, and the ticks kept.
+	step(ctx, t, "send incomplete",
+		chromedp.Click(chromedp.CSS(`input[name=tools][value=chatgpt]`)),
+		chromedp.Click(chromedp.CSS(`input[name=competence][value="3"]`)),
+		chromedp.Click(chromedp.CSS(`form.survey button[type=submit]`)),
+		waitFor(`document.querySelectorAll(".field-error").length > 0`),
+	)
+	fits("the refused survey page")
+	if got := textOf(ctx, t, "#q-frequency"); !strings.Contains(got, "Veuillez répondre à cette question.") {
+		t.Errorf("frequency question after refusal: %q", got)
+	}
+	checked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('input[name=tools][value=chatgpt]').checked && document.querySelector('input[name=competence][value="3"]').checked`))
+	if err != nil || !checked {
+		t.Errorf("the ticks were not kept (%v)", err)
+	}
+	shoot(ctx, t, "survey-refused")
+	step(ctx, t, "complete and send",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Click(chromedp.CSS(`input[name=frequency][value=weekly]`)),
+		chromedp.Click(chromedp.CSS(`input[name=worries][value=reliability]`)),
+		chromedp.Click(chromedp.CSS(`input[name=interest][value="4"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#in-wishes`), "Résumer les préavis du conseil"),
+		chromedp.Click(chromedp.CSS(`form.survey button[type=submit]`)),
+		waitFor(`document.body.innerText.includes("Vos réponses sont enregistrées")`),
+	)
+	fits("the answered survey page")
+	shoot(ctx, t, "survey-answered")
+	if n := a.count("survey_responses"); n != 1 {
+		t.Errorf("%d responses stored", n)
+	}
+
+	// The staff pages, for the screenshots.
+	for _, id := range ids[1:] {
+		a.answerSurvey(a.surveyToken(id), validAnswers(4, ""))
+	}
+	signIn(ctx, t, base, hrAEmail)
+	for _, pg := range []struct{ path, name, want string }{
+		{"/app/surveys", "surveys", "Lancer l’état des lieux"},
+		{"/app/surveys/1", "survey-results", "Toute l’administration"},
+		{"/app/memento", "memento", "Enregistrer une nouvelle version"},
+		{"/app/roadmap", "roadmap", "Les six étapes"},
+	} {
+		step(ctx, t, pg.name, chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if body := textOf(ctx, t, "main"); !strings.Contains(body, pg.want) {
+			t.Errorf("%s lacks %q", pg.path, pg.want)
+		}
+		shoot(ctx, t, pg.name)
+	}
+}

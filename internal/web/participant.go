@@ -50,10 +50,11 @@ type participantFormError struct {
 func (e *participantFormError) Error() string { return e.err.Error() }
 func (e *participantFormError) Unwrap() error { return e.err }
 
-// participant adapts a participant route: a JSON caller gets the error
-// JSON; a browser gets the page again with the refusal, or « link not
-// found » when the token opens nothing.
-func (s *Server) participant(h handler) gin.HandlerFunc {
+// personalLink adapts the route of a personal link (a registration's
+// /r/…, a survey's /s/…): a JSON caller gets the error JSON; a browser
+// gets « link not found » when the token opens nothing, else the page
+// again with the refusal, drawn by redraw.
+func (s *Server) personalLink(h handler, redraw func(c *gin.Context, err error, e *apperr.Error) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		err := formControl(c)
 		if err == nil {
@@ -79,15 +80,24 @@ func (s *Server) participant(h handler) gin.HandlerFunc {
 			s.participantNotFound(c, err)
 			return
 		}
+		if rerr := redraw(c, err, e); rerr != nil {
+			s.participantNotFound(c, rerr)
+		}
+	}
+}
+
+// participant adapts a participant route: a refused form comes back as
+// typed on the participant's page.
+func (s *Server) participant(h handler) gin.HandlerFunc {
+	return s.personalLink(h, func(c *gin.Context, err error, e *apperr.Error) error {
 		pg, perr := s.svc.Tickets.Page(c.Request.Context(), c.Param("token"))
 		if perr != nil {
-			s.participantNotFound(c, perr)
-			return
+			return perr
 		}
 		if errors.Is(err, rsvp.ErrConfirmDecline) {
 			// Not a failure: the page asks whether to give the seat up.
 			s.renderParticipant(c, http.StatusOK, pg, nil, nil, true)
-			return
+			return nil
 		}
 		var fe *participantFormError
 		var form *feedbackRequest
@@ -95,7 +105,8 @@ func (s *Server) participant(h handler) gin.HandlerFunc {
 			form = fe.form
 		}
 		s.renderParticipant(c, statusOf[e.Code], pg, e, form, false)
-	}
+		return nil
+	})
 }
 
 func (s *Server) participantPage(c *gin.Context) error {
@@ -145,6 +156,8 @@ func (s *Server) renderParticipant(c *gin.Context, status int, pg *ticket.Page, 
 		p.Info = p.T("participant.feedback_done")
 	case "rsvp":
 		p.Info = p.T("rsvp.done")
+	case "memento":
+		p.Info = p.T("strategy.participant.memento_done")
 	}
 	p.Title = pg.Session.Title
 	p.Data = v

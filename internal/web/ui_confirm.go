@@ -15,13 +15,14 @@ import (
 type confirmView struct {
 	Lines  []string
 	Action string
-	Fields []field
+	Fields []hiddenField
 	Button string
 	Back   string
 	Danger bool
 }
 
-type field struct{ Name, Value string }
+// hiddenField is a field of the form to confirm, posted again.
+type hiddenField struct{ Name, Value string }
 
 // confirmed reports whether the post is the confirmation of its action.
 func confirmed(c *gin.Context) bool { return c.PostForm("confirmed") == "1" }
@@ -42,7 +43,7 @@ func (s *Server) askConfirmation(c *gin.Context, title string, v confirmView) er
 			continue
 		}
 		for _, val := range form[name] {
-			v.Fields = append(v.Fields, field{name, val})
+			v.Fields = append(v.Fields, hiddenField{name, val})
 		}
 	}
 	p.Data = v

@@ -11,6 +11,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/strategy"
 )
 
 type dashboardView struct {
@@ -74,6 +75,8 @@ type formatView struct {
 	Exercises []exerciseView
 	Agenda    []agendaLine
 	CanPlan   bool
+	// Memento is the commune's memento, for a format that presents it.
+	Memento *strategy.MementoRef
 }
 
 type exerciseView struct {
@@ -104,6 +107,11 @@ func (s *Server) formatPage(c *gin.Context) error {
 		}
 		v.Agenda = append(v.Agenda, agendaLine{AgendaItem: a, Title: t})
 	}
+	m, err := s.svc.Strategy.FormatMemento(c.Request.Context(), caller(c), f)
+	if err != nil {
+		return err
+	}
+	v.Memento = m
 	p.Title = v.Text.Title
 	p.Data = v
 	s.render(c, http.StatusOK, "format", p)

@@ -14,8 +14,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/i18n"
+	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
 	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/strategy"
 	"github.com/atelier-ch/atelier/internal/tz"
 )
 
@@ -71,6 +73,15 @@ var templateFuncs = template.FuncMap{
 	// answers pairs a page with a session's counts for the "rsvp-counts"
 	// block, which translates.
 	"answers": func(p *page, c store.Counts) rsvpCounts { return rsvpCounts{P: p, C: c} },
+	"join":    func(xs []string) string { return strings.Join(xs, ", ") },
+	// partOf and partsOf pass survey results to the blocks that show them.
+	"partOf": func(p *page, part inquiry.Part, minGroup int) partArgs {
+		return partArgs{Page: p, Part: part, MinGroup: minGroup}
+	},
+	"partsOf": func(p *page, parts []inquiry.Part, minGroup int) partArgs {
+		return partArgs{Page: p, Parts: parts, MinGroup: minGroup}
+	},
+	"mementoOf": func(p *page, m *strategy.MementoDoc) mementoArgs { return mementoArgs{Page: p, Memento: m} },
 	"deref64": func(p *int64) int64 {
 		if p == nil {
 			return 0
@@ -89,6 +100,20 @@ var templateFuncs = template.FuncMap{
 type rsvpCounts struct {
 	P *page
 	C store.Counts
+}
+
+// partArgs is what the blocks of survey results receive.
+type partArgs struct {
+	Page     *page
+	Part     inquiry.Part
+	Parts    []inquiry.Part
+	MinGroup int
+}
+
+// mementoArgs is what the memento's block receives.
+type mementoArgs struct {
+	Page    *page
+	Memento *strategy.MementoDoc
 }
 
 // loadViews parses every page; a template that does not parse fails the start.

@@ -365,3 +365,25 @@ func (g *slogGorm) Trace(ctx context.Context, begin time.Time, fc func() (string
 		g.l.Log(ctx, slog.LevelDebug-4, "sql", "sql", sql, "rows", rows, "ms", elapsed.Milliseconds())
 	}
 }
+
+// OnStatement calls fn after every SQL statement the store runs (gorm's
+// create, query, update, delete, row and raw paths), with the statement's
+// context and its SQL text: tests count the queries of a request with it. Register each
+// name once, before the store is used.
+func (s *Store) OnStatement(name string, fn func(ctx context.Context, sql string)) error {
+	hook := func(db *gorm.DB) { fn(db.Statement.Context, db.Statement.SQL.String()) }
+	cb := s.db.Callback()
+	for _, err := range []error{
+		cb.Create().After("gorm:create").Register(name, hook),
+		cb.Query().After("gorm:query").Register(name, hook),
+		cb.Update().After("gorm:update").Register(name, hook),
+		cb.Delete().After("gorm:delete").Register(name, hook),
+		cb.Row().After("gorm:row").Register(name, hook),
+		cb.Raw().After("gorm:raw").Register(name, hook),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver to create and drop schemas
@@ -107,4 +109,50 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 			fn(t, Open(t, db))
 		})
 	}
+}
+
+// Queries counts the SQL statements run under the contexts it marks.
+type Queries struct {
+	mu  sync.Mutex
+	n   int
+	sql []string
+}
+
+type queriesKey struct{}
+
+// CountQueries makes s count, in the Queries marked on a statement's
+// context (Queries.Context), every statement it runs. Call it once per
+// store.
+func CountQueries(tb testing.TB, s *store.Store) {
+	tb.Helper()
+	err := s.OnStatement("storetest:count", func(ctx context.Context, sql string) {
+		if q, ok := ctx.Value(queriesKey{}).(*Queries); ok {
+			q.mu.Lock()
+			q.n++
+			q.sql = append(q.sql, sql)
+			q.mu.Unlock()
+		}
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Context marks ctx: the statements run under it are counted in q.
+func (q *Queries) Context(ctx context.Context) context.Context {
+	return context.WithValue(ctx, queriesKey{}, q)
+}
+
+// N is how many statements were counted.
+func (q *Queries) N() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.n
+}
+
+// SQL lists the statements counted, in order.
+func (q *Queries) SQL() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return slices.Clone(q.sql)
 }

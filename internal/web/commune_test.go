@@ -54,8 +54,8 @@ type communeWorld struct {
 }
 
 var (
-	givenNames  = []string{"Anne", "Marc", "Sophie", "Luca", "Claire", "Jean-Marc", "Nadia", "Pierre", "Elena", "Thomas", "Marie", "Yves", "Sara", "Noé", "Julie", "Daniel", "Léa", "Hans", "Chloé", "Reto"}
-	familyNames = []string{"Rochat", "Favre", "Müller", "Bonvin", "Dubois", "Crettenand", "Pittet", "Zufferey", "Schmid", "Gay", "Perrin", "Rey", "Berthod", "Monnet", "Fournier", "Imhof", "Carron", "Morand", "Gillioz", "Délèze", "Roux", "Blanc", "Jaquier", "Cherix", "Moret"}
+	givenNames     = []string{"Anne", "Marc", "Sophie", "Luca", "Claire", "Jean-Marc", "Nadia", "Pierre", "Elena", "Thomas", "Marie", "Yves", "Sara", "Noé", "Julie", "Daniel", "Léa", "Hans", "Chloé", "Reto"}
+	familyNames    = []string{"Rochat", "Favre", "Müller", "Bonvin", "Dubois", "Crettenand", "Pittet", "Zufferey", "Schmid", "Gay", "Perrin", "Rey", "Berthod", "Monnet", "Fournier", "Imhof", "Carron", "Morand", "Gillioz", "Délèze", "Roux", "Blanc", "Jaquier", "Cherix", "Moret"}
 	fixtureFormats = []string{"aubonne", "ecublens-collaborateurs", "equipe-service", "ucv-consultation", "ecublens-chefs"}
 )
 

@@ -312,6 +312,16 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 		names[id] = d.Departments[i].Name
 	}
 	depIDs = append(depIDs, nil) // people without a department (the council…)
+	// The people of each department (0: none), in the order of d.People.
+	members := map[int64][]*store.Person{}
+	for i := range d.People {
+		p := &d.People[i]
+		key := int64(0)
+		if p.DepartmentID != nil {
+			key = *p.DepartmentID
+		}
+		members[key] = append(members[key], p)
+	}
 	for _, id := range depIDs {
 		key := int64(0)
 		name := s.tr.T(lang, "report.no_department")
@@ -320,11 +330,7 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 		}
 		dep := Department{ID: id, Name: name, Participations: participations[key], MandatoryMissing: []Missing{}}
 		missing := map[string][]PersonRef{}
-		for i := range d.People {
-			p := &d.People[i]
-			if (p.DepartmentID == nil) != (id == nil) || (id != nil && *p.DepartmentID != *id) {
-				continue
-			}
+		for _, p := range members[key] {
 			dep.People++
 			if readers[p.ID] {
 				dep.MementoRead++

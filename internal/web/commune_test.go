@@ -93,7 +93,7 @@ func fillCommune(tb testing.TB, a *app, shape communeShape) communeWorld {
 		tb.Fatal(err)
 	}
 	defer tx.Rollback()
-	ins := &bulk{tb: tb, tx: tx}
+	ins := &bulk{tb: tb, tx: tx, numbered: a.store.Dialect() == store.Postgres}
 
 	deps := make([]int64, shape.Departments)
 	for i := range deps {
@@ -262,10 +262,13 @@ func fillCommune(tb testing.TB, a *app, shape communeShape) communeWorld {
 // table has 200 waiting, every table is written, in the order they first
 // appeared (parents before children).
 type bulk struct {
-	tb      testing.TB
-	tx      *sql.Tx
-	order   []string
-	pending map[string]*insert
+	tb testing.TB
+	tx *sql.Tx
+	// numbered writes $1, $2… (PostgreSQL); else ? (SQLite's driver
+	// looks numbered parameters up one by one, in quadratic time).
+	numbered bool
+	order    []string
+	pending  map[string]*insert
 }
 
 type insert struct {
@@ -304,7 +307,11 @@ func (b *bulk) row(table, columns string, values ...any) {
 			v = t.UTC()
 		}
 		in.args = append(in.args, v)
-		fmt.Fprintf(&in.sql, "$%d", len(in.args))
+		if b.numbered {
+			fmt.Fprintf(&in.sql, "$%d", len(in.args))
+		} else {
+			in.sql.WriteString("?")
+		}
 	}
 	in.sql.WriteString(")")
 	in.rows++

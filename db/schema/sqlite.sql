@@ -443,6 +443,7 @@ CREATE TABLE users (
   disabled_at datetime,
   feed_token_hash TEXT,
   feed_token_at datetime,
+  updated_at datetime,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_users_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_users_role CHECK (role IN ('admin', 'hr', 'trainer', 'coordinator')),

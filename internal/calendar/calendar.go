@@ -76,6 +76,8 @@ type Event struct {
 	RSVP bool
 	// Alarm, when not empty, adds a reminder the day before with this text.
 	Alarm string
+	// Stamp, when not zero, is the DTSTAMP instead of the time of writing.
+	Stamp time.Time
 }
 
 // ErrInvalid is returned for an event that cannot be written safely.
@@ -173,6 +175,9 @@ func addEvent(cal *ics.Calendar, ev Event, now time.Time) error {
 		return err
 	}
 	e := cal.AddEvent(ev.UID)
+	if !ev.Stamp.IsZero() {
+		now = ev.Stamp
+	}
 	e.SetDtStampTime(now.UTC())
 	e.SetSequence(max(ev.Sequence, 0))
 	e.SetProperty(ics.ComponentPropertyDtStart, local(ev.Start), ics.WithTZID(tzid))

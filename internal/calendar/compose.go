@@ -21,6 +21,10 @@ type Entry struct {
 	// Private leaves out the personal link: a feed opened with one token
 	// must not hand out the tokens of the person's other registrations.
 	Private bool
+	// Stamp is when the entry's rows last changed: the event's DTSTAMP,
+	// so that a file read twice is the same bytes. Zero (a mail) stamps
+	// the event with the time of writing.
+	Stamp time.Time
 }
 
 // Composer turns sessions and registrations into calendar events, in the
@@ -108,6 +112,7 @@ func (c *Composer) Event(e Entry, lang string) Event {
 		Location:  schedule.Place(s),
 		Organizer: c.EventOrganizer(e.Org),
 		Status:    Confirmed,
+		Stamp:     e.Stamp,
 	}
 	var desc []string
 	if e.Format != nil {

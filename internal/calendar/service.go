@@ -25,6 +25,7 @@ type Store interface {
 	RegistrationByToken(ctx context.Context, token string) (*store.Registration, error)
 	RegistrationsOfPerson(ctx context.Context, personID int64) ([]store.Registration, error)
 	UserByFeedTokenHash(ctx context.Context, hash string) (*store.User, error)
+	SessionsDigest(ctx context.Context, orgID, trainerID int64) (store.SessionsDigest, error)
 	SetFeedTokenHash(ctx context.Context, userID int64, hash string, at time.Time, onlyIfNone bool) (bool, error)
 	ClearFeedToken(ctx context.Context, userID int64) error
 	User(ctx context.Context, id int64) (*store.User, error)
@@ -37,18 +38,26 @@ type Service struct {
 	catalog  *catalog.Catalog
 	composer *Composer
 	now      func() time.Time
+	// version digests what the files depend on besides their rows
+	// (versionOf); started is when this process started, by the clock of
+	// the database's updated_at columns: no file is older.
+	version string
+	started time.Time
 }
 
 // NewService returns a Service.
 func NewService(s Store, c *catalog.Catalog, comp *Composer, now func() time.Time) *Service {
-	return &Service{store: s, catalog: c, composer: comp, now: now}
+	return &Service{store: s, catalog: c, composer: comp, now: now, version: versionOf(comp, c), started: time.Now().UTC()}
 }
 
-// File is a calendar file to send.
+// File is a calendar file to send, or — NotModified — the news that the
+// client's copy is current (Data is then empty).
 type File struct {
-	Method Method
-	Data   []byte
-	Name   string
+	Method      Method
+	Data        []byte
+	Name        string
+	Stamp       Stamp
+	NotModified bool
 }
 
 // entry loads what a registration's files show.
@@ -69,7 +78,7 @@ func (s *Service) entry(ctx context.Context, r *store.Registration, sessions map
 		orgs[sess.OrgID] = org
 	}
 	f, _ := s.catalog.Format(sess.FormatSlug)
-	return Entry{Session: sess, Registration: r, Person: person, Org: org, Format: f}, nil
+	return Entry{Session: sess, Registration: r, Person: person, Org: org, Format: f, Stamp: entryStamp(sess, r, person)}, nil
 }
 
 // lang is the language of a person's files.
@@ -81,8 +90,9 @@ func lang(p *store.Person) string {
 }
 
 // Invite answers a participant's invite.ics: the invitation, or its
-// cancellation. An unknown token is store.ErrNotFound.
-func (s *Service) Invite(ctx context.Context, token string) (*File, error) {
+// cancellation; not written when fresh says the client holds it. An
+// unknown token is store.ErrNotFound.
+func (s *Service) Invite(ctx context.Context, token string, fresh Fresh) (*File, error) {
 	r, p, err := s.byToken(ctx, token)
 	if err != nil {
 		return nil, err
@@ -91,11 +101,17 @@ func (s *Service) Invite(ctx context.Context, token string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	method, data, err := s.composer.InviteFile(e, lang(p), s.now())
+	st := newStamper(s.version, "invite")
+	st.entry(&e)
+	stamp := st.stamp(s.started)
+	if fresh != nil && fresh(stamp) {
+		return &File{Stamp: stamp, NotModified: true}, nil
+	}
+	method, data, err := s.composer.InviteFile(e, lang(p), e.Stamp)
 	if err != nil {
 		return nil, err
 	}
-	return &File{Method: method, Data: data, Name: "invitation.ics"}, nil
+	return &File{Method: method, Data: data, Name: "invitation.ics", Stamp: stamp}, nil
 }
 
 func (s *Service) byToken(ctx context.Context, token string) (*store.Registration, *store.Person, error) {
@@ -116,8 +132,9 @@ func (s *Service) byToken(ctx context.Context, token string) (*store.Registratio
 }
 
 // PersonFeed answers a participant's feed.ics: every session of that
-// person, cancelled ones marked so.
-func (s *Service) PersonFeed(ctx context.Context, token string) (*File, error) {
+// person, cancelled ones marked so; not written when fresh says the
+// client holds it.
+func (s *Service) PersonFeed(ctx context.Context, token string, fresh Fresh) (*File, error) {
 	r, p, err := s.byToken(ctx, token)
 	if err != nil {
 		return nil, err
@@ -152,16 +169,31 @@ func (s *Service) PersonFeed(ctx context.Context, token string) (*File, error) {
 	if p != nil {
 		name = p.Name
 	}
+	// The person's registrations are never deleted (an erased person's
+	// lose their link to the person, and the token's own is edited), so
+	// the entries' times are enough for Modified.
+	st := newStamper(s.version, "person feed")
+	st.str(name)
+	st.str(l)
+	for i := range entries {
+		st.entry(&entries[i])
+	}
+	stamp := st.stamp(s.started)
+	if fresh != nil && fresh(stamp) {
+		return &File{Stamp: stamp, NotModified: true}, nil
+	}
 	data, err := s.composer.FeedFile(s.composer.tr.T(l, "cal.feed_person", name), entries, l, s.now())
 	if err != nil {
 		return nil, err
 	}
-	return &File{Method: Publish, Data: data, Name: "formations.ics"}, nil
+	return &File{Method: Publish, Data: data, Name: "formations.ics", Stamp: stamp}, nil
 }
 
 // StaffFeed answers a user's feed: the sessions a trainer runs, or every
-// session of an HR user's commune. An unknown token is store.ErrNotFound.
-func (s *Service) StaffFeed(ctx context.Context, token string) (*File, error) {
+// session of an HR user's commune; not written when fresh says the client
+// holds it, which one small query tells (store.SessionsDigest) without
+// reading the sessions. An unknown token is store.ErrNotFound.
+func (s *Service) StaffFeed(ctx context.Context, token string, fresh Fresh) (*File, error) {
 	if len(token) < 16 || len(token) > 64 {
 		return nil, store.ErrNotFound
 	}
@@ -182,6 +214,28 @@ func (s *Service) StaffFeed(ctx context.Context, token string) (*File, error) {
 		f.TrainerID = u.ID
 		nameKey = "cal.feed_trainer"
 	}
+	l := u.Language
+	d, err := s.store.SessionsDigest(ctx, org.ID, f.TrainerID)
+	if err != nil {
+		return nil, err
+	}
+	// Sessions are never deleted: the commune's latest edit covers those
+	// that left a trainer's feed, and the account's covers a new role.
+	st := newStamper(s.version, "staff feed")
+	st.str(nameKey)
+	st.str(l)
+	st.org(org)
+	st.num(d.Count)
+	st.num(d.SumID)
+	st.num(d.SumSequence)
+	st.num(d.UpdatedSum)
+	st.optNum(d.UpdatedMax)
+	st.changed(fromMillis(d.OrgUpdatedMax))
+	st.changed(u.UpdatedAt)
+	stamp := st.stamp(s.started)
+	if fresh != nil && fresh(stamp) {
+		return &File{Stamp: stamp, NotModified: true}, nil
+	}
 	sessions, _, err := s.store.Sessions(ctx, f)
 	if err != nil {
 		return nil, err
@@ -189,14 +243,13 @@ func (s *Service) StaffFeed(ctx context.Context, token string) (*File, error) {
 	entries := make([]Entry, len(sessions))
 	for i := range sessions {
 		fm, _ := s.catalog.Format(sessions[i].FormatSlug)
-		entries[i] = Entry{Session: &sessions[i], Org: org, Format: fm}
+		entries[i] = Entry{Session: &sessions[i], Org: org, Format: fm, Stamp: entryStamp(&sessions[i], nil, nil)}
 	}
-	l := u.Language
 	data, err := s.composer.FeedFile(s.composer.tr.T(l, nameKey, org.Name), entries, l, s.now())
 	if err != nil {
 		return nil, err
 	}
-	return &File{Method: Publish, Data: data, Name: "formations.ics"}, nil
+	return &File{Method: Publish, Data: data, Name: "formations.ics", Stamp: stamp}, nil
 }
 
 // StaffFeedState is the state of a staff calendar feed. URL is given only when the

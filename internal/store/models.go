@@ -67,6 +67,9 @@ type User struct {
 	// DisabledAt is when the account was disabled, nil while it works.
 	DisabledAt *time.Time
 	CreatedAt  time.Time
+	// UpdatedAt is when the account last changed (gorm sets it on every
+	// update): a staff feed's Last-Modified follows its account's role.
+	UpdatedAt time.Time
 }
 
 // User roles.

@@ -419,3 +419,52 @@ func (s *Store) AttendedPeople(ctx context.Context, orgID int64, ids []int64) (m
 	}
 	return out, nil
 }
+
+// SessionsDigest sums up the sessions a staff calendar feed shows, cheaply
+// enough to answer a feed that has not changed without reading them: a
+// session that comes, goes or changes changes the sums.
+type SessionsDigest struct {
+	// Count, SumID and SumSequence are over the sessions shown; a session
+	// added or removed changes Count (and SumID when another replaces it).
+	Count, SumID, SumSequence int64
+	// UpdatedSum and UpdatedMax are the sum and the latest of the shown
+	// sessions' updated_at, in milliseconds since 1970: an edit of any of
+	// them moves the sum, even one stamped by a clock running behind.
+	UpdatedSum int64
+	UpdatedMax *int64
+	// OrgUpdatedMax is the latest updated_at of any session of the commune:
+	// a session leaving a trainer's feed (its trainers changed) is edited,
+	// but no longer among the sessions shown.
+	OrgUpdatedMax *int64
+}
+
+// epochMillis is the SQL for a timestamp column in milliseconds since 1970.
+func (s *Store) epochMillis(col string) string {
+	if s.dialect == Postgres {
+		return "CAST(EXTRACT(EPOCH FROM " + col + ") * 1000 AS bigint)"
+	}
+	return "CAST(ROUND((julianday(" + col + ") - 2440587.5) * 86400000.0) AS INTEGER)"
+}
+
+// SessionsDigest sums up the sessions of commune orgID (those trainer
+// trainerID runs, when not zero), in one query.
+func (s *Store) SessionsDigest(ctx context.Context, orgID, trainerID int64) (SessionsDigest, error) {
+	from, in := "sessions s", "1 = 1"
+	args := []any{}
+	if trainerID != 0 {
+		from = "sessions s LEFT JOIN session_trainers st ON st.session_id = s.id AND st.user_id = ?"
+		in = "st.user_id IS NOT NULL"
+		args = append(args, trainerID)
+	}
+	ms := s.epochMillis("s.updated_at")
+	q := "SELECT COALESCE(SUM(CASE WHEN " + in + " THEN 1 ELSE 0 END), 0) AS count, " +
+		"COALESCE(SUM(CASE WHEN " + in + " THEN s.id ELSE 0 END), 0) AS sum_id, " +
+		"COALESCE(SUM(CASE WHEN " + in + " THEN s.sequence ELSE 0 END), 0) AS sum_sequence, " +
+		"COALESCE(SUM(CASE WHEN " + in + " THEN " + ms + " ELSE 0 END), 0) AS updated_sum, " +
+		"MAX(CASE WHEN " + in + " THEN " + ms + " END) AS updated_max, " +
+		"MAX(" + ms + ") AS org_updated_max " +
+		"FROM " + from + " WHERE s.org_id = ?"
+	var d SessionsDigest
+	err := s.with(ctx).Raw(q, append(args, orgID)...).Scan(&d).Error
+	return d, translate(err)
+}

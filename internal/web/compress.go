@@ -123,6 +123,11 @@ func (w *gzipWriter) decide(big bool) {
 		if w.accept && big {
 			h.Set("Content-Encoding", "gzip")
 			h.Del("Content-Length")
+			// A strong tag names one encoding of the content: the gzip
+			// variant has its own.
+			if etag := h.Get("ETag"); etag != "" {
+				h.Set("ETag", gzipETag(etag))
+			}
 			w.zw = w.pool.Get().(*gzip.Writer)
 			w.zw.Reset(w.ResponseWriter)
 		}
@@ -188,4 +193,13 @@ func acceptsGzip(r *http.Request) bool {
 		return named > 0
 	}
 	return star > 0
+}
+
+// gzipETag is the entity tag of the gzip variant of a strong tag (a weak
+// tag stays as it is: it does not tell encodings apart).
+func gzipETag(etag string) string {
+	if !strings.HasPrefix(etag, `"`) || !strings.HasSuffix(etag, `"`) || len(etag) < 2 {
+		return etag
+	}
+	return strings.TrimSuffix(etag, `"`) + `-gz"`
 }

@@ -14,9 +14,31 @@ import (
 	"github.com/atelier-ch/atelier/internal/tz"
 )
 
-// sendCalendar writes a calendar file. Invitations carry their iTIP method
-// in the media type, as mail clients expect.
+// sendCalendar writes a calendar file, or 304 Not Modified when the
+// client's copy is current. Invitations carry their iTIP method in the
+// media type, as mail clients expect.
+//
+// The answer may be stored by the client but checked before each use
+// (no-cache): calendars poll, and a conditional poll costs one small query.
+// It stays private: the files hold names and personal links.
 func (s *Server) sendCalendar(c *gin.Context, f *calendar.File, inline bool) {
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Last-Modified", lastModified(f.Stamp.Modified, time.Now()).Format(http.TimeFormat))
+	if f.NotModified {
+		// The tag the client named: the gzip variant's, if that is the
+		// copy it holds (compress marks it).
+		etag := f.Stamp.ETag
+		if inm := c.GetHeader("If-None-Match"); !etagMatch(inm, etag) {
+			etag = gzipETag(etag)
+		}
+		h.Set("ETag", etag)
+		c.Status(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
+		return
+	}
+	h.Set("ETag", f.Stamp.ETag)
 	ct := "text/calendar; charset=utf-8"
 	if f.Method == calendar.Request || f.Method == calendar.Cancel {
 		ct += "; method=" + string(f.Method)
@@ -26,8 +48,41 @@ func (s *Server) sendCalendar(c *gin.Context, f *calendar.File, inline bool) {
 		disposition = "inline"
 	}
 	c.Header("Content-Disposition", disposition+`; filename="`+f.Name+`"`)
-	c.Header("Cache-Control", "private, no-store")
 	c.Data(http.StatusOK, ct, f.Data)
+}
+
+// calendarFresh evaluates a request's preconditions against a calendar
+// file's stamp (RFC 9110 §13.2.2): If-None-Match, compared weakly, and
+// only without it If-Modified-Since. A date that does not parse, or lies
+// in the future, is ignored. Nil when the request has neither.
+func calendarFresh(r *http.Request) calendar.Fresh {
+	inm, ims := r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since")
+	switch {
+	case inm != "":
+		return func(st calendar.Stamp) bool {
+			return etagMatch(inm, st.ETag) || etagMatch(inm, gzipETag(st.ETag))
+		}
+	case ims != "":
+		since, err := http.ParseTime(ims)
+		if err != nil || since.After(time.Now()) {
+			return nil
+		}
+		return func(st calendar.Stamp) bool { return !st.Modified.Truncate(time.Second).After(since) }
+	}
+	return nil
+}
+
+// lastModified is the Last-Modified to send for a file changed at
+// modified, at now (the clock of the database's updated_at, not the app's).
+// HTTP dates count whole seconds, so a file changed during the current
+// second may change again within it, unseen by a client echoing the date:
+// such a date goes out one second early, and that client asks again once.
+func lastModified(modified, now time.Time) time.Time {
+	m := modified.UTC().Truncate(time.Second)
+	if !m.Before(now.UTC().Truncate(time.Second)) {
+		m = m.Add(-time.Second)
+	}
+	return m
 }
 
 // file adapts a route answering a file to a calendar or an image reader:
@@ -55,7 +110,7 @@ func (s *Server) file(h handler) gin.HandlerFunc {
 
 // participantInvite answers /r/{token}/invite.ics.
 func (s *Server) participantInvite(c *gin.Context) error {
-	f, err := s.svc.Calendar.Invite(c.Request.Context(), c.Param("token"))
+	f, err := s.svc.Calendar.Invite(c.Request.Context(), c.Param("token"), calendarFresh(c.Request))
 	if err != nil {
 		return err
 	}
@@ -65,7 +120,7 @@ func (s *Server) participantInvite(c *gin.Context) error {
 
 // participantFeed answers /r/{token}/feed.ics, for subscription.
 func (s *Server) participantFeed(c *gin.Context) error {
-	f, err := s.svc.Calendar.PersonFeed(c.Request.Context(), c.Param("token"))
+	f, err := s.svc.Calendar.PersonFeed(c.Request.Context(), c.Param("token"), calendarFresh(c.Request))
 	if err != nil {
 		return err
 	}
@@ -79,7 +134,7 @@ func (s *Server) staffFeed(c *gin.Context) error {
 	if !ok {
 		return store.ErrNotFound
 	}
-	f, err := s.svc.Calendar.StaffFeed(c.Request.Context(), token)
+	f, err := s.svc.Calendar.StaffFeed(c.Request.Context(), token, calendarFresh(c.Request))
 	if err != nil {
 		return err
 	}

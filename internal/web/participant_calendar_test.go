@@ -90,14 +90,16 @@ func TestInviteLifecycle(t *testing.T) {
 			t.Errorf("waitlisted invite: %+v", waiting)
 		}
 
-		// Reschedule: same UID, higher SEQUENCE, new DTSTAMP, new time.
+		// Reschedule: same UID, higher SEQUENCE, new time; DTSTAMP is when
+		// the rows last changed (by the database's clock, to the second:
+		// the same second as the booking, here), never older.
 		a.setNow(a.clock().Add(time.Hour))
 		newStart := time.Date(2026, 6, 16, 8, 30, 0, 0, tz.Zurich)
 		if res := a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/sessions/%d", s.ID), map[string]any{"starts_at": newStart.Format(time.RFC3339), "location": map[string]string{"name": "Aula", "room": "B12"}}); res.Code != 200 {
 			t.Fatal(res.Body)
 		}
 		moved := a.invite(regs[0].Token)
-		if moved.uid != first.uid || moved.sequence <= first.sequence || !moved.stamp.After(first.stamp) || !moved.start.Equal(newStart) || moved.location != "Aula, B12" {
+		if moved.uid != first.uid || moved.sequence <= first.sequence || moved.stamp.Before(first.stamp) || !moved.start.Equal(newStart) || moved.location != "Aula, B12" {
 			t.Errorf("after reschedule: %+v (before %+v)", moved, first)
 		}
 

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,4 +78,57 @@ func timePage(b *testing.B, a *app, s *signedIn, r pageRequest) time.Duration {
 		b.Fatalf("%s: %d %.300s", r.path, res.Code, res.Body)
 	}
 	return took
+}
+
+// feedPolls is how many conditional polls BenchmarkFeedPoll makes per
+// full read: the target is that all of them together cost no more.
+const feedPolls = 20
+
+// BenchmarkFeedPoll reads the large commune's HR calendar feed (500
+// sessions) through the router as a calendar does — gzip accepted —, in
+// full, then polls it feedPolls times with If-None-Match (each a 304), on
+// SQLite and, with ATELIER_TEST_DATABASE_URL, PostgreSQL. The metrics are
+// the time of a full read, of a poll, and their ratio (the target of
+// issue 13: a 304 costs at most 1/20 of the feed). 500 iterations make
+// 10,000 polls:
+//
+//	go test -run XXX -bench FeedPoll -benchtime 500x ./internal/web
+func BenchmarkFeedPoll(b *testing.B) {
+	for _, kind := range storetest.Kinds() {
+		a := newApp(b, storetest.Fresh(b, kind))
+		fillCommune(b, a, largeCommune)
+		var feed feedJSON
+		res := a.as(hrAEmail, "GET", "/api/v1/feed", nil)
+		if err := json.Unmarshal(res.Body.Bytes(), &feed); err != nil || feed.URL == "" {
+			b.Fatalf("feed: %d %s", res.Code, res.Body)
+		}
+		path := strings.TrimPrefix(feed.URL, "https://atelier.example")
+		b.Run(kind, func(b *testing.B) {
+			var full, polls time.Duration
+			var size int
+			for b.Loop() {
+				start := time.Now()
+				res := a.get(path, "Accept-Encoding", "gzip")
+				full += time.Since(start)
+				etag := res.Header().Get("ETag")
+				if res.Code != http.StatusOK || etag == "" || !strings.Contains(res.Header().Get("Content-Encoding"), "gzip") {
+					b.Fatalf("feed: %d %v", res.Code, res.Header())
+				}
+				size = res.Body.Len()
+				start = time.Now()
+				for range feedPolls {
+					if res := a.get(path, "Accept-Encoding", "gzip", "If-None-Match", etag); res.Code != http.StatusNotModified {
+						b.Fatalf("poll: %d", res.Code)
+					}
+				}
+				polls += time.Since(start)
+			}
+			n := float64(b.N)
+			msFull, msPoll := full.Seconds()*1000/n, polls.Seconds()*1000/n/feedPolls
+			b.ReportMetric(msFull, "ms/full")
+			b.ReportMetric(msPoll*1000, "µs/304")
+			b.ReportMetric(msFull/msPoll, "full/304")
+			b.ReportMetric(float64(size), "gzip-bytes")
+		})
+	}
 }

@@ -96,7 +96,7 @@ const (
 )
 
 // UserRoles lists the valid user roles.
-var UserRoles = []string{RoleAdmin, RoleHR, RoleTrainer}
+var UserRoles = []string{RoleAdmin, RoleHR, RoleTrainer, RoleCoordinator}
 
 // AuthToken is a bearer token or a browser session, stored as a SHA-256 hash.
 type AuthToken struct {

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/strategy"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -82,6 +84,18 @@ var templateFuncs = template.FuncMap{
 		return partArgs{Page: p, Parts: parts, MinGroup: minGroup}
 	},
 	"mementoOf": func(p *page, m *strategy.MementoDoc) mementoArgs { return mementoArgs{Page: p, Memento: m} },
+	// wordsOf and surveyOf pass a regional line's figures to the blocks
+	// that show them.
+	// hours and hoursOf write an estimate of hours without trailing zeros.
+	"hours": func(h *float64) string {
+		if h == nil {
+			return "–"
+		}
+		return strconv.FormatFloat(*h, 'f', -1, 64)
+	},
+	"hoursOf":  func(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) },
+	"wordsOf":  func(p *page, f *region.Feedback) regionArgs { return regionArgs{Page: p, Feedback: f} },
+	"surveyOf": func(p *page, s *region.Survey) regionArgs { return regionArgs{Page: p, Survey: s} },
 	"deref64": func(p *int64) int64 {
 		if p == nil {
 			return 0
@@ -108,6 +122,13 @@ type partArgs struct {
 	Part     inquiry.Part
 	Parts    []inquiry.Part
 	MinGroup int
+}
+
+// regionArgs is what the blocks of the regional view receive.
+type regionArgs struct {
+	Page     *page
+	Feedback *region.Feedback
+	Survey   *region.Survey
 }
 
 // mementoArgs is what the memento's block receives.

@@ -21,7 +21,7 @@ type ExperienceStore interface {
 	Experience(ctx context.Context, orgID int64) (*store.Experience, error)
 	SaveExperience(ctx context.Context, e *store.Experience) error
 	PublishedExperiences(ctx context.Context, regionID int64) ([]store.Experience, error)
-	AllPeople(ctx context.Context, orgID int64) ([]store.Person, error)
+	RegionPeople(ctx context.Context, regionID int64) ([]store.Person, error)
 }
 
 // Experience is a commune's exchange of experience as its HR sees it: the
@@ -115,9 +115,10 @@ func (s *Service) PublishExperience(ctx context.Context, caller access.Caller) (
 	return s.SaveExperience(ctx, caller, a, e.Language, true)
 }
 
-// publish copies the answers, masked, to what the region reads.
+// publish copies the answers, masked, to what the region reads: no word
+// of the name of anyone of the region's communes.
 func (s *Service) publish(ctx context.Context, e *store.Experience, org *store.Org, a exchange.Answers) error {
-	people, err := s.store.AllPeople(ctx, org.ID)
+	people, err := s.store.RegionPeople(ctx, *org.RegionID)
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (s *Service) experienceOf(ctx context.Context, e *store.Experience, org *st
 			return nil, fmt.Errorf("region: published experience of commune %d: %w", e.OrgID, err)
 		}
 		out.Published, out.PublishedAt = &p, e.PublishedAt
-		people, err := s.store.AllPeople(ctx, org.ID)
+		people, err := s.store.RegionPeople(ctx, *org.RegionID)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +221,9 @@ type QuestionAnswers struct {
 // CommuneAnswers is one commune's answer to a question: lines of text, or
 // the tasks where time was gained, or tools.
 type CommuneAnswers struct {
-	Commune   Ref                 `json:"commune"`
+	Commune Ref `json:"commune"`
+	// Language is the language the commune wrote in.
+	Language  string              `json:"language"`
 	Lines     []string            `json:"lines,omitempty"`
 	TimeGains []exchange.TimeGain `json:"time_gains,omitempty"`
 	Tools     []exchange.ToolUse  `json:"tools,omitempty"`
@@ -260,7 +263,7 @@ func (s *Service) RegionExperienceOf(ctx context.Context, caller access.Caller, 
 	for _, q := range exchange.Questions {
 		qa := QuestionAnswers{Key: q, Label: s.tr.T(lang, exchange.Label(q)), Answers: []CommuneAnswers{}}
 		for _, c := range out.Communes {
-			a := CommuneAnswers{Commune: c.Commune}
+			a := CommuneAnswers{Commune: c.Commune, Language: c.Language}
 			switch q {
 			case exchange.FavourableTasks:
 				a.Lines = c.Answers.FavourableTasks

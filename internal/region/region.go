@@ -36,6 +36,7 @@ type Store interface {
 	SetOrgRegion(ctx context.Context, orgID, regionID int64) (*store.Org, error)
 	SetOrgShare(ctx context.Context, orgID int64, share bool) error
 	InsertStaffAction(ctx context.Context, a *store.StaffAction) error
+	RegionPeople(ctx context.Context, regionID int64) ([]store.Person, error)
 	report.SharedStore
 	ExperienceStore
 }

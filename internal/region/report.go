@@ -175,6 +175,18 @@ func (s *Service) Report(ctx context.Context, caller access.Caller, lang string)
 	if err != nil {
 		return nil, err
 	}
+	// A free answer may name someone of another commune of the region,
+	// one that shares or not: no word of their names is counted either.
+	people, err := s.store.RegionPeople(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	names := report.NameWords(people)
+	for _, sh := range shared {
+		for w := range names {
+			sh.NameWords[w] = true
+		}
+	}
 	return s.compute(r, orgs, shared, lang), nil
 }
 

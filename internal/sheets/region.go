@@ -72,8 +72,8 @@ func (k *Kit) RegionReport(w io.Writer, r *region.Report, lang string) (err erro
 		if o := r.FormatOthers; o != nil && o.Feedback != nil {
 			frows = append(frows, []string{d.t("region.format_others"), "", "", "", nump(d.lang, o.Feedback.Overall), nump(d.lang, o.Feedback.Interest), fmt.Sprint(o.Feedback.Respondents)})
 		}
-		d.table([]float64{70, 18, 18, 20, 16, 16, 16}, []string{d.t("region.col.format"), d.t("region.col.communes"), d.t("region.col.sessions"),
-			d.t("region.col.fill"), d.t("pdf.report.col_overall"), d.t("region.col.interest"), d.t("pdf.report.col_respondents")}, frows)
+		d.table([]float64{62, 20, 16, 22, 16, 22, 16}, []string{d.t("region.col.format"), d.t("region.col.communes"), d.t("region.pdf.col_sessions"),
+			d.t("region.pdf.col_fill"), d.t("pdf.report.col_overall"), d.t("region.col.interest"), d.t("pdf.report.col_respondents")}, frows)
 	}
 
 	d.heading(d.t("region.pdf.voices"), colAccent, 16)
@@ -106,7 +106,7 @@ func (k *Kit) RegionReport(w io.Writer, r *region.Report, lang string) (err erro
 		if pilot == "" {
 			pilot = d.t("region.no_pilot")
 		}
-		d.item(d.bullet(colAccent), 5, d.line(c.Name)+" : "+d.line(pilot), stBody(), "")
+		d.item(d.bullet(colAccent), 5, d.t("region.pdf.pair", d.line(c.Name), d.line(pilot)), stBody(), "")
 	}
 	return d.finish(w)
 }
@@ -168,13 +168,13 @@ func (d *doc) regionTable(r *region.Report) {
 		rows = append(rows, append([]string{d.t("region.others")}, cells(&r.Others.Figures, none)...))
 	}
 	rows = append(rows, append([]string{d.t("region.total")}, cells(&r.Total, none)...))
-	d.table([]float64{50, 26, 18, 20, 20, 20, 20}, []string{d.t("region.col.commune"), d.t("region.col.trained"), d.t("region.col.sessions"),
-		d.t("region.col.fill"), d.t("region.col.no_show"), d.t("region.col.interest"), d.t("region.col.gain")}, rows)
+	d.table([]float64{40, 24, 16, 24, 26, 22, 22}, []string{d.t("region.col.commune"), d.t("region.col.trained"), d.t("region.pdf.col_sessions"),
+		d.t("region.pdf.col_fill"), d.t("region.col.no_show"), d.t("region.col.interest"), d.t("region.pdf.col_gain")}, rows)
 	if len(r.Others.Communes) > 0 {
 		var parts []string
 		for _, b := range []string{region.BlockTraining, region.BlockAttendance, region.BlockFeedback, region.BlockSurvey} {
 			if names := r.Others.Communes[b]; len(names) > 0 {
-				parts = append(parts, d.t("region.block."+b)+" : "+d.line(strings.Join(names, ", ")))
+				parts = append(parts, d.t("region.pdf.pair", d.t("region.block."+b), d.line(strings.Join(names, ", "))))
 			}
 		}
 		d.flow(d.wrap(d.t("region.others_are")+" "+strings.Join(parts, " ; "), d.contentW(), stSmall()), d.left, stSmall())

@@ -117,3 +117,12 @@ func (s *Store) PublishedExperiences(ctx context.Context, regionID int64) ([]Exp
 	err := s.with(ctx).Where("published_region_id = ? AND org_id IN (?)", regionID, members).Order("org_id").Find(&out).Error
 	return out, translate(err)
 }
+
+// RegionPeople lists the names of the people of a region's communes (no
+// address, nothing else): what regional texts must never carry.
+func (s *Store) RegionPeople(ctx context.Context, regionID int64) ([]Person, error) {
+	members := s.with(ctx).Model(&Org{}).Select("id").Where("region_id = ?", regionID)
+	var out []Person
+	err := s.with(ctx).Select("id, org_id, name, given_name, family_name").Where("org_id IN (?)", members).Find(&out).Error
+	return out, translate(err)
+}

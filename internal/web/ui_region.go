@@ -123,13 +123,13 @@ func (s *Server) shareForm(c *gin.Context) error {
 
 type experienceView struct {
 	*region.Experience
-	Form                *form
-	Tasks, Gains        []int
-	Controls            []int
-	ToolRows            map[string][]int
-	Questions           []string
-	MaxHours            int
-	CanPublish, Changed bool
+	Form         *form
+	Tasks, Gains []int
+	Controls     []int
+	ToolRows     map[string][]int
+	Questions    []string
+	MaxHours     int
+	CanPublish   bool
 }
 
 // experiencePage is HR's form for the guide's §4 questions.

@@ -86,14 +86,6 @@ var templateFuncs = template.FuncMap{
 	"mementoOf": func(p *page, m *strategy.MementoDoc) mementoArgs { return mementoArgs{Page: p, Memento: m} },
 	// wordsOf and surveyOf pass a regional line's figures to the blocks
 	// that show them.
-	// hours and hoursOf write an estimate of hours without trailing zeros.
-	"hours": func(h *float64) string {
-		if h == nil {
-			return "–"
-		}
-		return strconv.FormatFloat(*h, 'f', -1, 64)
-	},
-	"hoursOf":  func(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) },
 	"wordsOf":  func(p *page, f *region.Feedback) regionArgs { return regionArgs{Page: p, Feedback: f} },
 	"surveyOf": func(p *page, s *region.Survey) regionArgs { return regionArgs{Page: p, Survey: s} },
 	"deref64": func(p *int64) int64 {
@@ -181,6 +173,24 @@ type page struct {
 
 // T translates key in the page's language.
 func (p *page) T(key string, args ...any) string { return p.tr.T(p.Lang, key, args...) }
+
+// Decimal writes a number without trailing zeros, with a decimal comma in
+// French (7,5) and a point in German (7.5), as Swiss usage has it.
+func (p *page) Decimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if p.Lang != "de" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Hours writes an estimate of hours (Decimal), « – » when there is none.
+func (p *page) Hours(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return p.Decimal(*v)
+}
 
 // DateRange writes a time range in the page's language.
 func (p *page) DateRange(start, end time.Time) string {

@@ -445,8 +445,9 @@ func (e env) userAdd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	email := fs.String("email", "", "email (the login)")
-	role := fs.String("role", "", "admin, hr or trainer")
-	org := fs.String("org", "", "slug of the commune (not needed for admin)")
+	role := fs.String("role", "", "admin, hr, trainer or coordinator")
+	org := fs.String("org", "", "slug of the commune (not needed for admin or coordinator)")
+	region := fs.String("region", "", "slug of the region (coordinator only)")
 	name := fs.String("name", "", "full name")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -460,7 +461,7 @@ func (e env) userAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	u, err := auth.New(s, time.Now, 0).CreateUser(ctx, nil, auth.NewUser{Email: *email, Password: pw, Role: *role, Org: *org, Name: *name})
+	u, err := auth.New(s, time.Now, 0).CreateUser(ctx, nil, auth.NewUser{Email: *email, Password: pw, Role: *role, Org: *org, Region: *region, Name: *name})
 	if err != nil {
 		return describe(err)
 	}

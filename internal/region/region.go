@@ -33,6 +33,7 @@ type Store interface {
 	RegionOrgs(ctx context.Context, regionID int64) ([]store.Org, error)
 	OrgBySlug(ctx context.Context, slug string) (*store.Org, error)
 	Org(ctx context.Context, id int64) (*store.Org, error)
+	Orgs(ctx context.Context) ([]store.Org, error)
 	SetOrgRegion(ctx context.Context, orgID, regionID int64) (*store.Org, error)
 	SetOrgShare(ctx context.Context, orgID int64, share bool) error
 	InsertStaffAction(ctx context.Context, a *store.StaffAction) error
@@ -104,11 +105,19 @@ func (s *Service) List(ctx context.Context, caller access.Caller) ([]Overview, e
 	if err != nil {
 		return nil, err
 	}
+	orgs, err := s.store.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Overview, len(regions))
+	at := map[int64]int{}
 	for i, r := range regions {
-		out[i].Region = r
-		if out[i].Communes, err = s.store.RegionOrgs(ctx, r.ID); err != nil {
-			return nil, err
+		out[i] = Overview{Region: r, Communes: []store.Org{}}
+		at[r.ID] = i
+	}
+	for _, o := range orgs { // by name already
+		if o.RegionID != nil {
+			out[at[*o.RegionID]].Communes = append(out[at[*o.RegionID]].Communes, o)
 		}
 	}
 	return out, nil

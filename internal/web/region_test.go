@@ -175,9 +175,7 @@ func regionSecrets(t *testing.T, a *app) []string {
 	}
 	for _, names := range regionPeople {
 		for _, n := range names {
-			for _, part := range strings.FieldsFunc(n, func(r rune) bool { return r == ' ' || r == '-' }) {
-				out = append(out, part)
-			}
+			out = append(out, strings.FieldsFunc(n, func(r rune) bool { return r == ' ' || r == '-' })...)
 		}
 	}
 	return out

@@ -9,7 +9,6 @@ package region
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,6 +18,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
+	"github.com/atelier-ch/atelier/internal/directory"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -56,8 +56,6 @@ func New(s Store, reports *report.Service, c *catalog.Catalog, tr *i18n.Translat
 	return &Service{store: s, reports: reports, catalog: c, tr: tr, now: now}
 }
 
-var slugRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`)
-
 // Create validates and creates a region (admins).
 func (s *Service) Create(ctx context.Context, caller access.Caller, slug, name string) (*store.Region, error) {
 	if err := caller.Platform(access.ManageRegions); err != nil {
@@ -68,7 +66,7 @@ func (s *Service) Create(ctx context.Context, caller access.Caller, slug, name s
 	switch {
 	case slug == "":
 		v.Add("slug", "err.required")
-	case len(slug) < 2 || !slugRE.MatchString(slug):
+	case !directory.ValidSlug(slug):
 		v.Add("slug", "err.slug_invalid")
 	}
 	name = clean.Line(name)

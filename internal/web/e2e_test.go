@@ -120,6 +120,16 @@ func waitFor(cond string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// fitsScreen fails when the page scrolls sideways.
+func fitsScreen(ctx context.Context, t *testing.T, what string) {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	if err != nil || !ok {
+		w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		t.Errorf("%s is wider than the phone: %d px (%v)", what, w, err)
+	}
+}
+
 func clearCookies() chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, network.ClearBrowserCookies, cdp.Empty{})
@@ -387,14 +397,7 @@ func TestSurveyInBrowser(t *testing.T) {
 	a.launch(hrAEmail, map[string]any{"kind": "etat_des_lieux", "audience": map[string]any{"all": true}, "closes_at": "2026-03-20"})
 	token := a.surveyToken(ids[0])
 
-	fits := func(what string) {
-		t.Helper()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-		if err != nil || !ok {
-			w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-			t.Errorf("%s is wider than the phone: %d px (%v)", what, w, err)
-		}
-	}
+	fits := func(what string) { t.Helper(); fitsScreen(ctx, t, what) }
 	step(ctx, t, "open the survey on a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
 		chromedp.Navigate(base+"/s/"+token),
@@ -469,14 +472,7 @@ func TestRegionInBrowser(t *testing.T) {
 	seedRegion(t, a)
 	secrets := regionSecrets(t, a)
 
-	fits := func(what string) {
-		t.Helper()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-		if err != nil || !ok {
-			w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-			t.Errorf("%s is wider than the phone: %d px (%v)", what, w, err)
-		}
-	}
+	fits := func(what string) { t.Helper(); fitsScreen(ctx, t, what) }
 	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)
 
 	signIn(ctx, t, base, regionCoord)

@@ -151,12 +151,12 @@ func (s *Server) renderExperience(c *gin.Context, status int, p *page, f *form) 
 	}
 	v := experienceView{Experience: e, Form: f, Questions: exchange.Questions, MaxHours: exchange.MaxHours,
 		CanPublish: e.Region != nil && e.UpdatedAt != nil}
-	v.Tasks = listRows(f, exchange.FavourableTasks, "")
-	v.Gains = listRows(f, exchange.TimeGains, "task")
-	v.Controls = listRows(f, exchange.QualityControls, "")
+	v.Tasks = listRows(f, exchange.FavourableTasks, "", exchange.MaxItems)
+	v.Gains = listRows(f, exchange.TimeGains, "task", exchange.MaxItems)
+	v.Controls = listRows(f, exchange.QualityControls, "", exchange.MaxItems)
 	v.ToolRows = map[string][]int{
-		exchange.GeneralTools:  listRows(f, exchange.GeneralTools, "tool"),
-		exchange.BusinessTools: listRows(f, exchange.BusinessTools, "tool"),
+		exchange.GeneralTools:  listRows(f, exchange.GeneralTools, "tool", exchange.MaxItems),
+		exchange.BusinessTools: listRows(f, exchange.BusinessTools, "tool", exchange.MaxItems),
 	}
 	switch c.Query("done") {
 	case "saved":
@@ -167,21 +167,6 @@ func (s *Server) renderExperience(c *gin.Context, status int, p *page, f *form) 
 	p.Data = v
 	s.render(c, status, "experience", p)
 	return nil
-}
-
-// listRows is rows for the experience form's lists.
-func listRows(f *form, list, name string) []int {
-	n := 0
-	for i := range exchange.MaxItems + spareRows {
-		if _, ok := f.Values[field(list, i, name)]; ok {
-			n = i + 1
-		}
-	}
-	out := make([]int, min(n+spareRows, exchange.MaxItems+spareRows))
-	for i := range out {
-		out[i] = i
-	}
-	return out
 }
 
 // experienceForm writes the answers as the form's values.

@@ -181,16 +181,19 @@ func mementoForm(d *strategy.MementoDoc) *form {
 	return f
 }
 
-// rows returns the indexes of a list's rows in the form: those filled,
-// then spareRows empty ones, up to the memento's limit.
-func rows(f *form, list, name string) []int {
+// rows returns the indexes of a list's rows in the memento form.
+func rows(f *form, list, name string) []int { return listRows(f, list, name, memento.MaxItems) }
+
+// listRows returns the indexes of a list's rows in a form: those filled,
+// then spareRows empty ones, up to limit (and its spare rows).
+func listRows(f *form, list, name string, limit int) []int {
 	n := 0
-	for i := range memento.MaxItems + spareRows {
+	for i := range limit + spareRows {
 		if _, ok := f.Values[field(list, i, name)]; ok {
 			n = i + 1
 		}
 	}
-	out := make([]int, min(n+spareRows, memento.MaxItems+spareRows))
+	out := make([]int, min(n+spareRows, limit+spareRows))
 	for i := range out {
 		out[i] = i
 	}

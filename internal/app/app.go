@@ -77,8 +77,8 @@ type Services struct {
 	// Notifier composes queued mail (RunComposer sweeps what a stopped
 	// process left).
 	Notifier *mail.Notifier
-	StaffLog   *audit.StaffLog
-	Desk       *desk.Service
+	StaffLog *audit.StaffLog
+	Desk     *desk.Service
 	// Replies applies answers to invitations, from the participant's page
 	// and from calendar replies (it is the inbound.Handler of the mail
 	// received at ReplyAddress).

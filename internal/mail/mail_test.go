@@ -35,9 +35,9 @@ type fixture struct {
 	store    *store.Store
 	svc      *booking.Service
 	notifier *mail.Notifier
-	hr    access.Caller
-	org   *store.Org
-	now   time.Time
+	hr       access.Caller
+	org      *store.Org
+	now      time.Time
 }
 
 func newFixture(t *testing.T, db storetest.DB) *fixture { return newFixtureTB(t, db) }

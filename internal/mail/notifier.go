@@ -115,9 +115,9 @@ func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking
 		return nil
 	}
 	tx.AfterCommit(ctx, func(ctx context.Context, s *store.Store) {
-		done := make(map[int64]*store.Composed, len(msgs))
+		done := make(map[string]*store.Composed, len(msgs))
 		for i, m := range msgs {
-			done[m.ID] = n.compose(recs[i])
+			done[m.MessageID] = n.compose(recs[i])
 		}
 		if err := s.ComposeMail(ctx, done); err != nil {
 			// Committed all the same: the sweep composes them later.
@@ -234,18 +234,18 @@ func (n *Notifier) ComposeQueued(ctx context.Context, s *store.Store, orgID int6
 		if err != nil || len(msgs) == 0 {
 			return total, err
 		}
-		done := make(map[int64]*store.Composed, len(msgs))
+		done := make(map[string]*store.Composed, len(msgs))
 		for _, m := range msgs {
 			var q queued
 			if err := json.Unmarshal([]byte(m.Event), &q); err != nil || q.Session == nil || q.Registration == nil || q.Person == nil {
 				n.log.ErrorContext(ctx, "queued mail unreadable, dropped", "id", m.ID, "err", err)
-				done[m.ID] = nil
+				done[m.MessageID] = nil
 				continue
 			}
 			if q.org, err = n.org(ctx, s, q.Session.OrgID); err != nil {
 				return total, err
 			}
-			done[m.ID] = n.compose(&q)
+			done[m.MessageID] = n.compose(&q)
 		}
 		if err := s.ComposeMail(ctx, done); err != nil {
 			return total, err

@@ -13,7 +13,7 @@ func (s *Store) EnqueueMail(ctx context.Context, msgs []*OutboxMessage) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	return translate(s.with(ctx).CreateInBatches(msgs, 100).Error)
+	return s.insert(ctx, msgs, 100)
 }
 
 // ClaimMail takes up to n messages that are due (pending and past their
@@ -155,17 +155,18 @@ func (s *Store) UncomposedMail(ctx context.Context, orgID int64, before time.Tim
 	return out, translate(q.Order("id").Limit(n).Find(&out).Error)
 }
 
-// ComposeMail writes the composed content of queued messages, each unless
+// ComposeMail writes the composed content of queued messages (by
+// Message-ID, known before the row is written), each unless
 // it was composed meanwhile (by another instance, or this one's sweep):
 // composing twice writes once. A nil entry drops its message: there is
 // nothing to send (e.g. a commune sender address that is not valid).
-func (s *Store) ComposeMail(ctx context.Context, done map[int64]*Composed) error {
+func (s *Store) ComposeMail(ctx context.Context, done map[string]*Composed) error {
 	if len(done) == 0 {
 		return nil
 	}
 	write := func(tx *Store) error {
-		for id, c := range done {
-			q := tx.with(ctx).Model(&OutboxMessage{}).Where("id = ? AND event <> ''", id)
+		for messageID, c := range done {
+			q := tx.with(ctx).Model(&OutboxMessage{}).Where("message_id = ? AND event <> ''", messageID)
 			var err error
 			if c == nil {
 				err = q.Delete(&OutboxMessage{}).Error

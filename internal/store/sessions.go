@@ -198,7 +198,7 @@ func (s *Store) InsertRegistrations(ctx context.Context, regs []*Registration) e
 	if len(regs) == 0 {
 		return nil
 	}
-	return translate(s.with(ctx).CreateInBatches(regs, 200).Error)
+	return s.insert(ctx, regs, 200)
 }
 
 // SaveRegistration updates every field of a registration.
@@ -299,7 +299,7 @@ func (s *Store) InsertAudit(ctx context.Context, entries []AuditEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return translate(s.with(ctx).CreateInBatches(entries, 200).Error)
+	return s.insert(ctx, entries, 200)
 }
 
 // SessionHistory returns a session's audit log, oldest first, or with

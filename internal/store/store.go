@@ -62,6 +62,8 @@ type Store struct {
 	// afterCommit, inside Tx, collects what runs once the transaction has
 	// committed (see AfterCommit).
 	afterCommit *[]func(context.Context, *Store)
+	// pending, inside Batch, holds the inserts written at its end.
+	pending *[]any
 }
 
 // Options tune Open.
@@ -381,6 +383,12 @@ func gormLogger(l *slog.Logger) logger.Interface {
 type slogGorm struct{ l *slog.Logger }
 
 func (g *slogGorm) LogMode(logger.LogLevel) logger.Interface { return g }
+
+// ParamsFilter keeps the values out of every logged statement: they hold
+// personal tokens, names and addresses; the SQL shows its placeholders.
+func (g *slogGorm) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
+}
 func (g *slogGorm) Info(ctx context.Context, msg string, args ...any) {
 	g.l.InfoContext(ctx, fmt.Sprintf(msg, args...))
 }

@@ -43,7 +43,8 @@ func Charts(r *Results, tr *i18n.Translator, lang string) []Chart {
 	}
 	services := parts(append([]Part{r.Overall}, r.Services...))
 	groups := parts(append([]Part{r.Overall}, r.Groups...))
-	respondents := func(f *Figures) string { return t("strategy.chart.respondents", f.Respondents) }
+	// A part's label says how many answered: « Finances (6 réponses) ».
+	label := func(p Part) string { return p.Name + " (" + t("strategy.chart.respondents", p.Figures.Respondents) + ")" }
 
 	var out []Chart
 	add := func(key string, c chart.Chart, rows int) {
@@ -68,7 +69,7 @@ func Charts(r *Results, tr *i18n.Translator, lang string) []Chart {
 	n := 0
 	for _, p := range services {
 		if p.Figures.UsingAI != nil {
-			using.Rows = append(using.Rows, chart.BarRow{Label: p.Name, Value: p.Figures.UsingAI, Note: respondents(p.Figures)})
+			using.Rows = append(using.Rows, chart.BarRow{Label: label(p), Value: p.Figures.UsingAI})
 			n++
 		}
 	}
@@ -78,7 +79,7 @@ func Charts(r *Results, tr *i18n.Translator, lang string) []Chart {
 		c := chart.Paired{Title: title, SeriesLabels: [2]string{t("chart.survey.competence"), t("chart.survey.interest")}}
 		for _, p := range ps {
 			if f := p.Figures; f.Competence != nil || f.Interest != nil {
-				c.Rows = append(c.Rows, chart.PairedRow{Label: p.Name, A: f.Competence, B: f.Interest})
+				c.Rows = append(c.Rows, chart.PairedRow{Label: label(p), A: f.Competence, B: f.Interest})
 			}
 		}
 		add(key, c, len(c.Rows))

@@ -323,7 +323,7 @@ func TestCharts(t *testing.T) {
 		t.Fatalf("charts %v", keys)
 	}
 	using := charts["using_ai"].(chart.Bars)
-	if len(using.Rows) != 2 || using.Rows[1].Label != "Finances" || *using.Rows[1].Value != 0.2 || using.Rows[1].Note != "7 réponses" || using.Unit != chart.Percent {
+	if len(using.Rows) != 2 || using.Rows[1].Label != "Finances (7 réponses)" || *using.Rows[1].Value != 0.2 || using.Unit != chart.Percent {
 		t.Errorf("using AI %+v", using)
 	}
 	services := charts["services"].(chart.Paired)
@@ -331,7 +331,7 @@ func TestCharts(t *testing.T) {
 		t.Errorf("services %+v", services)
 	}
 	groups := charts["groups"].(chart.Paired)
-	if len(groups.Rows) != 2 || groups.Rows[1].Label != "Personnel" {
+	if len(groups.Rows) != 2 || groups.Rows[1].Label != "Personnel (9 réponses)" {
 		t.Errorf("groups %+v", groups)
 	}
 	if c := charts["tasks"].(chart.Bars); c.Unit != chart.Count || *c.Rows[0].Value != 7 || c.Rows[0].Note != "sur 12" {

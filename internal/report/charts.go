@@ -95,7 +95,9 @@ func BuildCharts(c *Campaign, tr *i18n.Translator, lang string) Charts {
 	if f := cm.Feedback; f.Respondents > 0 {
 		out.Confidence = pairs(t("chart.confidence.title"), t("chart.confidence.before"), t("chart.confidence.after"),
 			[2]*float64{f.ConfidenceBefore, f.ConfidenceAfter},
-			func(d *Department) [2]*float64 { return [2]*float64{d.Feedback.ConfidenceBefore, d.Feedback.ConfidenceAfter} })
+			func(d *Department) [2]*float64 {
+				return [2]*float64{d.Feedback.ConfidenceBefore, d.Feedback.ConfidenceAfter}
+			})
 	}
 	if sv := cm.Survey; sv != nil && sv.Before != nil {
 		before, after := t("chart.before"), t("chart.after")

@@ -44,7 +44,9 @@ func Charts(r *Results, tr *i18n.Translator, lang string) []Chart {
 	services := parts(append([]Part{r.Overall}, r.Services...))
 	groups := parts(append([]Part{r.Overall}, r.Groups...))
 	// A part's label says how many answered: « Finances (6 réponses) ».
-	label := func(p Part) string { return p.Name + " (" + t("strategy.chart.respondents", p.Figures.Respondents) + ")" }
+	label := func(p Part) string {
+		return p.Name + " (" + t("strategy.chart.respondents", p.Figures.Respondents) + ")"
+	}
 
 	var out []Chart
 	add := func(key string, c chart.Chart, rows int) {

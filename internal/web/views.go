@@ -56,7 +56,7 @@ var templateFuncs = template.FuncMap{
 	// chart draws a report's chart as inline SVG (package chart escapes
 	// every text it writes; no style attribute, no script).
 	"chart": chart.HTML,
-	"list":   func(items ...string) []string { return items },
+	"list":  func(items ...string) []string { return items },
 	// rating reads one answer of a feedback form by its field name.
 	"rating": func(f *feedbackRequest, name string) int {
 		if f == nil {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -261,6 +262,9 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Starting (migrations, the demo, templates) leaves garbage behind:
+	// give it back to the system before waiting for the first request.
+	debug.FreeOSMemory()
 	log.Info("atelier listening", "addr", ln.Addr().String(), "url", cfg.BaseURL, "database", string(s.Dialect()), "formats", len(cat.Formats()))
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

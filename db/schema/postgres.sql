@@ -205,6 +205,7 @@ CREATE TABLE outbox_messages (
   created_at timestamp with time zone NOT NULL,
   page_url character varying(300) NOT NULL DEFAULT ''::character varying,
   survey_invitation_id bigint,
+  event text NOT NULL DEFAULT ''::text,
   CONSTRAINT outbox_messages_pkey PRIMARY KEY (id),
   CONSTRAINT ck_outbox_messages_about CHECK (((session_id IS NULL) OR (survey_invitation_id IS NULL))),
   CONSTRAINT ck_outbox_messages_status CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'sending'::character varying, 'sent'::character varying, 'failed'::character varying])::text[]))),
@@ -219,6 +220,7 @@ CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages USING btree 
 CREATE INDEX idx_outbox_messages_session_id ON outbox_messages USING btree (session_id);
 CREATE INDEX idx_outbox_messages_survey_invitation_id ON outbox_messages USING btree (survey_invitation_id);
 CREATE INDEX ix_outbox_due ON outbox_messages USING btree (status, next_attempt_at);
+CREATE INDEX ix_outbox_uncomposed ON outbox_messages USING btree (id) WHERE (event <> ''::text);
 CREATE UNIQUE INDEX outbox_messages_pkey ON outbox_messages USING btree (id);
 
 CREATE TABLE password_resets (

@@ -196,6 +196,7 @@ CREATE TABLE outbox_messages (
   created_at datetime NOT NULL,
   page_url TEXT NOT NULL DEFAULT '',
   survey_invitation_id INTEGER,
+  event TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_outbox_messages_about CHECK (session_id IS NULL OR survey_invitation_id IS NULL),
   CONSTRAINT ck_outbox_messages_status CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
@@ -210,6 +211,7 @@ CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages (registratio
 CREATE INDEX idx_outbox_messages_session_id ON outbox_messages (session_id);
 CREATE INDEX idx_outbox_messages_survey_invitation_id ON outbox_messages (survey_invitation_id);
 CREATE INDEX ix_outbox_due ON outbox_messages (status, next_attempt_at);
+CREATE INDEX ix_outbox_uncomposed ON outbox_messages (id); -- partial
 
 CREATE TABLE password_resets (
   id INTEGER,

@@ -75,8 +75,11 @@ type Services struct {
 	Kit        *kit.Service
 	Calendar   *calendar.Service
 	Outbox     *mail.Outbox
-	StaffLog   *audit.StaffLog
-	Desk       *desk.Service
+	// Notifier composes queued mail (RunComposer sweeps what a stopped
+	// process left).
+	Notifier *mail.Notifier
+	StaffLog *audit.StaffLog
+	Desk     *desk.Service
 	// Replies applies answers to invitations, from the participant's page
 	// and from calendar replies (it is the inbound.Handler of the mail
 	// received at ReplyAddress).
@@ -112,9 +115,10 @@ func Build(cfg Config) (*Services, error) {
 		composeOpts = append(composeOpts, calendar.ReplyTo(cfg.ReplyAddress))
 	}
 	composer := calendar.NewComposer(tr, cfg.BaseURL, calendar.Party{Email: FallbackSender(cfg.MailFrom, cfg.BaseURL)}, composeOpts...)
-	// Every booking change queues its mail in the same transaction; the
-	// outbox is delivered by the worker when SMTP is configured.
-	notifier := mail.NewNotifier(cfg.Catalog, composer, tr, host, cfg.Now)
+	// Every booking change queues its mail in the same transaction, composed
+	// once it commits; the outbox is delivered by the worker when SMTP is
+	// configured.
+	notifier := mail.NewNotifier(cfg.Catalog, composer, tr, host, cfg.Now).WithLog(cfg.Log)
 	s := &Services{
 		Translator: tr,
 		Catalog:    cfg.Catalog,
@@ -126,7 +130,8 @@ func Build(cfg Config) (*Services, error) {
 		Privacy:    privacy.New(st, notifier, cfg.Now, cfg.RetentionMonths),
 		Reports:    report.New(st, cfg.Catalog, tr, cfg.Now),
 		Calendar:   calendar.NewService(st, cfg.Catalog, composer, cfg.Now),
-		Outbox:     mail.NewOutbox(st, cfg.Now),
+		Outbox:     mail.NewOutbox(st, cfg.Now).ComposingWith(notifier, st),
+		Notifier:   notifier,
 		StaffLog:   audit.NewStaffLog(st),
 		Surveys:    inquiry.New(st, cfg.Catalog, tr, notifier, cfg.Now),
 		Strategy:   strategy.New(st, cfg.Now),

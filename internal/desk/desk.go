@@ -223,7 +223,9 @@ func (s *Service) People(ctx context.Context, caller access.Caller, f store.Peop
 
 // ReportsPage is the campaign report with the exports' filters.
 type ReportsPage struct {
-	Campaign    *report.Campaign
+	Campaign *report.Campaign
+	// Charts are the report's key figures as pictures.
+	Charts      report.Charts
 	Formats     []*catalog.Format
 	Departments []store.Department
 }
@@ -238,7 +240,7 @@ func (s *Service) Reports(ctx context.Context, caller access.Caller, lang string
 	if err != nil {
 		return nil, err
 	}
-	return &ReportsPage{Campaign: rep, Formats: s.Catalog.Formats(), Departments: deps}, nil
+	return &ReportsPage{Campaign: rep, Charts: s.Report.Charts(rep, lang), Formats: s.Catalog.Formats(), Departments: deps}, nil
 }
 
 // AdminPage lists communes and accounts.

@@ -154,6 +154,8 @@ type Campaign struct {
 	Commune     Commune      `json:"commune"`
 	Departments []Department `json:"departments"`
 	Pilot       Pilot        `json:"suggested_pilot"`
+	// Calendar is the commune's sessions over time.
+	Calendar Calendar `json:"sessions_over_time"`
 }
 
 // Thresholds of the pilot suggestion.
@@ -454,6 +456,7 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string, det *de
 		cm.NoShowRate = &v
 	}
 	c.Pilot = s.pilot(c.Departments, d.Survey != nil, lang)
+	c.Calendar = calendar(d.Sessions, orgID)
 	return c
 }
 

@@ -205,6 +205,13 @@ func check(t *testing.T, w *world, cat *catalog.Catalog, got *report.Campaign) {
 	if c.SessionsHeld != held || c.SessionsPlanned != planned || (held > 0 && !near(ptr(c.AverageFillRate), fill/float64(held))) {
 		t.Errorf("sessions held %d planned %d fill %v; want %d %d %v", c.SessionsHeld, c.SessionsPlanned, ptr(c.AverageFillRate), held, planned, fill/float64(held))
 	}
+	counted := 0
+	for _, p := range got.Calendar.Periods {
+		counted += p.Sessions
+	}
+	if counted != held+planned || len(got.Calendar.Periods) == 0 {
+		t.Errorf("calendar counts %d sessions in %d periods, want %d", counted, len(got.Calendar.Periods), held+planned)
+	}
 	if present+absent > 0 && !near(ptr(c.NoShowRate), float64(absent)/float64(present+absent)) {
 		t.Errorf("no-show %v, want %v", ptr(c.NoShowRate), float64(absent)/float64(present+absent))
 	}
@@ -459,6 +466,26 @@ func TestSurveyBeforeAndPilot(t *testing.T) {
 			}
 			if !got.Pilot.Suggested || got.Pilot.Name != "Écoles" || !slices.Equal(got.Pilot.Reasons, want) {
 				t.Errorf("pilot %+v, want Écoles with %q", got.Pilot, want)
+			}
+
+			// The charts: before beside after for the services shown;
+			// Social (4 answers, no feedback) and Travaux (merged with
+			// it) have no row at all.
+			ch := svc.Charts(got, "fr")
+			if ch.Competence == nil || ch.Interest == nil {
+				t.Fatalf("no before/after charts: %+v", ch)
+			}
+			rows := map[string][2]float64{}
+			for _, r := range ch.Interest.Rows {
+				rows[r.Label] = [2]float64{ptr(r.A), ptr(r.B)}
+			}
+			if len(rows) != 3 || rows["Toute la commune"][0] != (6*2+6*5+4*5+5*5)/21.0 || rows["Finances"] != [2]float64{2, 4} || rows["Écoles"] != [2]float64{5, 5} {
+				t.Errorf("interest chart %v", rows)
+			}
+			for _, r := range ch.Competence.Rows {
+				if r.Label == "Social" || r.Label == "Travaux" {
+					t.Errorf("competence chart shows %s: %+v", r.Label, r)
+				}
 			}
 
 			// While the survey is open, its figures stay out of the report

@@ -260,6 +260,11 @@ type OutboxMessage struct {
 	LastError          string
 	SentAt             *time.Time
 	CreatedAt          time.Time
+	// Event, while not empty, is the change the message is about (JSON),
+	// queued in the change's transaction and composed after it commits:
+	// the subject, bodies and calendar file are written then, and only a
+	// composed message is sent or shown.
+	Event string `json:"-"`
 }
 
 // Outbox statuses.

@@ -198,7 +198,7 @@ func (s *Store) InsertRegistrations(ctx context.Context, regs []*Registration) e
 	if len(regs) == 0 {
 		return nil
 	}
-	return translate(s.with(ctx).CreateInBatches(regs, 200).Error)
+	return s.insert(ctx, regs, 200)
 }
 
 // SaveRegistration updates every field of a registration.
@@ -299,7 +299,7 @@ func (s *Store) InsertAudit(ctx context.Context, entries []AuditEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return translate(s.with(ctx).CreateInBatches(entries, 200).Error)
+	return s.insert(ctx, entries, 200)
 }
 
 // SessionHistory returns a session's audit log, oldest first, or with
@@ -371,17 +371,18 @@ func (s *Store) BookingState(ctx context.Context, sessionID int64, personIDs []i
 	}
 	var rows []struct {
 		Registration
-		CBooked     int
-		CWaitlisted int
-		CMaxPos     *int
+		CBooked int
+		CMaxPos *int
 	}
-	err := s.with(ctx).Raw(`SELECT r.*, c.c_booked, c.c_waitlisted, c.c_max_pos
-FROM (SELECT
-    COALESCE(SUM(CASE WHEN status = 'booked' THEN 1 ELSE 0 END), 0) AS c_booked,
-    COALESCE(SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END), 0) AS c_waitlisted,
-    MAX(CASE WHEN status = 'waitlisted' THEN waitlist_position END) AS c_max_pos
-  FROM registrations WHERE session_id = ? AND status IN ('booked', 'waitlisted')) c
-LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, sessionID, personIDs).Scan(&rows).Error
+	// Both counts come from indexes, whatever the length of the waiting
+	// list: the booked seats (at most the capacity) by (session, status),
+	// the last place by (session, waitlist_position). The list is 1..n,
+	// so its length is its last place.
+	err := s.with(ctx).Raw(`SELECT r.*,
+  (SELECT count(*) FROM registrations WHERE session_id = ? AND status = 'booked') AS c_booked,
+  (SELECT max(waitlist_position) FROM registrations WHERE session_id = ?) AS c_max_pos
+FROM (SELECT 1 AS one) one
+LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, sessionID, sessionID, personIDs).Scan(&rows).Error
 	if err != nil {
 		return Counts{}, nil, translate(err)
 	}
@@ -389,9 +390,9 @@ LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, 
 	var c Counts
 	for i := range rows {
 		row := &rows[i]
-		c = Counts{Booked: row.CBooked, Waitlisted: row.CWaitlisted}
+		c = Counts{Booked: row.CBooked}
 		if row.CMaxPos != nil {
-			c.MaxPosition = *row.CMaxPos
+			c.MaxPosition, c.Waitlisted = *row.CMaxPos, *row.CMaxPos
 		}
 		if row.ID != 0 && row.PersonID != nil {
 			r := row.Registration

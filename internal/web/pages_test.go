@@ -140,6 +140,7 @@ func (p *pageProblems) listen(ev any) {
 // and a session held, with attendance and feedback.
 type pagesWorld struct {
 	future, held       int64
+	survey             int64 // an état des lieux, closed
 	personID, leftID   int64
 	before, after, bad string // participant tokens: booked in future, present in held; a wrong one
 }
@@ -189,6 +190,37 @@ func seedPages(t *testing.T, a *app) pagesWorld {
 			t.Fatalf("feedback: %d %s", res.Code, res.Body)
 		}
 	}
+
+	// An état des lieux everyone answered, closed: the first service's 3
+	// answers are merged into « autres », the charts have both services
+	// and both groups.
+	sv := &store.Survey{OrgID: a.orgA.ID, Kind: "etat_des_lieux", Slug: "etat-des-lieux", Audience: `{"all":true}`,
+		ClosesAt: time.Date(2026, 2, 28, 23, 59, 0, 0, tz.Zurich).UTC(), CreatedAt: time.Date(2026, 2, 16, 9, 0, 0, 0, tz.Zurich).UTC()}
+	people, err := a.store.ReportData(ctx, a.orgA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var invites []*store.SurveyInvitation
+	var answers []store.SurveyResponse
+	for i, p := range people.People {
+		group := "staff"
+		if p.Role == "head_of_service" {
+			group = "heads_of_service"
+		}
+		invites = append(invites, &store.SurveyInvitation{OrgID: a.orgA.ID, PersonID: &p.ID, GroupKey: group, DepartmentID: p.DepartmentID, Language: "fr", Answered: true, CreatedAt: sv.CreatedAt})
+		answers = append(answers, store.SurveyResponse{OrgID: a.orgA.ID, DepartmentID: p.DepartmentID, GroupKey: group,
+			Answers: fmt.Sprintf(`{"tools":{"choices":["chatgpt"]},"tasks":{"choices":["writing"]},"frequency":{"choices":["weekly"]},"competence":{"value":%d},"worries":{"choices":["reliability"]},"interest":{"value":%d}}`, 1+i%5, 1+(i+2)%5)})
+	}
+	if err := a.store.CreateSurvey(ctx, sv, invites); err != nil {
+		t.Fatal(err)
+	}
+	for i := range answers {
+		answers[i].SurveyID = sv.ID
+		if err := a.store.SaveResponse(ctx, &answers[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.survey = sv.ID
 	return w
 }
 
@@ -324,7 +356,9 @@ func TestPages(t *testing.T) {
 		pg{name: "account", path: "/app/account"},
 		pg{name: "departments", path: "/app/departments"},
 		pg{name: "reports", path: "/app/reports", want: "Service pilote suggéré"},
+		pg{name: "survey-results", path: fmt.Sprintf("/app/surveys/%d", w.survey), want: "(7 réponses)"},
 		pg{name: "error", path: "/app/sessions/999999", status: 404},
+		pg{name: "reports-de", path: "/app/reports?lang=de", want: "Anteil geschulter Personen"},
 	)
 
 	signIn(ctx, t, base, trainerAEmail)

@@ -121,9 +121,9 @@ func seedRegion(t *testing.T, a *app) *regionWorld {
 		}
 	}
 	// A's état des lieux: six answers, then it closes.
-	a.launch(hrAEmail, map[string]any{"kind": "etat_des_lieux", "audience": map[string]any{"all": true}, "closes_at": "2026-03-20"})
+	sv := a.launch(hrAEmail, map[string]any{"kind": "etat_des_lieux", "audience": map[string]any{"all": true}, "closes_at": "2026-03-20"})
 	db, _ := a.store.SQL()
-	rows, err := db.Query("SELECT token FROM survey_invitations WHERE org_id = $1 ORDER BY id LIMIT 6", a.orgA.ID)
+	rows, err := db.Query("SELECT token FROM survey_invitations WHERE survey_id = $1 ORDER BY id LIMIT 6", sv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,10 +75,6 @@ func (s *Server) redrawSurveys(c *gin.Context, status int, p *page, f *form) err
 	return s.renderSurveys(c, status, p, f)
 }
 
-type resultsView struct {
-	*inquiry.Results
-}
-
 // surveyResultsPage shows a survey's anonymous results.
 func (s *Server) surveyResultsPage(c *gin.Context) error {
 	id, err := pathID(c, "id")
@@ -86,12 +82,12 @@ func (s *Server) surveyResultsPage(c *gin.Context) error {
 		return err
 	}
 	p := s.userPage(c, "")
-	r, err := s.svc.Surveys.Results(c.Request.Context(), caller(c), id, p.Lang)
+	r, err := s.svc.Desk.SurveyResults(c.Request.Context(), caller(c), id, p.Lang)
 	if err != nil {
 		return err
 	}
 	p.Title, p.Nav = r.Survey.Title, "strategy"
-	p.Data = resultsView{Results: r}
+	p.Data = r
 	s.render(c, http.StatusOK, "survey_results", p)
 	return nil
 }

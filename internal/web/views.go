@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/atelier-ch/atelier/internal/chart"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
@@ -54,7 +55,10 @@ var templateFuncs = template.FuncMap{
 		return percentOf(*p)
 	},
 	"zurich": func(t time.Time) time.Time { return tz.In(t) },
-	"list":   func(items ...string) []string { return items },
+	// chart draws a report's chart as inline SVG (package chart escapes
+	// every text it writes; no style attribute, no script).
+	"chart": chart.HTML,
+	"list":  func(items ...string) []string { return items },
 	// rating reads one answer of a feedback form by its field name.
 	"rating": func(f *feedbackRequest, name string) int {
 		if f == nil {

@@ -93,6 +93,39 @@ CREATE INDEX idx_feedback_org_id ON feedback (org_id);
 CREATE UNIQUE INDEX idx_feedback_registration_id ON feedback (registration_id);
 CREATE INDEX idx_feedback_session_id ON feedback (session_id);
 
+CREATE TABLE format_versions (
+  id INTEGER,
+  format_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_by INTEGER,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_format_versions_version CHECK (version >= 1),
+  CONSTRAINT fk_format_versions_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_format_versions_format FOREIGN KEY (format_id) REFERENCES formats (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX sqlite_autoindex_format_versions_1 ON format_versions (format_id, version); -- automatic, UNIQUE constraint
+
+CREATE TABLE formats (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  slug TEXT NOT NULL,
+  based_on TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  published_at datetime,
+  created_by INTEGER,
+  created_at datetime NOT NULL,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_formats_slug CHECK (slug <> '' AND slug <> based_on),
+  CONSTRAINT ck_formats_version CHECK (version >= 1),
+  CONSTRAINT fk_formats_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_formats_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE INDEX idx_formats_org_id ON formats (org_id);
+CREATE UNIQUE INDEX ux_formats_slug ON formats (slug);
+
 CREATE TABLE login_attempts (
   key_hash TEXT,
   failures INTEGER NOT NULL DEFAULT 0,
@@ -342,17 +375,20 @@ CREATE TABLE sessions (
   created_at datetime,
   updated_at datetime,
   record_past numeric NOT NULL DEFAULT false,
+  format_version_id INTEGER,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_sessions_capacity CHECK (capacity > 0),
   CONSTRAINT ck_sessions_ends_after_starts CHECK (julianday(ends_at) > julianday(starts_at)),
   CONSTRAINT ck_sessions_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_sessions_status CHECK (status IN ('scheduled', 'cancelled')),
   CONSTRAINT fk_sessions_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_sessions_format_version FOREIGN KEY (format_version_id) REFERENCES format_versions (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
   CONSTRAINT fk_sessions_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE INDEX idx_sessions_org_id ON sessions (org_id);
 CREATE INDEX idx_sessions_starts_at ON sessions (starts_at);
 CREATE UNIQUE INDEX idx_sessions_uid ON sessions (uid);
+CREATE INDEX ix_sessions_format_version ON sessions (format_version_id);
 
 CREATE TABLE staff_actions (
   id INTEGER,

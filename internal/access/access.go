@@ -103,6 +103,10 @@ const (
 	EditMemento   Action = "edit_memento"   // save a new version of the memento
 	ReadMemento   Action = "read_memento"   // the memento and its versions
 	ManageRoadmap Action = "manage_roadmap" // read and edit the roadmap
+	// The commune's own formats (issue 17): staff read them (trainers
+	// print their sheets), HR copies, adapts and publishes them.
+	ReadFormats  Action = "read_formats"
+	AdaptFormats Action = "adapt_formats"
 )
 
 // Actions on one session.
@@ -196,8 +200,10 @@ func (c Caller) Commune(a Action, orgID int64) error {
 		return nil // trainers read the people and services they check in
 	case ReadSurveys, ReadMemento:
 		return nil // anonymous results, and a memento meant for all staff
+	case ReadFormats:
+		return nil // trainers print the sheets of the formats they run
 	case ManageDirectory, ManagePrivacy, ReadReports, ReadOutbox, ManageAccounts, ScheduleSession, BookPeople, PlanCampaign,
-		LaunchSurvey, EditMemento, ManageRoadmap:
+		LaunchSurvey, EditMemento, ManageRoadmap, AdaptFormats:
 		if c.manager() {
 			return nil
 		}

@@ -20,7 +20,7 @@ import (
 func (b *Service) CancelRegistration(ctx context.Context, caller access.Caller, regID int64) (*store.Registration, error) {
 	return b.cancel(ctx, caller, func(tx *store.Store) (*store.Registration, error) {
 		return tx.Registration(ctx, regID)
-	}, func(sess *store.Session, r *store.Registration) error {
+	}, func(_ *store.Store, sess *store.Session, r *store.Registration) error {
 		if err := caller.OnRegistration(access.CancelRegistration, access.Registration{ID: r.ID, OrgID: r.OrgID, Session: sessionRef(sess)}); err != nil {
 			return err
 		}
@@ -45,14 +45,14 @@ func (b *Service) CancelByToken(ctx context.Context, token string) (*store.Regis
 			caller = access.Participant(r.ID)
 		}
 		return r, err
-	}, func(sess *store.Session, r *store.Registration) error {
+	}, func(tx *store.Store, sess *store.Session, r *store.Registration) error {
 		if err := caller.OnRegistration(access.ActOnOwnLink, access.Registration{ID: r.ID, OrgID: r.OrgID, Session: sessionRef(sess)}); err != nil {
 			return err
 		}
 		if r.Status == store.RegCancelled {
 			return nil
 		}
-		return b.SelfCancelRefusal(sess, r)
+		return b.SelfCancelRefusal(ctx, tx, sess, r)
 	})
 }
 
@@ -60,12 +60,18 @@ func (b *Service) CancelByToken(ctx context.Context, token string) (*store.Regis
 func plausibleToken(t string) bool { return len(t) >= 16 && len(t) <= 64 }
 
 // SelfCancelRefusal says why a participant may not cancel their own
-// registration now, or nil when they may.
-func (b *Service) SelfCancelRefusal(sess *store.Session, r *store.Registration) error {
+// registration now, or nil when they may. tx is the transaction it runs
+// in, nil outside one: whether the session's format is mandatory may be
+// read from the database.
+func (b *Service) SelfCancelRefusal(ctx context.Context, tx *store.Store, sess *store.Session, r *store.Registration) error {
 	if r.Status == store.RegCancelled {
 		return apperr.Conflict("err.already_cancelled")
 	}
-	if f, ok := b.catalog.Format(sess.FormatSlug); ok && f.Participation == catalog.Mandatory {
+	f, err := b.formatsIn(tx).Session(ctx, sess)
+	if err != nil {
+		return err
+	}
+	if f != nil && f.Participation == catalog.Mandatory {
 		return apperr.Forbidden("err.cancel_mandatory")
 	}
 	now := b.now()
@@ -80,7 +86,7 @@ func (b *Service) SelfCancelRefusal(sess *store.Session, r *store.Registration) 
 
 // cancel runs the cancellation common to HR and participants: find the
 // registration, lock its session, check, cancel, fill the seat.
-func (b *Service) cancel(ctx context.Context, caller access.Caller, find func(*store.Store) (*store.Registration, error), check func(*store.Session, *store.Registration) error) (*store.Registration, error) {
+func (b *Service) cancel(ctx context.Context, caller access.Caller, find func(*store.Store) (*store.Registration, error), check func(*store.Store, *store.Session, *store.Registration) error) (*store.Registration, error) {
 	var out *store.Registration
 	now := b.now()
 	err := b.store.Tx(ctx, func(tx *store.Store) error {
@@ -99,7 +105,7 @@ func (b *Service) cancel(ctx context.Context, caller access.Caller, find func(*s
 		if r, err = tx.Registration(ctx, r.ID); err != nil {
 			return err
 		}
-		if err := check(sess, r); err != nil {
+		if err := check(tx, sess, r); err != nil {
 			return err
 		}
 		out = r

@@ -12,6 +12,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -127,9 +128,10 @@ func (b *Service) CreateSession(ctx context.Context, caller access.Caller, in Se
 	return b.viewOf(ctx, caller, sess)
 }
 
-// trainerReader is what validating trainers reads.
+// trainerReader is what validating a session reads: trainers and formats.
 type trainerReader interface {
 	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
+	formats.Reader
 }
 
 // apply validates in and copies it onto sess, reading through st (the
@@ -138,16 +140,27 @@ type trainerReader interface {
 // they were given.
 func (b *Service) apply(ctx context.Context, st trainerReader, v *apperr.Validation, sess *store.Session, in SessionInput, creating bool) ([]int64, error) {
 	var format *catalog.Format
-	if in.Format != nil && *in.Format != "" {
-		f, ok := b.catalog.Format(*in.Format)
-		if !ok {
+	var err error
+	resolver := b.formats.In(st)
+	switch {
+	case in.Format != nil && *in.Format != "" && (creating || *in.Format != sess.FormatSlug):
+		// A commune's own format is scheduled in its current version,
+		// which the session keeps (its sheets and certificates with it).
+		f, versionID, err := resolver.Scheduling(ctx, sess.OrgID, *in.Format)
+		if err != nil {
+			return nil, err
+		}
+		if f == nil {
 			v.Add("format", "err.format_unknown")
 		} else {
 			format = f
-			sess.FormatSlug = f.Slug
+			sess.FormatSlug, sess.FormatVersionID = f.Slug, versionID
 		}
-	} else if !creating {
-		format, _ = b.catalog.Format(sess.FormatSlug)
+	case !creating:
+		// The same format: the session keeps the version it has.
+		if format, err = resolver.Session(ctx, sess); err != nil {
+			return nil, err
+		}
 	}
 	oldStart, oldEnd := sess.StartsAt, sess.EndsAt
 	if in.StartsAt != nil && *in.StartsAt != "" {

@@ -19,6 +19,9 @@ type SessionView struct {
 	Trainers []int64
 	Phase    schedule.Phase
 	Format   *catalog.Format
+	// FormatVersion is the version of a commune's format the session
+	// keeps, 0 for a format of the catalogue.
+	FormatVersion int
 	// Own is true when the session belongs to the caller's commune.
 	Own bool
 }
@@ -97,6 +100,10 @@ func (b *Service) views(ctx context.Context, caller access.Caller, sessions []st
 	if err != nil {
 		return nil, err
 	}
+	resolved, err := b.formats.Sessions(ctx, sessions)
+	if err != nil {
+		return nil, err
+	}
 	now := b.now()
 	out := make([]SessionView, len(sessions))
 	for i := range sessions {
@@ -108,7 +115,7 @@ func (b *Service) views(ctx context.Context, caller access.Caller, sessions []st
 		if o, ok := orgs[s.OrgID]; ok {
 			v.OrgSlug = o.Slug
 		}
-		v.Format, _ = b.catalog.Format(s.FormatSlug)
+		v.Format, v.FormatVersion = resolved[s.ID].Format, resolved[s.ID].Version
 		out[i] = v
 	}
 	return out, nil

@@ -15,8 +15,8 @@ import (
 // defined.
 func TestAreas(t *testing.T) {
 	tr := MustLoad()
-	keyRE := regexp.MustCompile(`"((?:survey|memento|roadmap|rsvp|err)\.[a-z_.]*[a-z_])"`)
-	for _, area := range []string{"survey", "memento", "roadmap", "rsvp"} {
+	keyRE := regexp.MustCompile(`"((?:survey|memento|roadmap|rsvp|formats|err)\.[a-z_.]*[a-z_])"`)
+	for _, area := range []string{"survey", "memento", "roadmap", "rsvp", "formats"} {
 		t.Run(area, func(t *testing.T) {
 			for _, lang := range Languages {
 				data, err := os.ReadFile(filepath.Join("locales", lang, area+".json"))

@@ -16,6 +16,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -25,6 +26,7 @@ import (
 // Notifier composes the message of each booking event and queues it.
 type Notifier struct {
 	catalog  *catalog.Catalog
+	formats  *formats.Resolver
 	composer *calendar.Composer
 	tr       *i18n.Translator
 	host     string
@@ -63,9 +65,10 @@ func (n *Notifier) org(ctx context.Context, tx *store.Store, id int64) (*store.O
 	return o, nil
 }
 
-// NewNotifier returns a Notifier; host names the site in Message-IDs.
-func NewNotifier(c *catalog.Catalog, comp *calendar.Composer, tr *i18n.Translator, host string, now func() time.Time) *Notifier {
-	return &Notifier{catalog: c, composer: comp, tr: tr, host: host, now: now}
+// NewNotifier returns a Notifier; f finds a session's format, host names
+// the site in Message-IDs.
+func NewNotifier(f *formats.Resolver, comp *calendar.Composer, tr *i18n.Translator, host string, now func() time.Time) *Notifier {
+	return &Notifier{catalog: f.Catalog(), formats: f, composer: comp, tr: tr, host: host, now: now}
 }
 
 // Notify queues one message per event, inside the caller's transaction.
@@ -127,7 +130,10 @@ func (n *Notifier) compose(ctx context.Context, tx *store.Store, ev booking.Even
 		}
 		orgs[org.ID] = org
 	}
-	format, _ := n.catalog.Format(sess.FormatSlug)
+	format, err := n.formats.In(tx).Session(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
 	entry := calendar.Entry{Session: sess, Registration: r, Person: p, Org: org, Format: format}
 	lang := "fr"
 	if p.Language == "de" {

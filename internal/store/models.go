@@ -97,10 +97,14 @@ const (
 
 // Session is a scheduled, in-person training session of a catalogue format.
 type Session struct {
-	ID                   int64
-	UID                  string
-	OrgID                int64
-	FormatSlug           string
+	ID         int64
+	UID        string
+	OrgID      int64
+	FormatSlug string
+	// FormatVersionID is the version of a commune's own format the session
+	// was scheduled with (nil for a format of the catalogue): its sheets,
+	// programme and certificates keep that version.
+	FormatVersionID      *int64
 	Title                string
 	StartsAt             time.Time
 	EndsAt               time.Time

@@ -87,6 +87,8 @@ type matrix struct {
 	// link to it (the participant's person is invited).
 	surveyA     int64
 	surveyToken string
+	// formatA is a format of A's own (a copy of the session's format).
+	formatA string
 }
 
 func (m *matrix) next() int { m.n++; return m.n }
@@ -250,6 +252,27 @@ func matrixRows() map[string]struct {
 		"GET /api/v1/formats":                  {get("/api/v1/formats"), same(200)},
 		"GET /api/v1/formats/:slug":            {get("/api/v1/formats/ucv-consultation"), same(200)},
 		"GET /api/v1/formats/:slug/sheets.pdf": {get("/api/v1/formats/ucv-consultation/sheets.pdf"), same(200)},
+
+		// A commune's own formats: its staff read them, its HR copies and
+		// adapts them; another commune does not see them.
+		"GET /api/v1/formats/:slug/versions": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/api/v1/formats/" + m.formatA + "/versions"}
+		}, api(403, 200, 200, 200, 404, 404)},
+		"POST /api/v1/formats/:slug/copy": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/formats/" + m.formatA + "/copy"}
+		}, api(403, 201, 403, 403, 404, 404)},
+		"PATCH /api/v1/formats/:slug": {func(m *matrix, r role) mreq {
+			return mreq{method: "PATCH", path: "/api/v1/formats/" + m.formatA, json: map[string]string{"title": fmt.Sprintf("Format de A %d", m.next())}}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"GET /app/formats/:slug/edit": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/app/formats/" + m.formatA + "/edit"}
+		}, pages(403, 200, 403, 403, 404, 404)},
+		"POST /app/formats/:slug": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/formats/" + m.formatA, form: m.formatFormA()}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/formats/:slug/copy": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/formats/" + m.formatA + "/copy", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
 
 		// Participant links: the token is the key; a wrong one opens nothing.
 		"GET /r/:token": {participantRoute("GET", ""), participantOnly(200)},
@@ -705,10 +728,27 @@ func setupMatrix(t *testing.T, a *app) *matrix {
 	if res := a.as(hrAEmail, "PUT", "/api/v1/memento", map[string]any{"rules": []string{"Vérifier chaque réponse."}}); res.Code != http.StatusOK {
 		t.Fatalf("save memento: %d %s", res.Code, res.Body)
 	}
+	res := a.as(hrAEmail, "POST", "/api/v1/formats/"+f.Slug+"/copy", map[string]string{"slug": "format-de-a"})
+	if res.Code != http.StatusCreated {
+		t.Fatalf("copy a format: %d %s", res.Code, res.Body)
+	}
+	m.formatA = "format-de-a"
 	for _, r := range []role{rAdmin, rHR, rTrainerOf, rTrainerNot, rHROther, rHROtherOpen} {
 		m.cookies[r] = a.browserSession(m.email(r))
 	}
 	return m
+}
+
+// formatFormA is the form of A's format as its page fills it, with a new
+// title.
+func (m *matrix) formatFormA() url.Values {
+	d, err := m.a.srv.svc.Formats.Get(context.Background(), m.a.hrA(), m.formatA, 0)
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	f := formatForm(d.Format)
+	f.Values.Set("title", fmt.Sprintf("Format de A par la page %d", m.next()))
+	return f.Values
 }
 
 func (m *matrix) email(r role) string {

@@ -25,6 +25,7 @@ type sessionJSON struct {
 	UID                  string       `json:"uid"`
 	Org                  string       `json:"org"`
 	Format               string       `json:"format"`
+	FormatVersion        *int         `json:"format_version"`
 	Title                string       `json:"title"`
 	StartsAt             time.Time    `json:"starts_at"`
 	EndsAt               time.Time    `json:"ends_at"`
@@ -48,8 +49,13 @@ func toSessionJSON(v *booking.SessionView) sessionJSON {
 		d := tz.In(*v.RegistrationDeadline)
 		deadline = &d
 	}
+	var version *int
+	if v.FormatVersion > 0 {
+		n := v.FormatVersion
+		version = &n
+	}
 	return sessionJSON{
-		ID: v.ID, UID: v.UID, Org: v.OrgSlug, Format: v.FormatSlug, Title: v.Title,
+		ID: v.ID, UID: v.UID, Org: v.OrgSlug, Format: v.FormatSlug, FormatVersion: version, Title: v.Title,
 		StartsAt: tz.In(v.StartsAt), EndsAt: tz.In(v.EndsAt),
 		Location: locationJSON{Name: v.LocationName, Address: v.LocationAddress, Room: v.LocationRoom},
 		Capacity: v.Capacity, Booked: v.Counts.Booked, Waitlisted: v.Counts.Waitlisted,

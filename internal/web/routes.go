@@ -37,6 +37,9 @@ func (s *Server) routes() {
 	app.POST("/feed/rotate", s.page(s.rotateFeedForm))
 	app.GET("/catalog", s.page(s.catalogPage))
 	app.GET("/catalog/:slug", s.page(s.formatPage))
+	app.POST("/formats/:slug/copy", s.page(s.copyFormatForm))
+	app.GET("/formats/:slug/edit", s.page(s.formatEditPage))
+	app.POST("/formats/:slug", s.page(s.saveFormatForm))
 	app.GET("/sessions", s.page(s.sessionsPage))
 	app.GET("/sessions/new", s.page(s.newSessionPage))
 	app.POST("/sessions", s.page(s.createSessionForm))
@@ -102,9 +105,9 @@ func (s *Server) routes() {
 
 	api := r.Group("/api/v1", limitBody(1<<20), noStore())
 	api.POST("/auth/token", s.api(s.apiLogin))
-	api.GET("/formats", s.api(s.apiFormats))
-	api.GET("/formats/:slug", s.api(s.apiFormat))
-	api.GET("/formats/:slug/sheets.pdf", s.api(s.apiFormatSheets))
+	api.GET("/formats", s.optionalUser(), s.api(s.apiFormats))
+	api.GET("/formats/:slug", s.optionalUser(), s.api(s.apiFormat))
+	api.GET("/formats/:slug/sheets.pdf", s.optionalUser(), s.api(s.apiFormatSheets))
 
 	authed := api.Group("", s.requireUser())
 	// Spreadsheets are larger than any JSON body.
@@ -133,6 +136,9 @@ func (s *Server) routes() {
 	authed.DELETE("/people/:id", s.api(s.apiErasePerson))
 	authed.POST("/people/:id/leave", s.api(s.apiLeavePerson))
 	authed.POST("/people/:id/return", s.api(s.apiReturnPerson))
+	authed.GET("/formats/:slug/versions", s.api(s.apiFormatVersions))
+	authed.POST("/formats/:slug/copy", s.api(s.apiCopyFormat))
+	authed.PATCH("/formats/:slug", s.api(s.apiUpdateFormat))
 	authed.POST("/sessions", s.api(s.apiCreateSession))
 	authed.GET("/sessions", s.api(s.apiSessions))
 	authed.GET("/sessions/:id", s.api(s.apiSession))

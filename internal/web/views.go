@@ -8,11 +8,13 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
@@ -82,6 +84,10 @@ var templateFuncs = template.FuncMap{
 		return partArgs{Page: p, Parts: parts, MinGroup: minGroup}
 	},
 	"mementoOf": func(p *page, m *strategy.MementoDoc) mementoArgs { return mementoArgs{Page: p, Memento: m} },
+	// has reports whether a form's field holds value (checkboxes).
+	"has": func(f *form, name, value string) bool { return f != nil && slices.Contains(f.Values[name], value) },
+	// cards passes a list of formats to the block that shows them.
+	"cards": func(p *page, fs []formats.Entry) formatCards { return formatCards{P: p, Formats: fs} },
 	"deref64": func(p *int64) int64 {
 		if p == nil {
 			return 0

@@ -2,8 +2,14 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
+	"github.com/atelier-ch/atelier/internal/tz"
 )
 
 // hrA is HR of commune A as the domain sees them.
@@ -14,4 +20,158 @@ func (a *app) hrA() access.Caller {
 		a.t.Fatal(err)
 	}
 	return access.User(u.ID, u.Email, access.RoleHR, a.orgA.ID)
+}
+
+// formatAnswer is a format as the API answers it.
+type formatAnswer struct {
+	Slug            string  `json:"slug"`
+	Title           string  `json:"title"`
+	Owner           string  `json:"owner"`
+	Version         *int    `json:"version"`
+	LatestVersion   *int    `json:"latest_version"`
+	BasedOn         *string `json:"based_on"`
+	Published       bool    `json:"published"`
+	DurationMinutes int     `json:"duration_minutes"`
+}
+
+// TestAdaptedFormatKeepsPastSessions adapts a format of the catalogue,
+// schedules and holds a session of it, then changes the format: the past
+// session's certificate, programme and invitation stay as they were (read
+// back with pdftotext and as the calendar file), and only a session
+// scheduled afterwards has the new version.
+func TestAdaptedFormatKeepsPastSessions(t *testing.T) {
+	eachDB(t, func(t *testing.T, a *app) {
+		// HR copies Aubonne's format into commune A.
+		res := a.as(hrAEmail, "POST", "/api/v1/formats/aubonne/copy", nil)
+		if res.Code != http.StatusCreated {
+			t.Fatalf("copy: %d %s", res.Code, res.Body)
+		}
+		var own formatAnswer
+		mustJSON(t, res, &own)
+		if own.Slug != "aubonne-commune-a" || own.Owner != "commune-a" || *own.Version != 1 || *own.BasedOn != "aubonne" {
+			t.Fatalf("copy: %+v", own)
+		}
+		// The list shows it, with its owner, to A only.
+		for email, want := range map[string]bool{hrAEmail: true, trainerAEmail: true, hrBEmail: false, "": false} {
+			var list []formatAnswer
+			res := a.do("GET", "/api/v1/formats", "", nil)
+			if email != "" {
+				res = a.as(email, "GET", "/api/v1/formats", nil)
+			}
+			mustJSON(t, res, &list)
+			found := false
+			for _, f := range list {
+				found = found || f.Slug == own.Slug
+				if f.Owner == "catalog" && f.Version != nil {
+					t.Errorf("a catalogue format has a version: %+v", f)
+				}
+			}
+			if found != want {
+				t.Errorf("%q sees A's format: %v", email, found)
+			}
+		}
+
+		// A session of it is scheduled, held, and someone attends.
+		start := time.Date(2026, 3, 10, 13, 30, 0, 0, tz.Zurich)
+		s := a.createSession(hrAEmail, sessionBody(own.Slug, start, 5))
+		if s.Format != own.Slug || s.FormatVersion == nil || *s.FormatVersion != 1 || !s.EndsAt.Equal(start.Add(3*time.Hour)) {
+			t.Fatalf("session of the format: %+v", s)
+		}
+		id := a.addPeople(a.orgA, 1, "staff", nil)[0]
+		a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/people/%d", id), map[string]any{"name": "Élodie Jacquier"})
+		reg := a.book(hrAEmail, s.ID, map[string]any{"person_id": id}).Registrations[0]
+		invite := func() string {
+			res := a.do("GET", "/r/"+reg.Token+"/invite.ics", "", nil)
+			return strings.ReplaceAll(res.Body.String(), "\r\n ", "")
+		}
+		inviteBefore := invite()
+		a.setNow(start.Add(4 * time.Hour))
+		if res := a.as(hrAEmail, "PUT", fmt.Sprintf("/api/v1/registrations/%d/attendance", reg.ID), map[string]string{"status": "present"}); res.Code != 200 {
+			t.Fatalf("present: %d %s", res.Code, res.Body)
+		}
+		docs := func() (cert, own, programme string) {
+			get := func(path string) string {
+				res := a.as(hrAEmail, "GET", path, nil)
+				if res.Code != 200 {
+					t.Fatalf("%s: %d %s", path, res.Code, res.Body)
+				}
+				return pdfText(t, res.Body.Bytes())
+			}
+			res := a.do("GET", "/r/"+reg.Token+"/certificate.pdf", "", nil)
+			if res.Code != 200 {
+				t.Fatalf("own certificate: %d", res.Code)
+			}
+			return get(fmt.Sprintf("/api/v1/sessions/%d/certificates.pdf", s.ID)), pdfText(t, res.Body.Bytes()),
+				get(fmt.Sprintf("/api/v1/sessions/%d/programme.pdf", s.ID))
+		}
+		certBefore, ownBefore, progBefore := docs()
+		if !strings.Contains(certBefore, "Élodie Jacquier") || !strings.Contains(certBefore, "Aubonne : trois heures") || !strings.Contains(certBefore, "3 h") {
+			t.Fatalf("certificate: %s", certBefore)
+		}
+
+		// HR changes the format: title, summary, a shorter agenda.
+		patch := map[string]any{
+			"version": 1, "title": "Notre atelier IA", "summary": "Résumé propre à la commune",
+			"agenda": []map[string]any{
+				{"minutes": 30, "title": "Accueil et règles", "kind": "talk"},
+				{"minutes": 90, "title": "Pratique guidée", "kind": "hands_on"},
+			},
+			"exercises": []string{"prompt-structure", "verifier-reponse"},
+		}
+		res = a.as(hrAEmail, "PATCH", "/api/v1/formats/"+own.Slug, patch)
+		if res.Code != 200 {
+			t.Fatalf("change: %d %s", res.Code, res.Body)
+		}
+		var changed formatAnswer
+		mustJSON(t, res, &changed)
+		if *changed.Version != 2 || changed.DurationMinutes != 120 || changed.Title != "Notre atelier IA" {
+			t.Fatalf("changed: %+v", changed)
+		}
+		// The same change again, on version 1: refused, nothing saved.
+		expectError(t, a.as(hrAEmail, "PATCH", "/api/v1/formats/"+own.Slug, patch), 409, "conflict")
+		// The rules of the catalogue, with their messages, in German too.
+		e := expectError(t, a.as(hrAEmail, "PATCH", "/api/v1/formats/"+own.Slug, map[string]any{"exercises": []string{"nope"}}, "Accept-Language", "de"),
+			422, "validation", "exercises[0]")
+		if e.Error.Fields["exercises[0]"] != `Unbekannte Übung "nope"` {
+			t.Errorf("German message: %+v", e.Error.Fields)
+		}
+		expectError(t, a.as(hrBEmail, "PATCH", "/api/v1/formats/"+own.Slug, map[string]any{"title": "x"}), 404, "not_found")
+
+		// The held session keeps version 1: same certificate, programme, invitation.
+		certAfter, ownAfter, progAfter := docs()
+		if certAfter != certBefore || ownAfter != ownBefore || progAfter != progBefore {
+			t.Errorf("the past session's documents changed:\n%s\n---\n%s", certBefore, certAfter)
+		}
+		if strings.Contains(certAfter, "Notre atelier IA") || strings.Contains(progAfter, "Pratique guidée") {
+			t.Error("the new version reached the past session")
+		}
+		if inv := invite(); strings.Contains(inv, "Résumé propre") || !strings.Contains(inviteBefore, "Trois heures de formation") || !strings.Contains(inv, "Trois heures de formation") {
+			t.Errorf("invitation: %s", inv)
+		}
+		if got := a.session(hrAEmail, s.ID); *got.FormatVersion != 1 {
+			t.Errorf("the session moved to version %d", *got.FormatVersion)
+		}
+		// A session scheduled now takes version 2; version 1 stays readable.
+		s2 := a.createSession(hrAEmail, sessionBody(own.Slug, start.AddDate(0, 0, 14), 5))
+		if *s2.FormatVersion != 2 || s2.Title != "Notre atelier IA" || !s2.EndsAt.Equal(start.AddDate(0, 0, 14).Add(2*time.Hour)) {
+			t.Errorf("new session: %+v", s2)
+		}
+		var v1 formatAnswer
+		mustJSON(t, a.as(hrAEmail, "GET", "/api/v1/formats/"+own.Slug+"?version=1", nil), &v1)
+		if v1.Title == "Notre atelier IA" || *v1.LatestVersion != 2 {
+			t.Errorf("version 1: %+v", v1)
+		}
+		var versions []struct{ Version int }
+		mustJSON(t, a.as(trainerAEmail, "GET", "/api/v1/formats/"+own.Slug+"/versions", nil), &versions)
+		if len(versions) != 2 || versions[0].Version != 2 {
+			t.Errorf("versions: %+v", versions)
+		}
+		// Its sheets: the current version, or an older one, to A's staff.
+		if res := a.as(trainerAEmail, "GET", "/api/v1/formats/"+own.Slug+"/sheets.pdf?version=1", nil); res.Code != 200 {
+			t.Errorf("sheets of version 1: %d", res.Code)
+		}
+		if res := a.do("GET", "/api/v1/formats/"+own.Slug+"/sheets.pdf", "", nil); res.Code != 404 {
+			t.Errorf("sheets without signing in: %d", res.Code)
+		}
+	})
 }

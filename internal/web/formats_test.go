@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,4 +177,58 @@ func TestAdaptedFormatKeepsPastSessions(t *testing.T) {
 			t.Errorf("sheets without signing in: %d", res.Code)
 		}
 	})
+}
+
+// TestFormatPages copies a format from its page, adapts it with the form
+// (a step added, one changed, an exercise chosen) and refuses a form that
+// breaks the catalogue's rules, showing the message beside the step.
+func TestFormatPages(t *testing.T) {
+	a := newApp(t, storetestSQLite(t))
+	hr := a.browserSession(hrAEmail)
+	res := a.page(hr, "POST", "/app/formats/yverdon-cadres/copy", url.Values{})
+	if res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/app/formats/yverdon-cadres-commune-a/edit?done=copied" {
+		t.Fatalf("copy: %d %v", res.Code, res.Header())
+	}
+	res = a.page(hr, "GET", "/app/formats/yverdon-cadres-commune-a/edit?done=copied", nil)
+	if res.Code != 200 || !strings.Contains(res.Body.String(), "a été copié") || !strings.Contains(res.Body.String(), `name="agenda[0].minutes"`) {
+		t.Fatalf("edit page: %d", res.Code)
+	}
+	d, err := a.srv.svc.Formats.Get(context.Background(), a.hrA(), "yverdon-cadres-commune-a", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := formatForm(d.Format)
+	form.Values.Set("version", "1")
+	n := len(d.Agenda)
+	form.Values.Set(agendaField(0, "minutes"), strconv.Itoa(d.Agenda[0].Minutes+15))
+	form.Values.Set(agendaField(n, "minutes"), "15")
+	form.Values.Set(agendaField(n, "title"), "Questions de la commune")
+	form.Values.Set(agendaField(n, "kind"), "discussion")
+	res = a.page(hr, "POST", "/app/formats/yverdon-cadres-commune-a", form.Values)
+	if res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/app/catalog/yverdon-cadres-commune-a?done=saved" {
+		t.Fatalf("save: %d %s", res.Code, res.Body)
+	}
+	got, _ := a.srv.svc.Formats.Get(context.Background(), a.hrA(), "yverdon-cadres-commune-a", 0)
+	if got.Version != 2 || len(got.Agenda) != n+1 || got.DurationMinutes != d.DurationMinutes+30 || !slices.Equal(got.Exercises, d.Exercises) {
+		t.Errorf("saved: version %d, %d steps, %d min, exercises %v", got.Version, len(got.Agenda), got.DurationMinutes, got.Exercises)
+	}
+	// The same form again: nothing new.
+	form.Values.Set("version", "2")
+	if res := a.page(hr, "POST", "/app/formats/yverdon-cadres-commune-a", form.Values); res.Header().Get("Location") != "/app/catalog/yverdon-cadres-commune-a?done=unchanged" {
+		t.Errorf("unchanged: %d %v", res.Code, res.Header())
+	}
+	// A step without minutes: the form again, the message beside the step.
+	form.Values.Set(agendaField(1, "minutes"), "")
+	res = a.page(hr, "POST", "/app/formats/yverdon-cadres-commune-a", form.Values)
+	if res.Code != 422 || !strings.Contains(res.Body.String(), "agenda[1].minutes doit être positif (0)") || !strings.Contains(res.Body.String(), "Questions de la commune") {
+		t.Errorf("invalid form: %d %s", res.Code, res.Body)
+	}
+	// The catalogue's own formats are copied, never edited.
+	if res := a.page(hr, "GET", "/app/formats/yverdon-cadres/edit", nil); res.Code != 403 {
+		t.Errorf("editing the catalogue: %d", res.Code)
+	}
+	page := a.page(hr, "GET", "/app/catalog", nil).Body.String()
+	if !strings.Contains(page, "Les formats de la commune") || !strings.Contains(page, "/app/catalog/yverdon-cadres-commune-a") {
+		t.Errorf("catalogue page lacks the commune's format")
+	}
 }

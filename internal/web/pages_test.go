@@ -142,6 +142,7 @@ type pagesWorld struct {
 	future, held       int64
 	personID, leftID   int64
 	before, after, bad string // participant tokens: booked in future, present in held; a wrong one
+	format             string // a format of A's own, in two versions
 }
 
 func seedPages(t *testing.T, a *app) pagesWorld {
@@ -188,6 +189,13 @@ func seedPages(t *testing.T, a *app) pagesWorld {
 		if res.Code != 200 && res.Code != 201 {
 			t.Fatalf("feedback: %d %s", res.Code, res.Body)
 		}
+	}
+	if res := a.as(hrAEmail, "POST", "/api/v1/formats/ucv-consultation/copy", nil); res.Code != 201 {
+		t.Fatalf("copy: %d %s", res.Code, res.Body)
+	}
+	w.format = "ucv-consultation-commune-a"
+	if res := a.as(hrAEmail, "PATCH", "/api/v1/formats/"+w.format, map[string]any{"title": "Consultation publique : la version de la commune A, avec un titre assez long pour un téléphone"}); res.Code != 200 {
+		t.Fatalf("adapt: %d %s", res.Code, res.Body)
 	}
 	return w
 }
@@ -311,6 +319,9 @@ func TestPages(t *testing.T) {
 		pg{name: "dashboard", path: "/app", want: "Prochaines séances"},
 		pg{name: "catalog", path: "/app/catalog", want: "Catalogue des formations"},
 		pg{name: "format", path: "/app/catalog/ucv-consultation", want: "Déroulé"},
+		pg{name: "format-own", path: "/app/catalog/" + w.format, want: "Versions"},
+		pg{name: "format-own-v1", path: "/app/catalog/" + w.format + "?version=1", want: "la version actuelle est la 2"},
+		pg{name: "format-edit", path: "/app/formats/" + w.format + "/edit", want: "Enregistrer une nouvelle version"},
 		pg{name: "sessions", path: "/app/sessions"},
 		pg{name: "sessions-past", path: "/app/sessions?show=past"},
 		pg{name: "session-new", path: "/app/sessions/new"},

@@ -28,6 +28,7 @@ func Migrations() []*gormigrate.Migration {
 		m0010Strategy(),
 		m0011Security(),
 		m0013Formats(),
+		m0014Quotas(),
 	}
 }
 

@@ -329,11 +329,13 @@ CREATE TABLE registrations (
   anon_role character varying(32) NOT NULL DEFAULT ''::character varying,
   rsvp character varying(16) NOT NULL DEFAULT 'needs_action'::character varying,
   rsvp_at timestamp with time zone,
+  waitlist_scope bigint NOT NULL DEFAULT 0,
   CONSTRAINT registrations_pkey PRIMARY KEY (id),
   CONSTRAINT ck_registrations_attendance CHECK (((attendance)::text = ANY ((ARRAY['unknown'::character varying, 'present'::character varying, 'absent'::character varying, 'excused'::character varying])::text[]))),
   CONSTRAINT ck_registrations_rsvp CHECK (((rsvp)::text = ANY ((ARRAY['needs_action'::character varying, 'accepted'::character varying, 'tentative'::character varying, 'declined'::character varying])::text[]))),
   CONSTRAINT ck_registrations_status CHECK (((status)::text = ANY ((ARRAY['booked'::character varying, 'waitlisted'::character varying, 'cancelled'::character varying])::text[]))),
   CONSTRAINT ck_registrations_waitlist CHECK (((((status)::text = 'waitlisted'::text) AND (waitlist_position IS NOT NULL) AND (waitlist_position >= 1)) OR (((status)::text <> 'waitlisted'::text) AND (waitlist_position IS NULL)))),
+  CONSTRAINT ck_registrations_waitlist_scope CHECK (((waitlist_scope = 0) OR (waitlist_scope = org_id))),
   CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments(id) ON DELETE SET NULL,
   CONSTRAINT fk_registrations_attendance_by FOREIGN KEY (attendance_by) REFERENCES users(id) ON DELETE SET NULL,
   CONSTRAINT fk_registrations_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
@@ -346,7 +348,7 @@ CREATE UNIQUE INDEX idx_registrations_token ON registrations USING btree (token)
 CREATE INDEX ix_registrations_session_status ON registrations USING btree (session_id, status);
 CREATE UNIQUE INDEX registrations_pkey ON registrations USING btree (id);
 CREATE UNIQUE INDEX ux_registrations_session_person ON registrations USING btree (session_id, person_id);
-CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations USING btree (session_id, waitlist_position);
+CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations USING btree (session_id, waitlist_scope, waitlist_position);
 
 CREATE TABLE roadmaps (
   id bigint NOT NULL DEFAULT nextval('roadmaps_id_seq'::regclass),
@@ -360,6 +362,18 @@ CREATE TABLE roadmaps (
 );
 CREATE UNIQUE INDEX roadmaps_pkey ON roadmaps USING btree (id);
 CREATE UNIQUE INDEX ux_roadmaps_org ON roadmaps USING btree (org_id);
+
+CREATE TABLE session_quotas (
+  session_id bigint NOT NULL,
+  org_id bigint NOT NULL,
+  seats integer NOT NULL,
+  CONSTRAINT session_quotas_pkey PRIMARY KEY (session_id, org_id),
+  CONSTRAINT ck_session_quotas_seats CHECK (((seats >= 0) AND (seats <= 500))),
+  CONSTRAINT fk_session_quotas_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_session_quotas_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_session_quotas_org_id ON session_quotas USING btree (org_id);
+CREATE UNIQUE INDEX session_quotas_pkey ON session_quotas USING btree (session_id, org_id);
 
 CREATE TABLE session_trainers (
   session_id bigint NOT NULL,

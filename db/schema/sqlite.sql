@@ -314,11 +314,13 @@ CREATE TABLE registrations (
   anon_role TEXT NOT NULL DEFAULT '',
   rsvp TEXT NOT NULL DEFAULT 'needs_action',
   rsvp_at datetime,
+  waitlist_scope INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_registrations_attendance CHECK (attendance IN ('unknown', 'present', 'absent', 'excused')),
   CONSTRAINT ck_registrations_rsvp CHECK (rsvp IN ('needs_action', 'accepted', 'tentative', 'declined')),
   CONSTRAINT ck_registrations_status CHECK (status IN ('booked', 'waitlisted', 'cancelled')),
   CONSTRAINT ck_registrations_waitlist CHECK ((status = 'waitlisted' AND waitlist_position IS NOT NULL AND waitlist_position >= 1) OR (status <> 'waitlisted' AND waitlist_position IS NULL)),
+  CONSTRAINT ck_registrations_waitlist_scope CHECK (waitlist_scope = 0 OR waitlist_scope = org_id),
   CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments (id) ON UPDATE NO ACTION ON DELETE SET NULL,
   CONSTRAINT fk_registrations_attendance_by FOREIGN KEY (attendance_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
   CONSTRAINT fk_registrations_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
@@ -330,7 +332,7 @@ CREATE INDEX idx_registrations_person_id ON registrations (person_id);
 CREATE UNIQUE INDEX idx_registrations_token ON registrations (token);
 CREATE INDEX ix_registrations_session_status ON registrations (session_id, status);
 CREATE UNIQUE INDEX ux_registrations_session_person ON registrations (session_id, person_id);
-CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations (session_id, waitlist_position);
+CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations (session_id, waitlist_scope, waitlist_position);
 
 CREATE TABLE roadmaps (
   id INTEGER,
@@ -343,6 +345,18 @@ CREATE TABLE roadmaps (
   CONSTRAINT fk_roadmaps_updated_by FOREIGN KEY (updated_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL
 );
 CREATE UNIQUE INDEX ux_roadmaps_org ON roadmaps (org_id);
+
+CREATE TABLE session_quotas (
+  session_id INTEGER NOT NULL,
+  org_id INTEGER NOT NULL,
+  seats INTEGER NOT NULL,
+  PRIMARY KEY (session_id, org_id),
+  CONSTRAINT ck_session_quotas_seats CHECK (seats >= 0 AND seats <= 500),
+  CONSTRAINT fk_session_quotas_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_session_quotas_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_session_quotas_org_id ON session_quotas (org_id);
+CREATE UNIQUE INDEX sqlite_autoindex_session_quotas_1 ON session_quotas (session_id, org_id); -- automatic, primary key
 
 CREATE TABLE session_trainers (
   session_id INTEGER,

@@ -74,6 +74,10 @@ type Store interface {
 	RegistrationByToken(ctx context.Context, token string) (*store.Registration, error)
 	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
 	AttendedPeople(ctx context.Context, orgID int64, ids []int64) (map[int64]bool, error)
+	UsersIn(ctx context.Context, orgIDs, ids []int64) (map[int64]*store.User, error)
+	SessionQuotas(ctx context.Context, sessionIDs []int64) (map[int64][]store.SessionQuota, error)
+	CountsByOrg(ctx context.Context, sessionIDs []int64) (map[int64]map[int64]store.Counts, error)
+	OrgsBySlug(ctx context.Context, slugs []string) (map[string]*store.Org, error)
 	formats.Reader
 }
 

@@ -151,12 +151,13 @@ func CancelLocked(ctx context.Context, tx *store.Store, caller access.Caller, se
 	switch {
 	case wasBooked && schedule.BookingsOpen(sess, now) == nil:
 		// A walk-in may have filled the room beyond its capacity: only
-		// seats actually free go to the waiting list.
-		counts, err := tx.SessionCounts(ctx, sess.ID)
+		// seats actually free go to the waiting list — the list of the
+		// seat's commune in a session with quotas.
+		free, scope, err := freeSeats(ctx, tx, sess, r.OrgID)
 		if err != nil {
 			return nil, err
 		}
-		promoted, err := promote(ctx, tx, sess, sess.Capacity-counts.Booked, caller, log, now)
+		promoted, err := promote(ctx, tx, sess, scope, free, caller, log, now)
 		if err != nil {
 			return nil, err
 		}
@@ -164,7 +165,7 @@ func CancelLocked(ctx context.Context, tx *store.Store, caller access.Caller, se
 			events = append(events, Event{Kind: EventPromoted, SessionID: sess.ID, RegistrationID: p.ID})
 		}
 	case oldPos != nil:
-		if err := tx.ShiftWaitlist(ctx, sess.ID, *oldPos, 1); err != nil {
+		if err := tx.ShiftWaitlist(ctx, sess.ID, r.WaitlistScope, *oldPos, 1); err != nil {
 			return nil, err
 		}
 	}
@@ -197,6 +198,9 @@ func (b *Service) Registrations(ctx context.Context, caller access.Caller, sessi
 	}
 	for i := range rows {
 		redact(caller, sess, &rows[i].Registration)
+		if r := &rows[i]; !caller.SeesPersonDetails(r.OrgID) {
+			r.PersonEmail, r.DepartmentID, r.DepartmentName = nil, nil, nil
+		}
 	}
 	return rows, nil
 }

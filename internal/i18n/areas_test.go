@@ -15,7 +15,7 @@ import (
 // defined.
 func TestAreas(t *testing.T) {
 	tr := MustLoad()
-	keyRE := regexp.MustCompile(`"((?:survey|memento|roadmap|rsvp|formats|err)\.[a-z_.]*[a-z_])"`)
+	keyRE := regexp.MustCompile(`"((?:survey|memento|roadmap|rsvp|formats|pool|err)\.[a-z_.]*[a-z_])"`)
 	for _, area := range []string{"survey", "memento", "roadmap", "rsvp", "formats"} {
 		t.Run(area, func(t *testing.T) {
 			for _, lang := range Languages {

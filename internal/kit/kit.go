@@ -30,7 +30,8 @@ import (
 type Store interface {
 	Session(ctx context.Context, id int64) (*store.Session, error)
 	SessionTrainers(ctx context.Context, sessionIDs []int64) (map[int64][]int64, error)
-	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
+	UsersIn(ctx context.Context, orgIDs, ids []int64) (map[int64]*store.User, error)
+	SessionQuotas(ctx context.Context, sessionIDs []int64) (map[int64][]store.SessionQuota, error)
 	Org(ctx context.Context, id int64) (*store.Org, error)
 	RegistrationRows(ctx context.Context, f store.RegistrationFilter) ([]store.RegistrationRow, error)
 }
@@ -146,7 +147,16 @@ func (s *Service) sheetSession(ctx context.Context, sess *store.Session, trainer
 	if len(trainerIDs) == 0 {
 		return ks, nil
 	}
-	users, err := s.store.UsersByID(ctx, sess.OrgID, trainerIDs)
+	// A pooled session may be run by a trainer of a commune holding seats.
+	orgIDs := []int64{sess.OrgID}
+	quotas, err := s.store.SessionQuotas(ctx, []int64{sess.ID})
+	if err != nil {
+		return ks, err
+	}
+	for _, q := range quotas[sess.ID] {
+		orgIDs = append(orgIDs, q.OrgID)
+	}
+	users, err := s.store.UsersIn(ctx, orgIDs, trainerIDs)
 	if err != nil {
 		return ks, err
 	}

@@ -131,6 +131,16 @@ const (
 	SessionCancelled = "cancelled"
 )
 
+// SessionQuota is a commune's seats in a pooled session.
+type SessionQuota struct {
+	SessionID int64 `gorm:"primaryKey;autoIncrement:false"`
+	OrgID     int64 `gorm:"primaryKey;autoIncrement:false"`
+	Seats     int
+}
+
+// TableName maps SessionQuota to its table.
+func (SessionQuota) TableName() string { return "session_quotas" }
+
 // SessionTrainer links a session to a trainer (a user).
 type SessionTrainer struct {
 	SessionID int64 `gorm:"primaryKey;autoIncrement:false"`
@@ -145,11 +155,15 @@ type Registration struct {
 	OrgID            int64
 	Status           string
 	WaitlistPosition *int
-	Attendance       string
-	AttendanceAt     *time.Time
-	AttendanceBy     *int64
-	Token            string
-	WalkIn           bool
+	// WaitlistScope is the waiting list the registration is (or was last)
+	// on: 0, the session's one list, or its commune's own list in a
+	// session with quotas. Positions are 1..n within each list.
+	WaitlistScope int64
+	Attendance    string
+	AttendanceAt  *time.Time
+	AttendanceBy  *int64
+	Token         string
+	WalkIn        bool
 	// Sequence counts this registration's own changes; the participant's
 	// calendar SEQUENCE is the session's plus this.
 	Sequence int

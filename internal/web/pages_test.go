@@ -143,6 +143,7 @@ type pagesWorld struct {
 	personID, leftID   int64
 	before, after, bad string // participant tokens: booked in future, present in held; a wrong one
 	format             string // a format of A's own, in two versions
+	pooled             int64  // a session of A with seats for B
 }
 
 func seedPages(t *testing.T, a *app) pagesWorld {
@@ -194,6 +195,10 @@ func seedPages(t *testing.T, a *app) pagesWorld {
 		t.Fatalf("copy: %d %s", res.Code, res.Body)
 	}
 	w.format = "ucv-consultation-commune-a"
+	pooled := inRoom(sessionBody("aubonne", time.Date(2026, 3, 12, 8, 30, 0, 0, tz.Zurich), 6), "Salle des communes")
+	pooled["quotas"] = map[string]int{"commune-b": 2}
+	w.pooled = a.createSession(hrAEmail, pooled).ID
+	a.book(hrBEmail, w.pooled, map[string]any{"person_ids": a.addPeople(a.orgB, 3, "staff", nil)})
 	if res := a.as(hrAEmail, "PATCH", "/api/v1/formats/"+w.format, map[string]any{"title": "Consultation publique : la version de la commune A, avec un titre assez long pour un téléphone"}); res.Code != 200 {
 		t.Fatalf("adapt: %d %s", res.Code, res.Body)
 	}
@@ -327,6 +332,7 @@ func TestPages(t *testing.T) {
 		pg{name: "session-new", path: "/app/sessions/new"},
 		pg{name: "session", path: fmt.Sprintf("/app/sessions/%d", w.future), want: "Liste d’attente (2)"},
 		pg{name: "session-held", path: fmt.Sprintf("/app/sessions/%d", w.held)},
+		pg{name: "session-pooled", path: fmt.Sprintf("/app/sessions/%d", w.pooled), want: "Places par commune"},
 		pg{name: "people", path: "/app/people", want: "Importer depuis un fichier CSV"},
 		pg{name: "person-new", path: "/app/people/new"},
 		pg{name: "person-edit", path: fmt.Sprintf("/app/people/%d/edit", w.personID)},
@@ -344,6 +350,9 @@ func TestPages(t *testing.T) {
 		pg{name: "day", path: fmt.Sprintf("/app/sessions/%d/day", w.future)},
 		pg{name: "day-held", path: fmt.Sprintf("/app/sessions/%d/day", w.held)},
 	)
+
+	signIn(ctx, t, base, hrBEmail)
+	run(pg{name: "session-pooled-guest", path: fmt.Sprintf("/app/sessions/%d", w.pooled), want: "Les places de votre commune"})
 
 	signIn(ctx, t, base, adminEmail)
 	run(pg{name: "admin", path: "/app/admin"})

@@ -27,6 +27,7 @@ func Migrations() []*gormigrate.Migration {
 		m0009Rsvp(),
 		m0010Strategy(),
 		m0011Security(),
+		m0012Regions(),
 		m0013Formats(),
 		m0014Quotas(),
 	}

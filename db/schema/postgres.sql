@@ -70,6 +70,28 @@ CREATE TABLE departments (
 CREATE UNIQUE INDEX departments_pkey ON departments USING btree (id);
 CREATE UNIQUE INDEX ux_departments_org_name ON departments USING btree (org_id, name);
 
+CREATE TABLE experiences (
+  id bigint NOT NULL DEFAULT nextval('experiences_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
+  content text NOT NULL,
+  published_content text,
+  published_region_id bigint,
+  published_at timestamp with time zone,
+  updated_by bigint,
+  updated_at timestamp with time zone NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT experiences_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_experiences_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
+  CONSTRAINT ck_experiences_published CHECK ((((published_at IS NULL) AND (published_content IS NULL) AND (published_region_id IS NULL)) OR ((published_at IS NOT NULL) AND (published_content IS NOT NULL) AND (published_region_id IS NOT NULL)))),
+  CONSTRAINT fk_experiences_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_experiences_published_region FOREIGN KEY (published_region_id) REFERENCES regions(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_experiences_updated_by FOREIGN KEY (updated_by) REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX experiences_pkey ON experiences USING btree (id);
+CREATE INDEX ix_experiences_published_region ON experiences USING btree (published_region_id);
+CREATE UNIQUE INDEX ux_experiences_org ON experiences USING btree (org_id);
+
 CREATE TABLE feedback (
   id bigint NOT NULL DEFAULT nextval('feedback_id_seq'::regclass),
   registration_id bigint NOT NULL,
@@ -183,9 +205,14 @@ CREATE TABLE orgs (
   hr_sender_name character varying(200) NOT NULL DEFAULT ''::character varying,
   hr_sender_email character varying(254) NOT NULL DEFAULT ''::character varying,
   created_at timestamp with time zone,
-  CONSTRAINT orgs_pkey PRIMARY KEY (id)
+  region_id bigint,
+  share_with_region boolean NOT NULL DEFAULT false,
+  CONSTRAINT orgs_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_orgs_share_with_region CHECK (((NOT share_with_region) OR (region_id IS NOT NULL))),
+  CONSTRAINT fk_orgs_region FOREIGN KEY (region_id) REFERENCES regions(id) ON DELETE RESTRICT
 );
 CREATE UNIQUE INDEX idx_orgs_slug ON orgs USING btree (slug);
+CREATE INDEX ix_orgs_region ON orgs USING btree (region_id);
 CREATE UNIQUE INDEX orgs_pkey ON orgs USING btree (id);
 
 CREATE TABLE outbox_messages (
@@ -308,6 +335,16 @@ CREATE TABLE plans (
 );
 CREATE INDEX ix_plans_org ON plans USING btree (org_id);
 CREATE UNIQUE INDEX plans_pkey ON plans USING btree (id);
+
+CREATE TABLE regions (
+  id bigint NOT NULL DEFAULT nextval('regions_id_seq'::regclass),
+  slug character varying(64) NOT NULL,
+  name character varying(200) NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT regions_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX regions_pkey ON regions USING btree (id);
+CREATE UNIQUE INDEX ux_regions_slug ON regions USING btree (slug);
 
 CREATE TABLE registrations (
   id bigint NOT NULL DEFAULT nextval('registrations_id_seq'::regclass),
@@ -515,13 +552,17 @@ CREATE TABLE users (
   disabled_at timestamp with time zone,
   feed_token_hash character varying(64),
   feed_token_at timestamp with time zone,
+  region_id bigint,
   CONSTRAINT users_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_users_coordinator CHECK (((((role)::text = 'coordinator'::text) AND (region_id IS NOT NULL) AND (org_id IS NULL) AND (feed_token_hash IS NULL)) OR (((role)::text <> 'coordinator'::text) AND (region_id IS NULL)))),
   CONSTRAINT ck_users_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
   CONSTRAINT ck_users_role CHECK (((role)::text = ANY ((ARRAY['admin'::character varying, 'hr'::character varying, 'trainer'::character varying, 'coordinator'::character varying])::text[]))),
-  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_users_region FOREIGN KEY (region_id) REFERENCES regions(id) ON DELETE RESTRICT
 );
 CREATE INDEX idx_users_org_id ON users USING btree (org_id);
 CREATE INDEX ix_users_email ON users USING btree (email);
+CREATE INDEX ix_users_region ON users USING btree (region_id);
 CREATE UNIQUE INDEX users_pkey ON users USING btree (id);
 CREATE UNIQUE INDEX ux_users_admin_email ON users USING btree (email) WHERE (org_id IS NULL);
 CREATE UNIQUE INDEX ux_users_feed_token_hash ON users USING btree (feed_token_hash);

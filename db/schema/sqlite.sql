@@ -67,6 +67,27 @@ CREATE TABLE departments (
 );
 CREATE UNIQUE INDEX ux_departments_org_name ON departments (org_id, name);
 
+CREATE TABLE experiences (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  language TEXT NOT NULL DEFAULT 'fr',
+  content TEXT NOT NULL,
+  published_content TEXT,
+  published_region_id INTEGER,
+  published_at datetime,
+  updated_by INTEGER,
+  updated_at datetime NOT NULL,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_experiences_language CHECK (language IN ('fr', 'de')),
+  CONSTRAINT ck_experiences_published CHECK ((published_at IS NULL AND published_content IS NULL AND published_region_id IS NULL) OR (published_at IS NOT NULL AND published_content IS NOT NULL AND published_region_id IS NOT NULL)),
+  CONSTRAINT fk_experiences_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_experiences_published_region FOREIGN KEY (published_region_id) REFERENCES regions (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_experiences_updated_by FOREIGN KEY (updated_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL
+);
+CREATE INDEX ix_experiences_published_region ON experiences (published_region_id);
+CREATE UNIQUE INDEX ux_experiences_org ON experiences (org_id);
+
 CREATE TABLE feedback (
   id INTEGER,
   registration_id INTEGER NOT NULL,
@@ -173,9 +194,14 @@ CREATE TABLE orgs (
   hr_sender_name TEXT NOT NULL DEFAULT "",
   hr_sender_email TEXT NOT NULL DEFAULT "",
   created_at datetime,
-  PRIMARY KEY (id) AUTOINCREMENT
+  region_id INTEGER,
+  share_with_region numeric NOT NULL DEFAULT false,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_orgs_share_with_region CHECK (NOT share_with_region OR region_id IS NOT NULL),
+  CONSTRAINT fk_orgs_region FOREIGN KEY (region_id) REFERENCES regions (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE UNIQUE INDEX idx_orgs_slug ON orgs (slug);
+CREATE INDEX ix_orgs_region ON orgs (region_id);
 
 CREATE TABLE outbox_messages (
   id INTEGER,
@@ -293,6 +319,15 @@ CREATE TABLE plans (
   CONSTRAINT fk_plans_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE INDEX ix_plans_org ON plans (org_id);
+
+CREATE TABLE regions (
+  id INTEGER,
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT
+);
+CREATE UNIQUE INDEX ux_regions_slug ON regions (slug);
 
 CREATE TABLE registrations (
   id INTEGER,
@@ -493,13 +528,17 @@ CREATE TABLE users (
   disabled_at datetime,
   feed_token_hash TEXT,
   feed_token_at datetime,
+  region_id INTEGER,
   PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_users_coordinator CHECK ((role = 'coordinator' AND region_id IS NOT NULL AND org_id IS NULL AND feed_token_hash IS NULL) OR (role <> 'coordinator' AND region_id IS NULL)),
   CONSTRAINT ck_users_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_users_role CHECK (role IN ('admin', 'hr', 'trainer', 'coordinator')),
-  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_users_region FOREIGN KEY (region_id) REFERENCES regions (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE INDEX idx_users_org_id ON users (org_id);
 CREATE INDEX ix_users_email ON users (email);
+CREATE INDEX ix_users_region ON users (region_id);
 CREATE UNIQUE INDEX ux_users_admin_email ON users (email); -- partial
 CREATE UNIQUE INDEX ux_users_feed_token_hash ON users (feed_token_hash);
 CREATE UNIQUE INDEX ux_users_org_email ON users (org_id, email);

@@ -1,6 +1,7 @@
 // Package access decides who may do what on what: one caller type for every
 // entry point of the domain (a signed-in user with a role and a commune, a
-// participant holding a personal link, or nobody) and one policy over it.
+// region's coordinator, a participant holding a personal link, or nobody)
+// and one policy over it.
 //
 // Domain packages describe the resource (which commune owns it, whether a
 // session is open to other communes, who trains it) and ask the policy;
@@ -33,6 +34,9 @@ type Caller struct {
 	// OrgID is the commune the caller acts for: an hr or trainer user's
 	// own, the commune an admin chose to act in, 0 otherwise.
 	OrgID int64
+	// RegionID is a coordinator's region, 0 for everyone else: a
+	// coordinator acts for a region and never in a commune.
+	RegionID int64
 	// RegistrationID is the registration a participant's token opens.
 	RegistrationID int64
 }
@@ -40,6 +44,11 @@ type Caller struct {
 // User is the caller of a signed-in account.
 func User(id int64, label, role string, orgID int64) Caller {
 	return Caller{UserID: id, Label: label, Role: role, OrgID: orgID}
+}
+
+// Coordinator is the caller of a region's coordinator account.
+func Coordinator(id int64, label string, regionID int64) Caller {
+	return Caller{UserID: id, Label: label, Role: RoleCoordinator, RegionID: regionID}
 }
 
 // Participant is the caller holding the personal link of a registration.
@@ -76,6 +85,9 @@ const (
 	ManageRoles  Action = "manage_roles" // change any account's role
 	ListAllUsers Action = "list_all_users"
 	ReadStaffLog Action = "read_staff_log" // who did what to accounts and personal data
+	// ManageRegions creates regions, puts communes in them and gives
+	// them coordinators.
+	ManageRegions Action = "manage_regions"
 	// PurgeExpired purges the personal data kept beyond the retention
 	// period: the scheduled job and the command line only, never a request.
 	PurgeExpired Action = "purge_expired"
@@ -107,6 +119,18 @@ const (
 	// print their sheets), HR copies, adapts and publishes them.
 	ReadFormats  Action = "read_formats"
 	AdaptFormats Action = "adapt_formats"
+	// Communes together (guide §1, §4): the consent to show the commune's
+	// aggregates to its region, and the exchange of experience after the
+	// pilot. Both are HR's (or an admin's in the commune) to give.
+	ShareWithRegion  Action = "share_with_region"
+	RecordExperience Action = "record_experience" // write, read and publish the commune's answers
+)
+
+// Actions on a region's shared data: aggregates and published answers,
+// never a commune's people.
+const (
+	ReadRegionReport     Action = "read_region_report"     // the regional view and its PDF: the coordinator's
+	ReadRegionExperience Action = "read_region_experience" // the experience published in the region: its coordinator and its communes' HR
 )
 
 // Actions on one session.
@@ -178,7 +202,7 @@ func (c Caller) Platform(a Action) error {
 		return errNotFound()
 	}
 	switch a {
-	case ManageOrgs, ManageRoles, ListAllUsers, ReadStaffLog:
+	case ManageOrgs, ManageRoles, ListAllUsers, ReadStaffLog, ManageRegions:
 		if c.Role == RoleAdmin {
 			return nil
 		}
@@ -207,12 +231,51 @@ func (c Caller) Commune(a Action, orgID int64) error {
 	case ReadFormats:
 		return nil // trainers print the sheets of the formats they run
 	case ManageDirectory, ManagePrivacy, ReadReports, ReadOutbox, ManageAccounts, ScheduleSession, BookPeople, PlanCampaign,
-		LaunchSurvey, EditMemento, ManageRoadmap, AdaptFormats:
+		LaunchSurvey, EditMemento, ManageRoadmap, ShareWithRegion, RecordExperience, AdaptFormats:
 		if c.manager() {
 			return nil
 		}
 	}
 	return errForbidden()
+}
+
+// Region describes a region to the policy.
+type Region struct {
+	ID int64
+	// Communes are the communes that belong to it.
+	Communes []int64
+}
+
+// OnRegion decides an action on what region r's communes share with it.
+// A coordinator reads their own region only; HR of a commune of the region
+// reads what the communes published, not the aggregates (the coordinator's
+// working view); for anyone else the region does not exist (404), but a
+// platform admin, who is refused (403).
+func (c Caller) OnRegion(a Action, r Region) error {
+	switch {
+	case c.UserID == 0:
+		return errNotFound()
+	case c.homeless():
+		return errForbidden()
+	case r.ID == 0:
+		return errNotFound()
+	}
+	coordinator := c.Role == RoleCoordinator && c.RegionID == r.ID
+	member := c.staff() && slices.Contains(r.Communes, c.OrgID)
+	switch a {
+	case ReadRegionReport:
+		if coordinator {
+			return nil
+		}
+	case ReadRegionExperience:
+		if coordinator || (member && c.manager()) {
+			return nil
+		}
+	}
+	if member {
+		return errForbidden()
+	}
+	return errNotFound()
 }
 
 // trains reports whether the caller runs the session.

@@ -27,6 +27,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/kit"
 	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/privacy"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/rsvp"
 	"github.com/atelier-ch/atelier/internal/sheets"
@@ -91,6 +92,9 @@ type Services struct {
 	Surveys *inquiry.Service
 	// Strategy keeps the memento and the roadmap.
 	Strategy *strategy.Service
+	// Regions holds the regions, their communes' consent to share, the
+	// regional view and the exchange of experience.
+	Regions *region.Service
 	// Health answers whether the database answers.
 	Health func(ctx context.Context) error
 	// Database names the engine in use (sqlite, postgres).
@@ -141,15 +145,16 @@ func Build(cfg Config) (*Services, error) {
 	s.Replies = rsvp.New(st, s.Booking, notifier, cfg.Now, cfg.Log)
 	s.Campaign = campaign.New(st, resolver, s.Booking, cfg.Now)
 	s.Tickets = ticket.New(st, resolver, s.Booking, s.Attendance, s.Replies, cfg.Now)
+	s.Regions = region.New(st, s.Reports, cfg.Catalog, tr, cfg.Now)
 	sh, err := sheets.New(tr)
 	if err != nil {
 		return nil, err
 	}
 	s.Kit = kit.New(st, resolver, sh, s.Reports, s.Tickets)
 	s.Kit.Formats = s.Formats
-	s.Kit.Surveys, s.Kit.Strategy, s.Kit.BaseURL = s.Surveys, s.Strategy, strings.TrimRight(cfg.BaseURL, "/")
+	s.Kit.Surveys, s.Kit.Strategy, s.Kit.Regions, s.Kit.BaseURL = s.Surveys, s.Strategy, s.Regions, strings.TrimRight(cfg.BaseURL, "/")
 	s.Desk = &desk.Service{Booking: s.Booking, Directory: s.Directory, Accounts: s.Auth, Audit: s.Audit,
-		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, StaffLog: s.StaffLog, Formats: resolver, Inquiry: s.Surveys, Strategy: s.Strategy, Now: cfg.Now}
+		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, StaffLog: s.StaffLog, Formats: resolver, Inquiry: s.Surveys, Strategy: s.Strategy, Regions: s.Regions, Now: cfg.Now}
 	return s, nil
 }
 

@@ -78,6 +78,7 @@ type Store interface {
 	SessionQuotas(ctx context.Context, sessionIDs []int64) (map[int64][]store.SessionQuota, error)
 	CountsByOrg(ctx context.Context, sessionIDs []int64) (map[int64]map[int64]store.Counts, error)
 	OrgsBySlug(ctx context.Context, slugs []string) (map[string]*store.Org, error)
+	Org(ctx context.Context, id int64) (*store.Org, error)
 	formats.Reader
 }
 

@@ -145,6 +145,7 @@ type trainerReader interface {
 	SessionTrainers(ctx context.Context, sessionIDs []int64) (map[int64][]int64, error)
 	SessionQuotas(ctx context.Context, sessionIDs []int64) (map[int64][]store.SessionQuota, error)
 	OrgsBySlug(ctx context.Context, slugs []string) (map[string]*store.Org, error)
+	Org(ctx context.Context, id int64) (*store.Org, error)
 	formats.Reader
 }
 
@@ -333,6 +334,11 @@ func (b *Service) applyQuotas(ctx context.Context, st trainerReader, v *apperr.V
 		if err != nil {
 			return nil, err
 		}
+		// A commune of a region pools its sessions with its region.
+		host, err := st.Org(ctx, sess.OrgID)
+		if err != nil {
+			return nil, err
+		}
 		quotas = make([]store.SessionQuota, 0, len(slugs))
 		ap.slugs = map[int64]string{}
 		for _, slug := range slugs {
@@ -341,6 +347,8 @@ func (b *Service) applyQuotas(ctx context.Context, st trainerReader, v *apperr.V
 			switch {
 			case !ok:
 				v.Add("quotas."+slug, "pool.err.unknown_commune", slug)
+			case host.RegionID != nil && o.ID != host.ID && (o.RegionID == nil || *o.RegionID != *host.RegionID):
+				v.Add("quotas."+slug, "pool.err.other_region", o.Name)
 			case seats < 0 || seats > MaxCapacity:
 				v.Add("quotas."+slug, "pool.err.seats", MaxCapacity)
 			default:

@@ -18,6 +18,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/mail"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/strategy"
@@ -38,6 +39,7 @@ type Service struct {
 	Formats  *formats.Resolver
 	Inquiry  *inquiry.Service
 	Strategy *strategy.Service
+	Regions  *region.Service
 	Now      func() time.Time
 }
 
@@ -50,9 +52,14 @@ type Dashboard struct {
 	// AdminHome is true for an admin outside any commune: their start page
 	// is the administration.
 	AdminHome bool
-	Trainer   bool
-	Upcoming  []booking.SessionView
-	Campaign  *report.Campaign
+	// RegionHome is true for a region's coordinator: their start page is
+	// the regional view.
+	RegionHome bool
+	// Sharing is the commune's region and whether it shares with it (HR).
+	Sharing  *region.Sharing
+	Trainer  bool
+	Upcoming []booking.SessionView
+	Campaign *report.Campaign
 	// Feed is the caller's calendar feed; its address shows only when
 	// just made.
 	Feed *calendar.StaffFeedState
@@ -62,6 +69,9 @@ type Dashboard struct {
 func (s *Service) Dashboard(ctx context.Context, caller access.Caller, lang string) (*Dashboard, error) {
 	if caller.Role == access.RoleAdmin && caller.OrgID == 0 {
 		return &Dashboard{AdminHome: true}, nil
+	}
+	if caller.Role == access.RoleCoordinator {
+		return &Dashboard{RegionHome: true}, nil
 	}
 	now := s.Now()
 	d := &Dashboard{Trainer: caller.Role == access.RoleTrainer}
@@ -76,6 +86,9 @@ func (s *Service) Dashboard(ctx context.Context, caller access.Caller, lang stri
 	}
 	if !d.Trainer {
 		if d.Campaign, err = s.Report.Campaign(ctx, caller, lang); err != nil {
+			return nil, err
+		}
+		if d.Sharing, err = s.Regions.SharingOf(ctx, caller, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -239,6 +252,8 @@ func (s *Service) Reports(ctx context.Context, caller access.Caller, lang string
 type AdminPage struct {
 	Orgs  []store.Org
 	Users []auth.Account
+	// Regions are the regions with their communes.
+	Regions []region.Overview
 	// Actions are the latest staff actions on accounts and personal data.
 	Actions []store.StaffAction
 }
@@ -257,7 +272,11 @@ func (s *Service) Admin(ctx context.Context, caller access.Caller) (*AdminPage, 
 	if err != nil {
 		return nil, err
 	}
-	return &AdminPage{Orgs: orgs, Users: users, Actions: actions}, nil
+	regions, err := s.Regions.List(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	return &AdminPage{Orgs: orgs, Users: users, Actions: actions, Regions: regions}, nil
 }
 
 // SessionForm is what the scheduling form offers.

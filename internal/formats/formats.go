@@ -26,6 +26,8 @@ type Store interface {
 	Org(ctx context.Context, id int64) (*store.Org, error)
 	OrgsByID(ctx context.Context, ids []int64) (map[int64]*store.Org, error)
 	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
+	RegionOrgs(ctx context.Context, regionID int64) ([]store.Org, error)
+	Region(ctx context.Context, id int64) (*store.Region, error)
 }
 
 // Service lists, copies, adapts and versions the formats of the communes.
@@ -76,7 +78,11 @@ func (s *Service) List(ctx context.Context, caller access.Caller) ([]Entry, erro
 	if caller.Commune(access.ReadFormats, caller.OrgID) != nil {
 		return out, nil
 	}
-	rows, err := s.store.CurrentFormats(ctx, store.FormatFilter{OrgID: caller.OrgID, PublishedBy: s.regionOf(ctx, caller)})
+	region, err := s.regionOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.CurrentFormats(ctx, store.FormatFilter{OrgID: caller.OrgID, PublishedBy: region})
 	if err != nil {
 		return nil, err
 	}
@@ -97,9 +103,25 @@ func (s *Service) List(ctx context.Context, caller access.Caller) ([]Entry, erro
 	return append(out, entries...), nil
 }
 
-// regionOf lists the communes whose published formats the caller sees:
-// none until communes belong to regions.
-func (s *Service) regionOf(context.Context, access.Caller) []int64 { return nil }
+// regionOf lists the other communes of the caller's commune's region, whose
+// published formats the caller sees: none outside a region.
+func (s *Service) regionOf(ctx context.Context, caller access.Caller) ([]int64, error) {
+	org, err := s.store.Org(ctx, caller.OrgID)
+	if err != nil || org.RegionID == nil {
+		return nil, err
+	}
+	orgs, err := s.store.RegionOrgs(ctx, *org.RegionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, o := range orgs {
+		if o.ID != caller.OrgID {
+			out = append(out, o.ID)
+		}
+	}
+	return out, nil
+}
 
 func catalogEntry(f *catalog.Format) Entry {
 	return Entry{Format: f, Owner: OwnerCatalog}
@@ -196,8 +218,17 @@ func (s *Service) visible(ctx context.Context, caller access.Caller, slug string
 	if err != nil {
 		return nil, err
 	}
-	if row.OrgID == caller.OrgID || (row.PublishedAt != nil && slices.Contains(s.regionOf(ctx, caller), row.OrgID)) {
+	if row.OrgID == caller.OrgID {
 		return row, nil
+	}
+	if row.PublishedAt != nil {
+		region, err := s.regionOf(ctx, caller)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(region, row.OrgID) {
+			return row, nil
+		}
 	}
 	return nil, apperr.NotFound("err.not_found")
 }
@@ -316,7 +347,7 @@ func (s *Service) Copy(ctx context.Context, caller access.Caller, slug string, i
 	var row *store.Format
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
 		if newSlug == "" {
-			free, err := s.freeSlug(ctx, tx, src.Slug, org.Slug)
+			free, err := s.freeSlug(ctx, tx, src.Slug, src.Owner, org.Slug)
 			if err != nil {
 				return err
 			}
@@ -344,10 +375,10 @@ func (s *Service) Copy(ctx context.Context, caller access.Caller, slug string, i
 	return &Detail{Entry: entryOf(row, &f, 1, org, caller), Exercises: s.resolver.Exercises(&f)}, nil
 }
 
-// freeSlug names a copy: base-commune, then base-commune-2, … A copy of
-// one of the commune's own formats does not repeat the commune.
-func (s *Service) freeSlug(ctx context.Context, tx *store.Store, base, org string) (string, error) {
-	base = strings.TrimSuffix(base, "-"+org)
+// freeSlug names a copy: base-commune, then base-commune-2, … A copy of a
+// commune's format (owner's) drops that commune's name, and the copier's.
+func (s *Service) freeSlug(ctx context.Context, tx *store.Store, base, owner, org string) (string, error) {
+	base = strings.TrimSuffix(strings.TrimSuffix(base, "-"+owner), "-"+org)
 	stem := base + "-" + org
 	if len(stem) > 60 {
 		stem = strings.TrimRight(stem[:60], "-")
@@ -539,9 +570,11 @@ func apply(f *catalog.Format, p Patch) {
 type Page struct {
 	Detail
 	// CanCopy: the caller may copy it into their commune; CanEdit: it is
-	// the current version of one of their commune's formats.
-	CanCopy, CanEdit bool
-	Versions         []VersionInfo
+	// the current version of one of their commune's formats; CanPublish:
+	// also, their commune belongs to a region (Region names it).
+	CanCopy, CanEdit, CanPublish bool
+	Region                       string
+	Versions                     []VersionInfo
 }
 
 // Page gathers a format's page (version 0: the current one).
@@ -555,6 +588,17 @@ func (s *Service) Page(ctx context.Context, caller access.Caller, slug string, v
 		p.CanEdit = p.CanCopy && d.Version == d.Latest
 		if p.Versions, err = s.Versions(ctx, caller, slug); err != nil {
 			return nil, err
+		}
+		org, err := s.store.Org(ctx, caller.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		if org.RegionID != nil && p.CanEdit {
+			r, err := s.store.Region(ctx, *org.RegionID)
+			if err != nil {
+				return nil, err
+			}
+			p.CanPublish, p.Region = true, r.Name
 		}
 	}
 	return p, nil
@@ -584,4 +628,52 @@ func (s *Service) EditForm(ctx context.Context, caller access.Caller, slug strin
 		return nil, apperr.Forbidden("formats.err.not_own")
 	}
 	return &EditForm{Detail: *d, Exercises: s.resolver.catalog.Exercises()}, nil
+}
+
+// Publish shares one of the caller's commune's formats with the other
+// communes of its region (publish false withdraws it): they see it in
+// their list and may copy it, never change it. A commune outside a region
+// has nobody to share with (409).
+func (s *Service) Publish(ctx context.Context, caller access.Caller, slug string, publish bool) (*Detail, error) {
+	if err := caller.Commune(access.AdaptFormats, caller.OrgID); err != nil {
+		return nil, err
+	}
+	if _, ok := s.resolver.catalog.Format(slug); ok {
+		return nil, apperr.Forbidden("formats.err.catalog_readonly")
+	}
+	if !catalog.ValidSlug(slug) {
+		return nil, apperr.NotFound("err.not_found")
+	}
+	now := s.now()
+	err := s.store.Tx(ctx, func(tx *store.Store) error {
+		row, err := tx.LockFormat(ctx, slug)
+		if errors.Is(err, store.ErrNotFound) {
+			return apperr.NotFound("err.not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if err := caller.Commune(access.AdaptFormats, row.OrgID); err != nil {
+			return err
+		}
+		org, err := tx.Org(ctx, row.OrgID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case publish && org.RegionID == nil:
+			return apperr.Conflict("formats.err.no_region")
+		case publish && row.PublishedAt == nil:
+			row.PublishedAt = &now
+		case !publish:
+			row.PublishedAt = nil
+		default:
+			return nil // published already
+		}
+		return tx.SaveFormat(ctx, row)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, caller, slug, 0)
 }

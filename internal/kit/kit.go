@@ -18,6 +18,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/sheets"
@@ -58,6 +59,8 @@ type Service struct {
 	// roadmap; nil in a kit that prints none of them.
 	Surveys  *inquiry.Service
 	Strategy *strategy.Service
+	// Regions gives the regional view; nil in a kit that prints none.
+	Regions *region.Service
 	// BaseURL is the site's address, printed where a document sends its
 	// reader to a page.
 	BaseURL string

@@ -187,7 +187,16 @@ func (s *Service) CampaignOf(ctx context.Context, orgID int64, lang string) (*Ca
 	if err != nil {
 		return nil, err
 	}
-	return s.compute(d, orgID, available, lang), nil
+	return s.compute(d, orgID, available, lang, nil), nil
+}
+
+// whoOf names the person behind a registration within the commune, the
+// registration itself once the person was erased.
+func whoOf(r *store.Registration) string {
+	if r.PersonID != nil {
+		return fmt.Sprintf("p%d", *r.PersonID)
+	}
+	return fmt.Sprintf("r%d", r.ID)
 }
 
 func ratio(a, b int) float64 {
@@ -233,7 +242,10 @@ func (r *rater) ratings() Ratings {
 	return out
 }
 
-func (s *Service) compute(d *store.ReportData, orgID int64, available []*catalog.Format, lang string) *Campaign {
+// compute computes the campaign report; available are the formats the
+// commune schedules (the catalogue's and its own); when det is not nil, it
+// also records there what the report counted, row by row (SharedOf).
+func (s *Service) compute(d *store.ReportData, orgID int64, available []*catalog.Format, lang string, det *details) *Campaign {
 	now := s.now()
 	sessions := map[int64]*store.Session{}
 	for i := range d.Sessions {
@@ -285,16 +297,19 @@ func (s *Service) compute(d *store.ReportData, orgID int64, available []*catalog
 		if r == nil || r.OrgID != orgID {
 			continue
 		}
-		who := fmt.Sprintf("r%d", r.ID)
-		if r.PersonID != nil {
-			who = fmt.Sprintf("p%d", *r.PersonID)
-		}
+		who := whoOf(r)
 		dep := deptOf(r)
 		if raters[dep] == nil {
 			raters[dep] = &rater{}
 		}
 		raters[dep].add(who, f)
 		all.add(who, f)
+		if det != nil {
+			if sess := sessions[r.SessionID]; sess != nil {
+				det.ratings = append(det.ratings, Rating{Who: who, Format: sess.FormatSlug, Overall: f.Overall, WillUse: f.WillUse,
+					ConfidenceBefore: f.ConfidenceBefore, ConfidenceAfter: f.ConfidenceAfter, UseCases: f.UseCases, Worries: f.Worries})
+			}
+		}
 	}
 
 	before, merged, ref := s.before(d, now)
@@ -381,6 +396,9 @@ func (s *Service) compute(d *store.ReportData, orgID int64, available []*catalog
 		if trained {
 			cm.Trained++
 		}
+		if det != nil {
+			det.people = append(det.people, personRow{who: fmt.Sprintf("p%d", p.ID), trained: trained})
+		}
 		if p.Role == string(catalog.AudienceCouncilMember) {
 			cm.CouncilMembers++
 			if trained {
@@ -415,6 +433,9 @@ func (s *Service) compute(d *store.ReportData, orgID int64, available []*catalog
 		case store.AttendAbsent:
 			absent++
 		}
+		if det != nil && (r.Attendance == store.AttendPresent || r.Attendance == store.AttendAbsent) {
+			det.attendance = append(det.attendance, attendanceRow{who: whoOf(r), absent: r.Attendance == store.AttendAbsent, format: sess.FormatSlug})
+		}
 	}
 	fillSum := 0.0
 	for i := range d.Sessions {
@@ -427,7 +448,11 @@ func (s *Service) compute(d *store.ReportData, orgID int64, available []*catalog
 			continue
 		}
 		cm.SessionsHeld++
-		fillSum += math.Min(1, ratio(booked[sess.ID], sess.Capacity))
+		fill := math.Min(1, ratio(booked[sess.ID], sess.Capacity))
+		fillSum += fill
+		if det != nil {
+			det.held = append(det.held, heldRow{format: sess.FormatSlug, fill: fill})
+		}
 	}
 	if cm.SessionsHeld > 0 {
 		v := fillSum / float64(cm.SessionsHeld)

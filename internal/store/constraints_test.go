@@ -59,6 +59,10 @@ func rowDefaults(table string, id any) row {
 		return row{"plan_id": 1, "position": 0, "session_id": 1}
 	case "surveys":
 		return row{"org_id": 1, "kind": "etat_des_lieux", "slug": fmt.Sprintf("survey-%v", id), "closes_at": t0.Add(7 * 24 * time.Hour), "created_at": t0}
+	case "regions":
+		return row{"slug": fmt.Sprintf("region-%v", id), "name": "Région", "created_at": t0}
+	case "experiences":
+		return row{"org_id": 1, "content": "{}", "updated_at": t0, "created_at": t0}
 	case "survey_invitations":
 		return row{"survey_id": 9, "org_id": 1, "token": fmt.Sprintf("st-%v", id), "group_key": "staff", "created_at": t0}
 	}
@@ -207,6 +211,29 @@ func TestConstraints(t *testing.T) {
 			{"SELECT COUNT(*) FROM plan_sessions", "0"},
 			{"SELECT COUNT(*) FROM sessions", "1"},
 		}}},
+		// Regions (0012).
+		"two regions of one slug":              {{table: "regions", row: row{"id": 8, "slug": "region-9"}}, {table: "regions", row: row{"id": 9}, err: [2]string{"UNIQUE constraint failed: regions.slug", "ux_regions_slug"}}},
+		"commune in no region":                 {{sql: "UPDATE orgs SET region_id = 99 WHERE id = 1", err: fk("fk_orgs_region")}},
+		"sharing without a region":             {{sql: "UPDATE orgs SET share_with_region = true WHERE id = 1", err: ck("ck_orgs_share_with_region")}},
+		"coordinator of no region":             {{table: "users", row: row{"id": 9, "org_id": nil, "role": "coordinator"}, err: ck("ck_users_coordinator")}},
+		"coordinator of a missing region":      {{table: "users", row: row{"id": 9, "org_id": nil, "role": "coordinator", "region_id": 99}, err: fk("fk_users_region")}},
+		"coordinator in a commune":             {{table: "regions", row: row{"id": 9}}, {table: "users", row: row{"id": 9, "role": "coordinator", "region_id": 9}, err: ck("ck_users_coordinator")}},
+		"coordinator with a feed":              {{table: "regions", row: row{"id": 9}}, {table: "users", row: row{"id": 9, "org_id": nil, "role": "coordinator", "region_id": 9, "feed_token_hash": "h"}, err: ck("ck_users_coordinator")}},
+		"hr of a region":                       {{table: "regions", row: row{"id": 9}}, {table: "users", row: row{"id": 9, "region_id": 9}, err: ck("ck_users_coordinator")}},
+		"deleting a region in use":             {{table: "regions", row: row{"id": 9}}, {sql: "UPDATE orgs SET region_id = 9 WHERE id = 1"}, {sql: "DELETE FROM regions WHERE id = 9", err: fk("fk_orgs_region")}},
+		"two experiences of a commune":         {{table: "experiences", row: row{"id": 8}}, {table: "experiences", row: row{"id": 9}, err: [2]string{"UNIQUE constraint failed: experiences.org_id", "ux_experiences_org"}}},
+		"experience published to no region":    {{table: "experiences", row: row{"id": 9, "published_at": t0, "published_content": "{}"}, err: ck("ck_experiences_published")}},
+		"experience published without content": {{table: "regions", row: row{"id": 9}}, {table: "experiences", row: row{"id": 9, "published_at": t0, "published_region_id": 9}, err: ck("ck_experiences_published")}},
+		"experience of no commune":             {{table: "experiences", row: row{"id": 9, "org_id": 99}, err: fk("fk_experiences_org")}},
+		"a region, its coordinator and a shared, published experience": {
+			{table: "regions", row: row{"id": 9}},
+			{sql: "UPDATE orgs SET region_id = 9, share_with_region = true WHERE id = 1"},
+			{table: "users", row: row{"id": 9, "org_id": nil, "role": "coordinator", "region_id": 9}},
+			{table: "experiences", row: row{"id": 9, "published_at": t0, "published_content": "{}", "published_region_id": 9, "updated_by": 9}},
+			{sql: "DELETE FROM users WHERE id = 9", after: [][]string{
+				{"SELECT COUNT(*) FROM experiences WHERE updated_by IS NULL", "1"},
+			}},
+		},
 		"valid rows pass": {
 			{table: "sessions", row: row{"id": 9, "capacity": 1}},
 			{table: "registrations", row: row{"id": 9, "person_id": 3, "status": "waitlisted", "waitlist_position": 2}},

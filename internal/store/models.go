@@ -13,7 +13,21 @@ type Org struct {
 	Name          string
 	HRSenderName  string
 	HRSenderEmail string
-	CreatedAt     time.Time
+	// RegionID is the region the commune belongs to, nil for none.
+	RegionID *int64
+	// ShareWithRegion is the commune's consent to show its aggregates to
+	// its region (off until HR turns it on; only with a region).
+	ShareWithRegion bool
+	CreatedAt       time.Time
+}
+
+// Region is a group of communes working together (a regional body such as
+// the Antenne Région Valais romand), with its coordinators.
+type Region struct {
+	ID        int64
+	Slug      string
+	Name      string
+	CreatedAt time.Time
 }
 
 // Department is a service of a commune.
@@ -51,10 +65,12 @@ type Person struct {
 // TableName maps Person to its table.
 func (Person) TableName() string { return "people" }
 
-// User is an account that signs in: admin, hr or trainer.
+// User is an account that signs in: admin, hr, trainer, or the coordinator
+// of a region (who belongs to a region and to no commune).
 type User struct {
 	ID           int64
 	OrgID        *int64
+	RegionID     *int64
 	Email        string
 	Name         string
 	PasswordHash string
@@ -74,10 +90,13 @@ const (
 	RoleAdmin   = "admin"
 	RoleHR      = "hr"
 	RoleTrainer = "trainer"
+	// RoleCoordinator coordinates a region: it reads the aggregates its
+	// communes share and their exchange of experience, nothing of a commune.
+	RoleCoordinator = "coordinator"
 )
 
 // UserRoles lists the valid user roles.
-var UserRoles = []string{RoleAdmin, RoleHR, RoleTrainer}
+var UserRoles = []string{RoleAdmin, RoleHR, RoleTrainer, RoleCoordinator}
 
 // AuthToken is a bearer token or a browser session, stored as a SHA-256 hash.
 type AuthToken struct {
@@ -338,4 +357,24 @@ type PlanSession struct {
 	PlanID    int64 `gorm:"primaryKey;autoIncrement:false"`
 	Position  int   `gorm:"primaryKey;autoIncrement:false"`
 	SessionID int64
+}
+
+// Experience is a commune's exchange of experience after its pilot (the
+// guide's §4): its answers as it edits them, and the copy it last published
+// to its region.
+type Experience struct {
+	ID    int64
+	OrgID int64
+	// Language is the language the answers are written in.
+	Language string
+	// Content is the JSON of internal/exchange's answers.
+	Content string
+	// PublishedContent, PublishedRegionID and PublishedAt are what was
+	// published, to which region, when; nil until published.
+	PublishedContent  *string
+	PublishedRegionID *int64
+	PublishedAt       *time.Time
+	UpdatedBy         *int64
+	UpdatedAt         time.Time
+	CreatedAt         time.Time
 }

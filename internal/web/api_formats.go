@@ -184,3 +184,25 @@ func (s *Server) apiUpdateFormat(c *gin.Context) error {
 	c.JSON(http.StatusOK, toFormatDetail(d))
 	return nil
 }
+
+type publishFormatRequest struct {
+	Published optional[bool] `json:"published"`
+}
+
+// apiPublishFormat shares one of the commune's formats with its region:
+// an empty body or {"published": true}; {"published": false} withdraws it.
+func (s *Server) apiPublishFormat(c *gin.Context) error {
+	var in publishFormatRequest
+	if c.Request.ContentLength != 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	publish := in.Published.ptr() == nil || *in.Published.ptr()
+	d, err := s.svc.Formats.Publish(c.Request.Context(), caller(c), c.Param("slug"), publish)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, toFormatDetail(d))
+	return nil
+}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
+	"github.com/atelier-ch/atelier/internal/auth"
+	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/tz"
 )
 
@@ -38,10 +40,12 @@ type formatAnswer struct {
 }
 
 // TestAdaptedFormatKeepsPastSessions adapts a format of the catalogue,
-// schedules and holds a session of it, then changes the format: the past
-// session's certificate, programme and invitation stay as they were (read
-// back with pdftotext and as the calendar file), and only a session
-// scheduled afterwards has the new version.
+// schedules and holds a session of it, changes the format, publishes it to
+// the region, where another commune copies it and changes its copy, and
+// changes it again: the past session's certificate, programme and
+// invitation stay as they were (read back with pdftotext and as the
+// calendar file), only a session scheduled afterwards has the new version,
+// and each commune's copy changes only by its own hand.
 func TestAdaptedFormatKeepsPastSessions(t *testing.T) {
 	eachDB(t, func(t *testing.T, a *app) {
 		// HR copies Aubonne's format into commune A.
@@ -175,6 +179,88 @@ func TestAdaptedFormatKeepsPastSessions(t *testing.T) {
 		}
 		if res := a.do("GET", "/api/v1/formats/"+own.Slug+"/sheets.pdf", "", nil); res.Code != 404 {
 			t.Errorf("sheets without signing in: %d", res.Code)
+		}
+
+		// A publishes it to its region (A and B); C, outside, never sees it.
+		orgC := &store.Org{Slug: "commune-c", Name: "Commune C"}
+		if err := a.store.CreateOrg(context.Background(), orgC); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.srv.svc.Auth.CreateUser(context.Background(), nil, auth.NewUser{Email: "rh@commune-c.example", Password: testPassword, Role: store.RoleHR, Org: "commune-c"}); err != nil {
+			t.Fatal(err)
+		}
+		expectError(t, a.as(hrAEmail, "POST", "/api/v1/formats/"+own.Slug+"/publish", nil), 409, "conflict") // no region yet
+		a.regionOf("region-ab", "Région AB", a.orgA, a.orgB)
+		expectError(t, a.as(hrBEmail, "GET", "/api/v1/formats/"+own.Slug, nil), 404, "not_found")
+		var published formatAnswer
+		mustJSON(t, a.as(hrAEmail, "POST", "/api/v1/formats/"+own.Slug+"/publish", nil), &published)
+		if !published.Published {
+			t.Fatalf("publish: %+v", published)
+		}
+		sees := func(email, slug string) bool {
+			var list []formatAnswer
+			mustJSON(t, a.as(email, "GET", "/api/v1/formats", nil), &list)
+			for _, f := range list {
+				if f.Slug == slug {
+					return f.Owner == "commune-a" && f.Published
+				}
+			}
+			return false
+		}
+		if !sees(hrBEmail, own.Slug) || sees("rh@commune-c.example", own.Slug) {
+			t.Errorf("B sees it: %v; C sees it: %v", sees(hrBEmail, own.Slug), sees("rh@commune-c.example", own.Slug))
+		}
+		expectError(t, a.as("rh@commune-c.example", "GET", "/api/v1/formats/"+own.Slug, nil), 404, "not_found")
+		// B reads its current version, never the older ones, and cannot change it.
+		expectError(t, a.as(hrBEmail, "GET", "/api/v1/formats/"+own.Slug+"?version=1", nil), 404, "not_found")
+		expectError(t, a.as(hrBEmail, "GET", "/api/v1/formats/"+own.Slug+"/versions", nil), 404, "not_found")
+		expectError(t, a.as(hrBEmail, "PATCH", "/api/v1/formats/"+own.Slug, map[string]any{"title": "x"}), 404, "not_found")
+		expectError(t, a.as(hrBEmail, "POST", "/api/v1/formats/"+own.Slug+"/publish", nil), 404, "not_found")
+		// B copies it, then changes its copy.
+		res = a.as(hrBEmail, "POST", "/api/v1/formats/"+own.Slug+"/copy", nil)
+		if res.Code != http.StatusCreated {
+			t.Fatalf("B's copy: %d %s", res.Code, res.Body)
+		}
+		var copyB formatAnswer
+		mustJSON(t, res, &copyB)
+		if copyB.Slug != "aubonne-commune-b" || copyB.Owner != "commune-b" || *copyB.BasedOn != own.Slug || copyB.Title != "Notre atelier IA" || copyB.DurationMinutes != 120 {
+			t.Fatalf("B's copy: %+v", copyB)
+		}
+		if res := a.as(hrBEmail, "PATCH", "/api/v1/formats/"+copyB.Slug, map[string]any{"title": "L’atelier de B"}); res.Code != 200 {
+			t.Fatalf("B changes its copy: %d %s", res.Code, res.Body)
+		}
+		// A changes its format again: B's copy and the held session stay.
+		if res := a.as(hrAEmail, "PATCH", "/api/v1/formats/"+own.Slug, map[string]any{"title": "Notre atelier IA, deuxième édition"}); res.Code != 200 {
+			t.Fatalf("A's third version: %d %s", res.Code, res.Body)
+		}
+		var b2 formatAnswer
+		mustJSON(t, a.as(hrBEmail, "GET", "/api/v1/formats/"+copyB.Slug, nil), &b2)
+		if b2.Title != "L’atelier de B" || *b2.Version != 2 {
+			t.Errorf("B's copy after A's change: %+v", b2)
+		}
+		var seen formatAnswer
+		mustJSON(t, a.as(hrBEmail, "GET", "/api/v1/formats/"+own.Slug, nil), &seen)
+		if seen.Title != "Notre atelier IA, deuxième édition" || *seen.Version != 3 {
+			t.Errorf("B sees A's current version: %+v", seen)
+		}
+		if cert, ownCert, prog := docs(); cert != certBefore || ownCert != ownBefore || prog != progBefore {
+			t.Errorf("the held session's documents changed after the third version:\n%s", cert)
+		}
+		// B schedules its copy; A withdraws its format, B's copy stays B's.
+		sB := a.createSession(hrBEmail, sessionBody(copyB.Slug, start.AddDate(0, 0, 21), 5))
+		if sB.Title != "L’atelier de B" || *sB.FormatVersion != 2 {
+			t.Errorf("B's session: %+v", sB)
+		}
+		expectError(t, a.as(hrBEmail, "POST", "/api/v1/sessions", sessionBody(own.Slug, start.AddDate(0, 0, 22), 5)), 422, "validation", "format")
+		if res := a.as(hrAEmail, "POST", "/api/v1/formats/"+own.Slug+"/publish", map[string]bool{"published": false}); res.Code != 200 {
+			t.Fatalf("withdraw: %d", res.Code)
+		}
+		if sees(hrBEmail, own.Slug) {
+			t.Error("B still sees the withdrawn format")
+		}
+		expectError(t, a.as(hrBEmail, "GET", "/api/v1/formats/"+own.Slug, nil), 404, "not_found")
+		if res := a.as(hrBEmail, "GET", "/api/v1/formats/"+copyB.Slug, nil); res.Code != 200 {
+			t.Errorf("B's copy after the withdrawal: %d", res.Code)
 		}
 	})
 }

@@ -356,4 +356,32 @@ func TestPages(t *testing.T) {
 
 	signIn(ctx, t, base, adminEmail)
 	run(pg{name: "admin", path: "/app/admin"})
+
+	// The region of A, B and C: the coordinator's pages, HR's, and the
+	// administration with its regions.
+	seedRegion(t, a)
+	signIn(ctx, t, base, regionCoord)
+	run(
+		pg{name: "region", path: "/app/region", want: "n’a pas partagé"},
+		pg{name: "region-experience", path: "/app/region/experience", want: "Par question"},
+		pg{name: "coordinator-account", path: "/app/account"},
+	)
+	signIn(ctx, t, base, hrAEmail)
+	run(
+		pg{name: "dashboard-region", path: "/app", want: "Région Valais romand"},
+		pg{name: "commune", path: "/app/commune", want: "Chiffres partagés avec la région"},
+		pg{name: "experience", path: "/app/experience", want: "Publié pour la région"},
+		pg{name: "region-experience-hr", path: "/app/region/experience", want: "Par commune"},
+		pg{name: "format-publish", path: "/app/catalog/" + w.format, want: "Partager dans la région"},
+	)
+	if res := a.as(hrAEmail, "POST", "/api/v1/formats/"+w.format+"/publish", nil); res.Code != 200 {
+		t.Fatalf("publish: %d %s", res.Code, res.Body)
+	}
+	signIn(ctx, t, base, hrBEmail)
+	run(
+		pg{name: "catalog-region", path: "/app/catalog", want: "Partagés dans la région"},
+		pg{name: "format-of-the-region", path: "/app/catalog/" + w.format, want: "Partagé par Commune A"},
+	)
+	signIn(ctx, t, base, adminEmail)
+	run(pg{name: "admin-regions", path: "/app/admin", want: "Région Valais romand"})
 }

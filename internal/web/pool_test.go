@@ -125,6 +125,12 @@ func TestQuotaSessions(t *testing.T) {
 		if len(mine) != 1 || mine[0].ID != s.ID {
 			t.Errorf("B's trainer's sessions: %+v", mine)
 		}
+		// Once A belongs to a region, it pools its sessions there only.
+		a.regionOf("region-ab", "Région AB", a.orgA, a.orgB)
+		e = expectError(t, a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/sessions/%d", s.ID), map[string]any{"quotas": map[string]int{"commune-b": 2, "commune-c": 1}}), 422, "validation", "quotas.commune-c")
+		if !strings.Contains(e.Error.Fields["quotas.commune-c"], "Commune C n’est pas de la région") {
+			t.Errorf("outside the region: %+v", e.Error.Fields)
+		}
 		// Fewer seats for B than B has people booked: refused.
 		a.setNow(time.Date(2026, 3, 2, 9, 0, 0, 0, tz.Zurich))
 		expectError(t, a.as(hrAEmail, "PATCH", fmt.Sprintf("/api/v1/sessions/%d", s.ID), map[string]any{"quotas": map[string]int{"commune-b": 1}}), 409, "conflict")

@@ -7,12 +7,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/calendar"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/report"
 )
 
 type dashboardView struct {
 	Upcoming []sessionRow
 	Campaign *report.Campaign
+	Sharing  *region.Sharing
 	Feed     *calendar.StaffFeedState
 	FeedURL  string
 	Webcal   template.URL
@@ -40,11 +42,15 @@ func (s *Server) renderDashboard(c *gin.Context, fresh *calendar.StaffFeedState)
 		c.Redirect(http.StatusSeeOther, "/app/admin")
 		return nil
 	}
+	if d.RegionHome {
+		c.Redirect(http.StatusSeeOther, "/app/region")
+		return nil
+	}
 	p.Nav = "dashboard"
 	if d.Trainer {
 		p.Title = p.T("dashboard.trainer_title")
 	}
-	v := &dashboardView{Upcoming: sessionRows(d.Upcoming), Campaign: d.Campaign, Feed: d.Feed}
+	v := &dashboardView{Upcoming: sessionRows(d.Upcoming), Campaign: d.Campaign, Sharing: d.Sharing, Feed: d.Feed}
 	if d.Feed != nil && d.Feed.URL != "" {
 		v.FeedURL, v.Webcal = d.Feed.URL, template.URL(webcal(d.Feed.URL))
 	}

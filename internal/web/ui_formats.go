@@ -106,6 +106,10 @@ func (s *Server) formatPage(c *gin.Context) error {
 		p.Info = p.T("formats.saved", fp.Version)
 	case "unchanged":
 		p.Info = p.T("formats.unchanged")
+	case "published":
+		p.Info = p.T("formats.published_done", fp.Region)
+	case "withdrawn":
+		p.Info = p.T("formats.withdrawn_done")
 	}
 	p.Title = v.Text.Title
 	p.Data = v
@@ -280,6 +284,22 @@ func (s *Server) saveFormatForm(c *gin.Context) error {
 	done := "saved"
 	if d.Version == before {
 		done = "unchanged"
+	}
+	c.Redirect(http.StatusSeeOther, "/app/catalog/"+d.Slug+"?done="+done)
+	return nil
+}
+
+// publishFormatForm shares the format with the region (published=1) or
+// withdraws it (published=0).
+func (s *Server) publishFormatForm(c *gin.Context) error {
+	f := newForm(c)
+	d, err := s.svc.Formats.Publish(c.Request.Context(), caller(c), c.Param("slug"), f.Get("published") != "0")
+	if err != nil {
+		return err
+	}
+	done := "published"
+	if !d.Published {
+		done = "withdrawn"
 	}
 	c.Redirect(http.StatusSeeOther, "/app/catalog/"+d.Slug+"?done="+done)
 	return nil

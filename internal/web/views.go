@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/strategy"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -88,6 +90,10 @@ var templateFuncs = template.FuncMap{
 	"has": func(f *form, name, value string) bool { return f != nil && slices.Contains(f.Values[name], value) },
 	// cards passes a list of formats to the block that shows them.
 	"cards": func(p *page, fs []formats.Entry) formatCards { return formatCards{P: p, Formats: fs} },
+	// wordsOf and surveyOf pass a regional line's figures to the blocks
+	// that show them.
+	"wordsOf":  func(p *page, f *region.Feedback) regionArgs { return regionArgs{Page: p, Feedback: f} },
+	"surveyOf": func(p *page, s *region.Survey) regionArgs { return regionArgs{Page: p, Survey: s} },
 	"deref64": func(p *int64) int64 {
 		if p == nil {
 			return 0
@@ -114,6 +120,13 @@ type partArgs struct {
 	Part     inquiry.Part
 	Parts    []inquiry.Part
 	MinGroup int
+}
+
+// regionArgs is what the blocks of the regional view receive.
+type regionArgs struct {
+	Page     *page
+	Feedback *region.Feedback
+	Survey   *region.Survey
 }
 
 // mementoArgs is what the memento's block receives.
@@ -166,6 +179,24 @@ type page struct {
 
 // T translates key in the page's language.
 func (p *page) T(key string, args ...any) string { return p.tr.T(p.Lang, key, args...) }
+
+// Decimal writes a number without trailing zeros, with a decimal comma in
+// French (7,5) and a point in German (7.5), as Swiss usage has it.
+func (p *page) Decimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if p.Lang != "de" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Hours writes an estimate of hours (Decimal), « – » when there is none.
+func (p *page) Hours(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return p.Decimal(*v)
+}
 
 // DateRange writes a time range in the page's language.
 func (p *page) DateRange(start, end time.Time) string {

@@ -158,6 +158,10 @@ func TestAdaptedFormatKeepsPastSessions(t *testing.T) {
 		if got := a.session(hrAEmail, s.ID); *got.FormatVersion != 1 {
 			t.Errorf("the session moved to version %d", *got.FormatVersion)
 		}
+		// A campaign plan takes the commune's own formats too.
+		if res := a.as(hrAEmail, "POST", "/api/v1/plans", planBody(own.Slug)); res.Code != http.StatusCreated {
+			t.Errorf("plan of the commune's format: %d %s", res.Code, res.Body)
+		}
 		// A session scheduled now takes version 2; version 1 stays readable.
 		s2 := a.createSession(hrAEmail, sessionBody(own.Slug, start.AddDate(0, 0, 14), 5))
 		if *s2.FormatVersion != 2 || s2.Title != "Notre atelier IA" || !s2.EndsAt.Equal(start.AddDate(0, 0, 14).Add(2*time.Hour)) {

@@ -434,26 +434,14 @@ type Patch struct {
 // old text: German readers see the French until it is written again. An
 // agenda given without a duration sets the duration to its total.
 func (s *Service) Update(ctx context.Context, caller access.Caller, slug string, p Patch) (*Detail, error) {
-	if err := caller.Commune(access.AdaptFormats, caller.OrgID); err != nil {
+	if err := s.adaptable(caller, slug); err != nil {
 		return nil, err
-	}
-	if _, ok := s.resolver.catalog.Format(slug); ok {
-		return nil, apperr.Forbidden("formats.err.catalog_readonly")
-	}
-	if !catalog.ValidSlug(slug) {
-		return nil, apperr.NotFound("err.not_found")
 	}
 	now := s.now()
 	var out *Detail
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		row, err := tx.LockFormat(ctx, slug)
-		if errors.Is(err, store.ErrNotFound) {
-			return apperr.NotFound("err.not_found")
-		}
+		row, err := lockOwn(ctx, tx, caller, slug)
 		if err != nil {
-			return err
-		}
-		if err := caller.Commune(access.AdaptFormats, row.OrgID); err != nil {
 			return err
 		}
 		if p.Version != nil && *p.Version != row.Version {
@@ -495,6 +483,34 @@ func (s *Service) Update(ctx context.Context, caller access.Caller, slug string,
 		return nil
 	})
 	return out, err
+}
+
+// adaptable says why the caller may not change the format slug, before
+// anything is read: only HR adapts, and only a commune's formats.
+func (s *Service) adaptable(caller access.Caller, slug string) error {
+	if err := caller.Commune(access.AdaptFormats, caller.OrgID); err != nil {
+		return err
+	}
+	if _, ok := s.resolver.catalog.Format(slug); ok {
+		return apperr.Forbidden("formats.err.catalog_readonly")
+	}
+	if !catalog.ValidSlug(slug) {
+		return apperr.NotFound("err.not_found")
+	}
+	return nil
+}
+
+// lockOwn reads and locks one of the caller's commune's formats; another
+// commune's is not found.
+func lockOwn(ctx context.Context, tx *store.Store, caller access.Caller, slug string) (*store.Format, error) {
+	row, err := tx.LockFormat(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, apperr.NotFound("err.not_found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return row, caller.Commune(access.AdaptFormats, row.OrgID)
 }
 
 // apply copies a patch onto a format.
@@ -635,25 +651,13 @@ func (s *Service) EditForm(ctx context.Context, caller access.Caller, slug strin
 // their list and may copy it, never change it. A commune outside a region
 // has nobody to share with (409).
 func (s *Service) Publish(ctx context.Context, caller access.Caller, slug string, publish bool) (*Detail, error) {
-	if err := caller.Commune(access.AdaptFormats, caller.OrgID); err != nil {
+	if err := s.adaptable(caller, slug); err != nil {
 		return nil, err
-	}
-	if _, ok := s.resolver.catalog.Format(slug); ok {
-		return nil, apperr.Forbidden("formats.err.catalog_readonly")
-	}
-	if !catalog.ValidSlug(slug) {
-		return nil, apperr.NotFound("err.not_found")
 	}
 	now := s.now()
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		row, err := tx.LockFormat(ctx, slug)
-		if errors.Is(err, store.ErrNotFound) {
-			return apperr.NotFound("err.not_found")
-		}
+		row, err := lockOwn(ctx, tx, caller, slug)
 		if err != nil {
-			return err
-		}
-		if err := caller.Commune(access.AdaptFormats, row.OrgID); err != nil {
 			return err
 		}
 		org, err := tx.Org(ctx, row.OrgID)

@@ -28,6 +28,8 @@ func Migrations() []*gormigrate.Migration {
 		m0010Strategy(),
 		m0011Security(),
 		m0012Regions(),
+		m0013Formats(),
+		m0014Quotas(),
 		m0015OutboxEvents(),
 	}
 }

@@ -119,6 +119,42 @@ CREATE INDEX idx_feedback_org_id ON feedback USING btree (org_id);
 CREATE UNIQUE INDEX idx_feedback_registration_id ON feedback USING btree (registration_id);
 CREATE INDEX idx_feedback_session_id ON feedback USING btree (session_id);
 
+CREATE TABLE format_versions (
+  id bigint NOT NULL DEFAULT nextval('format_versions_id_seq'::regclass),
+  format_id bigint NOT NULL,
+  version integer NOT NULL,
+  body text NOT NULL,
+  created_by bigint,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT format_versions_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_format_versions_version CHECK ((version >= 1)),
+  CONSTRAINT fk_format_versions_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_format_versions_format FOREIGN KEY (format_id) REFERENCES formats(id) ON DELETE RESTRICT,
+  CONSTRAINT ux_format_versions_format_version UNIQUE (format_id, version)
+);
+CREATE UNIQUE INDEX format_versions_pkey ON format_versions USING btree (id);
+CREATE UNIQUE INDEX ux_format_versions_format_version ON format_versions USING btree (format_id, version);
+
+CREATE TABLE formats (
+  id bigint NOT NULL DEFAULT nextval('formats_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  slug character varying(64) NOT NULL,
+  based_on character varying(64) NOT NULL,
+  version integer NOT NULL,
+  published_at timestamp with time zone,
+  created_by bigint,
+  created_at timestamp with time zone NOT NULL,
+  updated_at timestamp with time zone NOT NULL,
+  CONSTRAINT formats_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_formats_slug CHECK ((((slug)::text <> ''::text) AND ((slug)::text <> (based_on)::text))),
+  CONSTRAINT ck_formats_version CHECK ((version >= 1)),
+  CONSTRAINT fk_formats_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_formats_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX formats_pkey ON formats USING btree (id);
+CREATE INDEX idx_formats_org_id ON formats USING btree (org_id);
+CREATE UNIQUE INDEX ux_formats_slug ON formats USING btree (slug);
+
 CREATE TABLE login_attempts (
   key_hash character varying(64) NOT NULL,
   failures bigint NOT NULL DEFAULT 0,
@@ -332,11 +368,13 @@ CREATE TABLE registrations (
   anon_role character varying(32) NOT NULL DEFAULT ''::character varying,
   rsvp character varying(16) NOT NULL DEFAULT 'needs_action'::character varying,
   rsvp_at timestamp with time zone,
+  waitlist_scope bigint NOT NULL DEFAULT 0,
   CONSTRAINT registrations_pkey PRIMARY KEY (id),
   CONSTRAINT ck_registrations_attendance CHECK (((attendance)::text = ANY ((ARRAY['unknown'::character varying, 'present'::character varying, 'absent'::character varying, 'excused'::character varying])::text[]))),
   CONSTRAINT ck_registrations_rsvp CHECK (((rsvp)::text = ANY ((ARRAY['needs_action'::character varying, 'accepted'::character varying, 'tentative'::character varying, 'declined'::character varying])::text[]))),
   CONSTRAINT ck_registrations_status CHECK (((status)::text = ANY ((ARRAY['booked'::character varying, 'waitlisted'::character varying, 'cancelled'::character varying])::text[]))),
   CONSTRAINT ck_registrations_waitlist CHECK (((((status)::text = 'waitlisted'::text) AND (waitlist_position IS NOT NULL) AND (waitlist_position >= 1)) OR (((status)::text <> 'waitlisted'::text) AND (waitlist_position IS NULL)))),
+  CONSTRAINT ck_registrations_waitlist_scope CHECK (((waitlist_scope = 0) OR (waitlist_scope = org_id))),
   CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments(id) ON DELETE SET NULL,
   CONSTRAINT fk_registrations_attendance_by FOREIGN KEY (attendance_by) REFERENCES users(id) ON DELETE SET NULL,
   CONSTRAINT fk_registrations_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
@@ -349,7 +387,7 @@ CREATE UNIQUE INDEX idx_registrations_token ON registrations USING btree (token)
 CREATE INDEX ix_registrations_session_status ON registrations USING btree (session_id, status);
 CREATE UNIQUE INDEX registrations_pkey ON registrations USING btree (id);
 CREATE UNIQUE INDEX ux_registrations_session_person ON registrations USING btree (session_id, person_id);
-CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations USING btree (session_id, waitlist_position);
+CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations USING btree (session_id, waitlist_scope, waitlist_position);
 
 CREATE TABLE roadmaps (
   id bigint NOT NULL DEFAULT nextval('roadmaps_id_seq'::regclass),
@@ -363,6 +401,18 @@ CREATE TABLE roadmaps (
 );
 CREATE UNIQUE INDEX roadmaps_pkey ON roadmaps USING btree (id);
 CREATE UNIQUE INDEX ux_roadmaps_org ON roadmaps USING btree (org_id);
+
+CREATE TABLE session_quotas (
+  session_id bigint NOT NULL,
+  org_id bigint NOT NULL,
+  seats integer NOT NULL,
+  CONSTRAINT session_quotas_pkey PRIMARY KEY (session_id, org_id),
+  CONSTRAINT ck_session_quotas_seats CHECK (((seats >= 0) AND (seats <= 500))),
+  CONSTRAINT fk_session_quotas_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_session_quotas_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_session_quotas_org_id ON session_quotas USING btree (org_id);
+CREATE UNIQUE INDEX session_quotas_pkey ON session_quotas USING btree (session_id, org_id);
 
 CREATE TABLE session_trainers (
   session_id bigint NOT NULL,
@@ -395,17 +445,20 @@ CREATE TABLE sessions (
   created_at timestamp with time zone,
   updated_at timestamp with time zone,
   record_past boolean NOT NULL DEFAULT false,
+  format_version_id bigint,
   CONSTRAINT sessions_pkey PRIMARY KEY (id),
   CONSTRAINT ck_sessions_capacity CHECK ((capacity > 0)),
   CONSTRAINT ck_sessions_ends_after_starts CHECK ((ends_at > starts_at)),
   CONSTRAINT ck_sessions_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
   CONSTRAINT ck_sessions_status CHECK (((status)::text = ANY ((ARRAY['scheduled'::character varying, 'cancelled'::character varying])::text[]))),
   CONSTRAINT fk_sessions_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_sessions_format_version FOREIGN KEY (format_version_id) REFERENCES format_versions(id) ON DELETE RESTRICT,
   CONSTRAINT fk_sessions_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
 );
 CREATE INDEX idx_sessions_org_id ON sessions USING btree (org_id);
 CREATE INDEX idx_sessions_starts_at ON sessions USING btree (starts_at);
 CREATE UNIQUE INDEX idx_sessions_uid ON sessions USING btree (uid);
+CREATE INDEX ix_sessions_format_version ON sessions USING btree (format_version_id);
 CREATE UNIQUE INDEX sessions_pkey ON sessions USING btree (id);
 
 CREATE TABLE staff_actions (

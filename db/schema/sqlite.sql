@@ -114,6 +114,39 @@ CREATE INDEX idx_feedback_org_id ON feedback (org_id);
 CREATE UNIQUE INDEX idx_feedback_registration_id ON feedback (registration_id);
 CREATE INDEX idx_feedback_session_id ON feedback (session_id);
 
+CREATE TABLE format_versions (
+  id INTEGER,
+  format_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_by INTEGER,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_format_versions_version CHECK (version >= 1),
+  CONSTRAINT fk_format_versions_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_format_versions_format FOREIGN KEY (format_id) REFERENCES formats (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX sqlite_autoindex_format_versions_1 ON format_versions (format_id, version); -- automatic, UNIQUE constraint
+
+CREATE TABLE formats (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  slug TEXT NOT NULL,
+  based_on TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  published_at datetime,
+  created_by INTEGER,
+  created_at datetime NOT NULL,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_formats_slug CHECK (slug <> '' AND slug <> based_on),
+  CONSTRAINT ck_formats_version CHECK (version >= 1),
+  CONSTRAINT fk_formats_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_formats_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE INDEX idx_formats_org_id ON formats (org_id);
+CREATE UNIQUE INDEX ux_formats_slug ON formats (slug);
+
 CREATE TABLE login_attempts (
   key_hash TEXT,
   failures INTEGER NOT NULL DEFAULT 0,
@@ -318,11 +351,13 @@ CREATE TABLE registrations (
   anon_role TEXT NOT NULL DEFAULT '',
   rsvp TEXT NOT NULL DEFAULT 'needs_action',
   rsvp_at datetime,
+  waitlist_scope INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_registrations_attendance CHECK (attendance IN ('unknown', 'present', 'absent', 'excused')),
   CONSTRAINT ck_registrations_rsvp CHECK (rsvp IN ('needs_action', 'accepted', 'tentative', 'declined')),
   CONSTRAINT ck_registrations_status CHECK (status IN ('booked', 'waitlisted', 'cancelled')),
   CONSTRAINT ck_registrations_waitlist CHECK ((status = 'waitlisted' AND waitlist_position IS NOT NULL AND waitlist_position >= 1) OR (status <> 'waitlisted' AND waitlist_position IS NULL)),
+  CONSTRAINT ck_registrations_waitlist_scope CHECK (waitlist_scope = 0 OR waitlist_scope = org_id),
   CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments (id) ON UPDATE NO ACTION ON DELETE SET NULL,
   CONSTRAINT fk_registrations_attendance_by FOREIGN KEY (attendance_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
   CONSTRAINT fk_registrations_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
@@ -334,7 +369,7 @@ CREATE INDEX idx_registrations_person_id ON registrations (person_id);
 CREATE UNIQUE INDEX idx_registrations_token ON registrations (token);
 CREATE INDEX ix_registrations_session_status ON registrations (session_id, status);
 CREATE UNIQUE INDEX ux_registrations_session_person ON registrations (session_id, person_id);
-CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations (session_id, waitlist_position);
+CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations (session_id, waitlist_scope, waitlist_position);
 
 CREATE TABLE roadmaps (
   id INTEGER,
@@ -347,6 +382,18 @@ CREATE TABLE roadmaps (
   CONSTRAINT fk_roadmaps_updated_by FOREIGN KEY (updated_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL
 );
 CREATE UNIQUE INDEX ux_roadmaps_org ON roadmaps (org_id);
+
+CREATE TABLE session_quotas (
+  session_id INTEGER NOT NULL,
+  org_id INTEGER NOT NULL,
+  seats INTEGER NOT NULL,
+  PRIMARY KEY (session_id, org_id),
+  CONSTRAINT ck_session_quotas_seats CHECK (seats >= 0 AND seats <= 500),
+  CONSTRAINT fk_session_quotas_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_session_quotas_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_session_quotas_org_id ON session_quotas (org_id);
+CREATE UNIQUE INDEX sqlite_autoindex_session_quotas_1 ON session_quotas (session_id, org_id); -- automatic, primary key
 
 CREATE TABLE session_trainers (
   session_id INTEGER,
@@ -379,17 +426,20 @@ CREATE TABLE sessions (
   created_at datetime,
   updated_at datetime,
   record_past numeric NOT NULL DEFAULT false,
+  format_version_id INTEGER,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_sessions_capacity CHECK (capacity > 0),
   CONSTRAINT ck_sessions_ends_after_starts CHECK (julianday(ends_at) > julianday(starts_at)),
   CONSTRAINT ck_sessions_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_sessions_status CHECK (status IN ('scheduled', 'cancelled')),
   CONSTRAINT fk_sessions_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_sessions_format_version FOREIGN KEY (format_version_id) REFERENCES format_versions (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
   CONSTRAINT fk_sessions_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE INDEX idx_sessions_org_id ON sessions (org_id);
 CREATE INDEX idx_sessions_starts_at ON sessions (starts_at);
 CREATE UNIQUE INDEX idx_sessions_uid ON sessions (uid);
+CREATE INDEX ix_sessions_format_version ON sessions (format_version_id);
 
 CREATE TABLE staff_actions (
   id INTEGER,

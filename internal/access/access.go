@@ -115,6 +115,10 @@ const (
 	EditMemento   Action = "edit_memento"   // save a new version of the memento
 	ReadMemento   Action = "read_memento"   // the memento and its versions
 	ManageRoadmap Action = "manage_roadmap" // read and edit the roadmap
+	// The commune's own formats (issue 17): staff read them (trainers
+	// print their sheets), HR copies, adapts and publishes them.
+	ReadFormats  Action = "read_formats"
+	AdaptFormats Action = "adapt_formats"
 	// Communes together (guide §1, §4): the consent to show the commune's
 	// aggregates to its region, and the exchange of experience after the
 	// pilot. Both are HR's (or an admin's in the commune) to give.
@@ -136,8 +140,12 @@ const (
 	ViewHistory       Action = "view_history"
 	BookInto          Action = "book_into"
 	ViewRegistrations Action = "view_registrations"
-	TakeAttendance    Action = "take_attendance" // mark, check in, walk-ins
+	TakeAttendance    Action = "take_attendance" // mark, check in
 	PrintKit          Action = "print_kit"       // sign-in sheet, programme, sheets, certificates
+	// AddWalkIns adds people on the spot: people of the session's commune,
+	// so its HR and trainers only, not a trainer of another commune
+	// running a pooled session.
+	AddWalkIns Action = "add_walk_ins"
 )
 
 // Actions on one registration.
@@ -220,8 +228,10 @@ func (c Caller) Commune(a Action, orgID int64) error {
 		return nil // trainers read the people and services they check in
 	case ReadSurveys, ReadMemento:
 		return nil // anonymous results, and a memento meant for all staff
+	case ReadFormats:
+		return nil // trainers print the sheets of the formats they run
 	case ManageDirectory, ManagePrivacy, ReadReports, ReadOutbox, ManageAccounts, ScheduleSession, BookPeople, PlanCampaign,
-		LaunchSurvey, EditMemento, ManageRoadmap, ShareWithRegion, RecordExperience:
+		LaunchSurvey, EditMemento, ManageRoadmap, ShareWithRegion, RecordExperience, AdaptFormats:
 		if c.manager() {
 			return nil
 		}
@@ -308,11 +318,9 @@ func (c Caller) OnSession(a Action, s Session) error {
 		}
 	case ViewRegistrations:
 		// HR of another commune sees only their own people (the domain
-		// filters the rows); a trainer sees the people of sessions they run.
-		if c.manager() {
-			return nil
-		}
-		if own && c.trains(s) {
+		// filters the rows); a trainer sees the people of sessions they
+		// run, another commune's pooled session included (names only).
+		if c.manager() || c.trains(s) {
 			return nil
 		}
 		if own {
@@ -320,8 +328,20 @@ func (c Caller) OnSession(a Action, s Session) error {
 		}
 		return errNotFound()
 	case TakeAttendance, PrintKit:
-		if !own {
+		// A trainer of another commune may run a pooled session.
+		if !own && !c.trains(s) {
 			return errNotFound()
+		}
+		if c.manager() || c.trains(s) {
+			return nil
+		}
+		return apperr.Forbidden("err.not_your_session")
+	case AddWalkIns:
+		if !own && !c.trains(s) {
+			return errNotFound()
+		}
+		if !own {
+			return apperr.Forbidden("pool.err.walkin_host")
 		}
 		if c.manager() || c.trains(s) {
 			return nil
@@ -365,5 +385,12 @@ func (c Caller) OnRegistration(a Action, r Registration) error {
 func (c Caller) CanSeeToken(r Registration) bool { return c.OnRegistration(SeeToken, r) == nil }
 
 // SeesAllRegistrations reports whether the caller sees every registration
-// of the session, or only those of their own commune's people.
-func (c Caller) SeesAllRegistrations(s Session) bool { return s.OrgID == c.OrgID }
+// of the session — its commune, or a trainer running it — or only those of
+// their own commune's people. Of another commune's people they see no more
+// than a trainer needs (SeesPersonDetails).
+func (c Caller) SeesAllRegistrations(s Session) bool { return s.OrgID == c.OrgID || c.trains(s) }
+
+// SeesPersonDetails reports whether the caller sees more of a person
+// registered than their name (address, service): only for people of their
+// own commune. Nothing personal crosses a commune.
+func (c Caller) SeesPersonDetails(personOrg int64) bool { return c.OrgID != 0 && personOrg == c.OrgID }

@@ -21,6 +21,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/desk"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/kit"
@@ -64,17 +65,21 @@ type Config struct {
 type Services struct {
 	Translator *i18n.Translator
 	Catalog    *catalog.Catalog
-	Auth       *auth.Service
-	Directory  *directory.Service
-	Booking    *booking.Service
-	Attendance *attendance.Service
-	Audit      *audit.Service
-	Privacy    *privacy.Service
-	Tickets    *ticket.Service
-	Reports    *report.Service
-	Kit        *kit.Service
-	Calendar   *calendar.Service
-	Outbox     *mail.Outbox
+	// FormatResolver finds a session's format (the version it keeps);
+	// Formats lists, copies and adapts the communes' own formats.
+	FormatResolver *formats.Resolver
+	Formats        *formats.Service
+	Auth           *auth.Service
+	Directory      *directory.Service
+	Booking        *booking.Service
+	Attendance     *attendance.Service
+	Audit          *audit.Service
+	Privacy        *privacy.Service
+	Tickets        *ticket.Service
+	Reports        *report.Service
+	Kit            *kit.Service
+	Calendar       *calendar.Service
+	Outbox         *mail.Outbox
 	// Notifier composes queued mail (RunComposer sweeps what a stopped
 	// process left).
 	Notifier *mail.Notifier
@@ -118,39 +123,43 @@ func Build(cfg Config) (*Services, error) {
 	// Every booking change queues its mail in the same transaction, composed
 	// once it commits; the outbox is delivered by the worker when SMTP is
 	// configured.
-	notifier := mail.NewNotifier(cfg.Catalog, composer, tr, host, cfg.Now).WithLog(cfg.Log)
+	resolver := formats.NewResolver(cfg.Catalog, st)
+	notifier := mail.NewNotifier(resolver, composer, tr, host, cfg.Now).WithLog(cfg.Log)
 	s := &Services{
-		Translator: tr,
-		Catalog:    cfg.Catalog,
-		Auth:       auth.New(st, cfg.Now, cfg.BcryptCost),
-		Directory:  directory.New(st),
-		Booking:    booking.New(st, cfg.Catalog, cfg.Now, host, notifier),
-		Attendance: attendance.New(st, cfg.Now),
-		Audit:      audit.New(st),
-		Privacy:    privacy.New(st, notifier, cfg.Now, cfg.RetentionMonths),
-		Reports:    report.New(st, cfg.Catalog, tr, cfg.Now),
-		Calendar:   calendar.NewService(st, cfg.Catalog, composer, cfg.Now),
-		Outbox:     mail.NewOutbox(st, cfg.Now).ComposingWith(notifier, st),
-		Notifier:   notifier,
-		StaffLog:   audit.NewStaffLog(st),
-		Surveys:    inquiry.New(st, cfg.Catalog, tr, notifier, cfg.Now),
-		Strategy:   strategy.New(st, cfg.Now),
-		Health:     st.Ping,
-		Database:   string(st.Dialect()),
+		Translator:     tr,
+		Catalog:        cfg.Catalog,
+		FormatResolver: resolver,
+		Formats:        formats.New(st, resolver, cfg.Now),
+		Auth:           auth.New(st, cfg.Now, cfg.BcryptCost),
+		Directory:      directory.New(st),
+		Booking:        booking.New(st, resolver, cfg.Now, host, notifier),
+		Attendance:     attendance.New(st, cfg.Now),
+		Audit:          audit.New(st),
+		Privacy:        privacy.New(st, notifier, cfg.Now, cfg.RetentionMonths),
+		Reports:        report.New(st, resolver, tr, cfg.Now),
+		Calendar:       calendar.NewService(st, resolver, composer, cfg.Now),
+		Outbox:         mail.NewOutbox(st, cfg.Now).ComposingWith(notifier, st),
+		Notifier:       notifier,
+		StaffLog:       audit.NewStaffLog(st),
+		Surveys:        inquiry.New(st, cfg.Catalog, tr, notifier, cfg.Now),
+		Strategy:       strategy.New(st, cfg.Now),
+		Health:         st.Ping,
+		Database:       string(st.Dialect()),
 	}
 	s.Auth.SetMailer(mail.NewAccountMail(st, tr, cfg.BaseURL, FallbackSender(cfg.MailFrom, cfg.BaseURL), host, cfg.Now), cfg.MailDelivers)
 	s.Replies = rsvp.New(st, s.Booking, notifier, cfg.Now, cfg.Log)
-	s.Campaign = campaign.New(st, cfg.Catalog, s.Booking, cfg.Now)
-	s.Tickets = ticket.New(st, cfg.Catalog, s.Booking, s.Attendance, s.Replies, cfg.Now)
+	s.Campaign = campaign.New(st, resolver, s.Booking, cfg.Now)
+	s.Tickets = ticket.New(st, resolver, s.Booking, s.Attendance, s.Replies, cfg.Now)
 	s.Regions = region.New(st, s.Reports, cfg.Catalog, tr, cfg.Now)
 	sh, err := sheets.New(tr)
 	if err != nil {
 		return nil, err
 	}
-	s.Kit = kit.New(st, cfg.Catalog, sh, s.Reports, s.Tickets)
+	s.Kit = kit.New(st, resolver, sh, s.Reports, s.Tickets)
+	s.Kit.Formats = s.Formats
 	s.Kit.Surveys, s.Kit.Strategy, s.Kit.Regions, s.Kit.BaseURL = s.Surveys, s.Strategy, s.Regions, strings.TrimRight(cfg.BaseURL, "/")
 	s.Desk = &desk.Service{Booking: s.Booking, Directory: s.Directory, Accounts: s.Auth, Audit: s.Audit,
-		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, StaffLog: s.StaffLog, Catalog: cfg.Catalog, Inquiry: s.Surveys, Strategy: s.Strategy, Regions: s.Regions, Now: cfg.Now}
+		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, StaffLog: s.StaffLog, Formats: resolver, Inquiry: s.Surveys, Strategy: s.Strategy, Regions: s.Regions, Now: cfg.Now}
 	return s, nil
 }
 

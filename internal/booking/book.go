@@ -122,6 +122,12 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 				}
 			}
 		}
+		// The seats this commune books against, and the list its people
+		// wait on: the session's, or its own in a session with quotas.
+		seats, scope, err := seatsFor(ctx, tx, sess, caller.OrgID, &counts)
+		if err != nil {
+			return err
+		}
 		booked, lastPos := counts.Booked, counts.MaxPosition
 		var fresh, changed []*store.Registration
 		result := make(map[int64]*store.Registration, len(ids))
@@ -145,15 +151,16 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 				}
 				fresh = append(fresh, r)
 			}
+			r.WaitlistScope = scope
 			if sess.RecordPast {
 				// Recording who came: present, never waiting.
-				if booked >= sess.Capacity {
-					return apperr.Conflict("err.record_full", sess.Capacity)
+				if booked >= seats {
+					return apperr.Conflict("err.record_full", seats)
 				}
 				r.Status, r.WaitlistPosition = store.RegBooked, nil
 				r.Attendance, r.AttendanceAt, r.AttendanceBy = store.AttendPresent, &now, caller.UserRef()
 				booked++
-			} else if booked < sess.Capacity {
+			} else if booked < seats {
 				r.Status, r.WaitlistPosition = store.RegBooked, nil
 				booked++
 			} else {
@@ -176,7 +183,7 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 				// the seed (booking.FairOrder).
 				log.Add(caller, sess.OrgID, sessionID, "audience_drawn", map[string]any{
 					"seed": strconv.FormatUint(draw.Seed, 10), "audience": draw.Audience, "already_trained": draw.Trained,
-					"free_seats": max(0, sess.Capacity-counts.Booked), "rule": "untrained_first_then_round_robin_by_service",
+					"free_seats": max(0, seats-counts.Booked), "rule": "untrained_first_then_round_robin_by_service",
 				}, now)
 			}
 			out.Unchanged = len(ids) - len(changed)
@@ -321,13 +328,14 @@ type Draw struct {
 	Trained int
 }
 
-// promote books up to n people from the head of the waiting list and moves
-// the rest of the list forward.
-func promote(ctx context.Context, tx *store.Store, sess *store.Session, n int, caller access.Caller, log *audit.Log, now time.Time) ([]store.Registration, error) {
+// promote books up to n people from the head of a waiting list (scope: 0
+// for the session's, a commune's id for its list in a session with
+// quotas) and moves the rest of the list forward.
+func promote(ctx context.Context, tx *store.Store, sess *store.Session, scope int64, n int, caller access.Caller, log *audit.Log, now time.Time) ([]store.Registration, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	first, err := tx.FirstWaitlisted(ctx, sess.ID, n)
+	first, err := tx.FirstWaitlisted(ctx, sess.ID, scope, n)
 	if err != nil || len(first) == 0 {
 		return nil, err
 	}
@@ -345,5 +353,5 @@ func promote(ctx context.Context, tx *store.Store, sess *store.Session, n int, c
 		}
 	}
 	// Everyone left was behind the promoted ones.
-	return first, tx.ShiftWaitlist(ctx, sess.ID, lastPos, len(first))
+	return first, tx.ShiftWaitlist(ctx, sess.ID, scope, lastPos, len(first))
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/audit"
-	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -34,14 +34,14 @@ type Store interface {
 // Service reads what the calendar files show.
 type Service struct {
 	store    Store
-	catalog  *catalog.Catalog
+	formats  *formats.Resolver
 	composer *Composer
 	now      func() time.Time
 }
 
-// NewService returns a Service.
-func NewService(s Store, c *catalog.Catalog, comp *Composer, now func() time.Time) *Service {
-	return &Service{store: s, catalog: c, composer: comp, now: now}
+// NewService returns a Service; f finds the format of a session.
+func NewService(s Store, f *formats.Resolver, comp *Composer, now func() time.Time) *Service {
+	return &Service{store: s, formats: f, composer: comp, now: now}
 }
 
 // File is a calendar file to send.
@@ -68,7 +68,10 @@ func (s *Service) entry(ctx context.Context, r *store.Registration, sessions map
 		}
 		orgs[sess.OrgID] = org
 	}
-	f, _ := s.catalog.Format(sess.FormatSlug)
+	f, err := s.formats.Session(ctx, sess)
+	if err != nil {
+		return Entry{}, err
+	}
 	return Entry{Session: sess, Registration: r, Person: person, Org: org, Format: f}, nil
 }
 
@@ -186,10 +189,13 @@ func (s *Service) StaffFeed(ctx context.Context, token string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	resolved, err := s.formats.Sessions(ctx, sessions)
+	if err != nil {
+		return nil, err
+	}
 	entries := make([]Entry, len(sessions))
 	for i := range sessions {
-		fm, _ := s.catalog.Format(sessions[i].FormatSlug)
-		entries[i] = Entry{Session: &sessions[i], Org: org, Format: fm}
+		entries[i] = Entry{Session: &sessions[i], Org: org, Format: resolved[sessions[i].ID].Format}
 	}
 	l := u.Language
 	data, err := s.composer.FeedFile(s.composer.tr.T(l, nameKey, org.Name), entries, l, s.now())

@@ -15,6 +15,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/region"
@@ -33,11 +34,13 @@ type Service struct {
 	Calendar  *calendar.Service
 	Outbox    *mail.Outbox
 	StaffLog  *audit.StaffLog
-	Catalog   *catalog.Catalog
-	Inquiry   *inquiry.Service
-	Strategy  *strategy.Service
-	Regions   *region.Service
-	Now       func() time.Time
+	// Formats gives the formats a commune schedules: the catalogue's and
+	// its own.
+	Formats  *formats.Resolver
+	Inquiry  *inquiry.Service
+	Strategy *strategy.Service
+	Regions  *region.Service
+	Now      func() time.Time
 }
 
 // HistoryLength is how many entries the session page shows.
@@ -240,7 +243,11 @@ func (s *Service) Reports(ctx context.Context, caller access.Caller, lang string
 	if err != nil {
 		return nil, err
 	}
-	return &ReportsPage{Campaign: rep, Charts: s.Report.Charts(rep, lang), Formats: s.Catalog.Formats(), Departments: deps}, nil
+	available, err := s.Formats.Available(ctx, caller.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return &ReportsPage{Campaign: rep, Charts: s.Report.Charts(rep, lang), Formats: available, Departments: deps}, nil
 }
 
 // AdminPage lists communes and accounts.
@@ -286,7 +293,11 @@ func (s *Service) SessionForm(ctx context.Context, caller access.Caller) (*Sessi
 	if err != nil {
 		return nil, err
 	}
-	return &SessionForm{Formats: s.Catalog.Formats(), Trainers: trainers}, nil
+	available, err := s.Formats.Available(ctx, caller.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return &SessionForm{Formats: available, Trainers: trainers}, nil
 }
 
 // PersonForm is what the person form offers, and the person edited.

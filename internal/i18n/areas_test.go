@@ -15,8 +15,8 @@ import (
 // package's code names is defined.
 func TestAreas(t *testing.T) {
 	tr := MustLoad()
-	keyRE := regexp.MustCompile(`"((?:survey|memento|roadmap|rsvp|region|exchange|err)\.[a-z_.]*[a-z_])"`)
-	for _, area := range []string{"survey", "memento", "roadmap", "rsvp", "region", "exchange"} {
+	keyRE := regexp.MustCompile(`"((?:survey|memento|roadmap|rsvp|region|exchange|formats|pool|err)\.[a-z_.]*[a-z_])"`)
+	for _, area := range []string{"survey", "memento", "roadmap", "rsvp", "region", "exchange", "formats"} {
 		t.Run(area, func(t *testing.T) {
 			for _, lang := range Languages {
 				data, err := os.ReadFile(filepath.Join("locales", lang, area+".json"))

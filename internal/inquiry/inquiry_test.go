@@ -16,6 +16,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/chart"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/mail"
@@ -56,7 +57,7 @@ func (w *world) set(t time.Time) {
 
 func (w *world) instance(s *store.Store) instance {
 	comp := calendar.NewComposer(w.tr, "https://atelier.example", calendar.Party{Email: "noreply@atelier.example"})
-	n := mail.NewNotifier(w.cat, comp, w.tr, "atelier.example", w.clock)
+	n := mail.NewNotifier(formats.NewResolver(w.cat, nil), comp, w.tr, "atelier.example", w.clock)
 	return instance{store: s, svc: inquiry.New(s, w.cat, w.tr, n, w.clock)}
 }
 

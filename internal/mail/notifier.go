@@ -18,6 +18,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -27,6 +28,7 @@ import (
 // Notifier composes the message of each booking event and queues it.
 type Notifier struct {
 	catalog  *catalog.Catalog
+	formats  *formats.Resolver
 	composer *calendar.Composer
 	tr       *i18n.Translator
 	host     string
@@ -76,9 +78,10 @@ func (n *Notifier) WithLog(l *slog.Logger) *Notifier {
 	return n
 }
 
-// NewNotifier returns a Notifier; host names the site in Message-IDs.
-func NewNotifier(c *catalog.Catalog, comp *calendar.Composer, tr *i18n.Translator, host string, now func() time.Time) *Notifier {
-	return &Notifier{catalog: c, composer: comp, tr: tr, host: host, now: now, log: slog.New(slog.DiscardHandler)}
+// NewNotifier returns a Notifier; f finds a session's format, host names
+// the site in Message-IDs.
+func NewNotifier(f *formats.Resolver, comp *calendar.Composer, tr *i18n.Translator, host string, now func() time.Time) *Notifier {
+	return &Notifier{catalog: f.Catalog(), formats: f, composer: comp, tr: tr, host: host, now: now, log: slog.New(slog.DiscardHandler)}
 }
 
 // Notify queues one message per event, inside the caller's transaction:
@@ -117,7 +120,12 @@ func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking
 	tx.AfterCommit(ctx, func(ctx context.Context, s *store.Store) {
 		done := make(map[string]*store.Composed, len(msgs))
 		for i, m := range msgs {
-			done[m.MessageID] = n.compose(recs[i])
+			c, err := n.compose(ctx, recs[i])
+			if err != nil {
+				n.log.WarnContext(ctx, "mail not composed yet", "err", err)
+				continue // the sweep composes it
+			}
+			done[m.MessageID] = c
 		}
 		if err := s.ComposeMail(ctx, done); err != nil {
 			// Committed all the same: the sweep composes them later.
@@ -204,24 +212,31 @@ func (n *Notifier) queue(q *queued) (*store.OutboxMessage, error) {
 }
 
 // compose writes a queued message; nil means there is nothing to send.
-func (n *Notifier) compose(q *queued) *store.Composed {
-	format, _ := n.catalog.Format(q.Session.FormatSlug)
+// The format is the version the session keeps, whenever this runs.
+func (n *Notifier) compose(ctx context.Context, q *queued) (*store.Composed, error) {
+	format, err := n.formats.Session(ctx, q.Session)
+	if err != nil {
+		return nil, err
+	}
 	entry := calendar.Entry{Session: q.Session, Registration: q.Registration, Person: q.Person, Org: q.org, Format: format}
 	lang := "fr"
 	if q.Person.Language == "de" {
 		lang = "de"
 	}
 	method, ics, err := n.composer.InviteFile(entry, lang, n.now())
+	if errors.Is(err, calendar.ErrInvalid) {
+		// e.g. a commune sender address that is not valid: no mail, as
+		// before it was queued.
+		return nil, nil
+	}
 	if err != nil {
-		// calendar.ErrInvalid, e.g. a commune sender address that is not
-		// valid: no mail, as before it was queued.
-		return nil
+		return nil, err
 	}
 	body := n.body(q.Kind, q.Before, entry, lang)
 	return &store.Composed{
 		Subject: clean.Truncate(clean.Line(body.subject), 250), TextBody: body.text, HTMLBody: body.html,
 		ICS: string(ics), ICSMethod: string(method), PageURL: qrFor(q.Kind, n.composer.PageURL(q.Registration.Token)),
-	}
+	}, nil
 }
 
 // ComposeQueued composes the messages queued before the given time and not
@@ -245,7 +260,9 @@ func (n *Notifier) ComposeQueued(ctx context.Context, s *store.Store, orgID int6
 			if q.org, err = n.org(ctx, s, q.Session.OrgID); err != nil {
 				return total, err
 			}
-			done[m.MessageID] = n.compose(&q)
+			if done[m.MessageID], err = n.compose(ctx, &q); err != nil {
+				return total, err
+			}
 		}
 		if err := s.ComposeMail(ctx, done); err != nil {
 			return total, err

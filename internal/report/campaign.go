@@ -13,6 +13,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -31,13 +32,14 @@ type Store interface {
 type Service struct {
 	store   Store
 	catalog *catalog.Catalog
+	formats *formats.Resolver
 	tr      *i18n.Translator
 	now     func() time.Time
 }
 
-// New returns a Service.
-func New(s Store, c *catalog.Catalog, tr *i18n.Translator, now func() time.Time) *Service {
-	return &Service{store: s, catalog: c, tr: tr, now: now}
+// New returns a Service; f gives the formats a commune schedules.
+func New(s Store, f *formats.Resolver, tr *i18n.Translator, now func() time.Time) *Service {
+	return &Service{store: s, catalog: f.Catalog(), formats: f, tr: tr, now: now}
 }
 
 // Ratings are feedback averages; nil when nobody answered.
@@ -181,7 +183,13 @@ func (s *Service) CampaignOf(ctx context.Context, orgID int64, lang string) (*Ca
 	if err != nil {
 		return nil, err
 	}
-	return s.compute(d, orgID, lang, nil), nil
+	// The catalogue's formats and the commune's own: a mandatory format of
+	// the commune is missing for whoever has not attended it either.
+	available, err := s.formats.Available(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return s.compute(d, orgID, available, lang, nil), nil
 }
 
 // whoOf names the person behind a registration within the commune, the
@@ -236,9 +244,10 @@ func (r *rater) ratings() Ratings {
 	return out
 }
 
-// compute computes the campaign report; when det is not nil, it also
-// records there what the report counted, row by row (SharedOf).
-func (s *Service) compute(d *store.ReportData, orgID int64, lang string, det *details) *Campaign {
+// compute computes the campaign report; available are the formats the
+// commune schedules (the catalogue's and its own); when det is not nil, it
+// also records there what the report counted, row by row (SharedOf).
+func (s *Service) compute(d *store.ReportData, orgID int64, available []*catalog.Format, lang string, det *details) *Campaign {
 	now := s.now()
 	sessions := map[int64]*store.Session{}
 	for i := range d.Sessions {
@@ -314,7 +323,7 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string, det *de
 	}
 
 	var mandatory []*catalog.Format
-	for _, f := range s.catalog.Formats() {
+	for _, f := range available {
 		if f.Participation == catalog.Mandatory {
 			mandatory = append(mandatory, f)
 		}

@@ -11,6 +11,7 @@ import (
 
 	catalogdata "github.com/atelier-ch/atelier/catalog"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -126,7 +127,7 @@ func TestCampaignAgainstRecomputation(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/seed=%d", db.Name, seed), func(t *testing.T) {
 				s := storetest.Open(t, storetest.Fresh(t, db.Name))
 				w := generate(t, s, cat, seed)
-				svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return w.now })
+				svc := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return w.now })
 				got, err := svc.CampaignOf(context.Background(), w.org.ID, "fr")
 				if err != nil {
 					t.Fatal(err)
@@ -317,7 +318,7 @@ func TestPilotRules(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t, storetest.Databases(t)[0])
 	now := time.Date(2026, 9, 1, 12, 0, 0, 0, tz.Zurich)
-	svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return now })
+	svc := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return now })
 	org := &store.Org{Slug: "p", Name: "P"}
 	_ = s.CreateOrg(ctx, org)
 	got, err := svc.CampaignOf(ctx, org.ID, "fr")
@@ -377,7 +378,7 @@ func TestSurveyBeforeAndPilot(t *testing.T) {
 		t.Run(db.Name, func(t *testing.T) {
 			s := storetest.Open(t, db)
 			now := time.Date(2026, 9, 1, 12, 0, 0, 0, tz.Zurich)
-			svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return now })
+			svc := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return now })
 			org := &store.Org{Slug: "sv", Name: "SV"}
 			if err := s.CreateOrg(ctx, org); err != nil {
 				t.Fatal(err)
@@ -490,7 +491,7 @@ func TestSurveyBeforeAndPilot(t *testing.T) {
 
 			// While the survey is open, its figures stay out of the report
 			// and out of the pilot's choice.
-			early := report.New(s, cat, i18n.MustLoad(), func() time.Time { return sv.ClosesAt.Add(-time.Hour) })
+			early := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return sv.ClosesAt.Add(-time.Hour) })
 			open, err := early.CampaignOf(ctx, org.ID, "fr")
 			if err != nil {
 				t.Fatal(err)
@@ -537,7 +538,7 @@ func TestPilotNoneWithSurvey(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t, storetest.Databases(t)[0])
 	now := time.Date(2026, 9, 1, 12, 0, 0, 0, tz.Zurich)
-	svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return now })
+	svc := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return now })
 	org := &store.Org{Slug: "n", Name: "N"}
 	_ = s.CreateOrg(ctx, org)
 	sv := &store.Survey{OrgID: org.ID, Kind: "etat_des_lieux", Slug: "etat-des-lieux", ClosesAt: now.UTC(), CreatedAt: now.Add(-96 * time.Hour).UTC()}

@@ -121,7 +121,11 @@ func (s *Service) SharedOf(ctx context.Context, st SharedStore, orgIDs []int64, 
 	now := s.now()
 	for orgID, d := range all {
 		det := &details{}
-		sh := &Shared{OrgID: orgID, Campaign: s.compute(d, orgID, lang, det), NameWords: NameWords(d.People)}
+		available, err := s.formats.Available(ctx, orgID)
+		if err != nil {
+			return nil, err
+		}
+		sh := &Shared{OrgID: orgID, Campaign: s.compute(d, orgID, available, lang, det), NameWords: NameWords(d.People)}
 		for _, p := range det.people {
 			sh.People = append(sh.People, PersonRow{Who: p.who, Trained: p.trained})
 		}

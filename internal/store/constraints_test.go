@@ -120,7 +120,7 @@ func TestConstraints(t *testing.T) {
 	}
 	fk := func(name string) [2]string { return [2]string{"FOREIGN KEY constraint failed", name} }
 	ck := func(name string) [2]string { return [2]string{name, name} }
-	waitlistUnique := [2]string{"UNIQUE constraint failed: registrations.session_id, registrations.waitlist_position", "ux_registrations_session_waitlist"}
+	waitlistUnique := [2]string{"UNIQUE constraint failed: registrations.session_id, registrations.waitlist_scope, registrations.waitlist_position", "ux_registrations_session_waitlist"}
 	cases := map[string][]change{
 		"capacity 0":                  {{table: "sessions", row: row{"id": 9, "capacity": 0}, err: ck("ck_sessions_capacity")}},
 		"capacity set to 0":           {{sql: "UPDATE sessions SET capacity = 0 WHERE id = 1", err: ck("ck_sessions_capacity")}},
@@ -137,21 +137,48 @@ func TestConstraints(t *testing.T) {
 		"promoted keeping a position": {{sql: "UPDATE registrations SET status = 'booked' WHERE id = 2", err: ck("ck_registrations_waitlist")}},
 		"duplicate waitlist position": {{table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 1}, err: waitlistUnique}},
 		"unknown registration status": {{table: "registrations", row: row{"id": 9, "status": "pending"}, err: ck("ck_registrations_status")}},
-		"unknown attendance":          {{table: "registrations", row: row{"id": 9, "attendance": "late"}, err: ck("ck_registrations_attendance")}},
-		"registration of no session":  {{table: "registrations", row: row{"id": 9, "session_id": 99}, err: fk("fk_registrations_session")}},
-		"registration of no person":   {{table: "registrations", row: row{"id": 9, "person_id": 99}, err: fk("fk_registrations_person")}},
-		"registration of no commune":  {{table: "registrations", row: row{"id": 9, "org_id": 99}, err: fk("fk_registrations_org")}},
-		"unknown answer":              {{table: "registrations", row: row{"id": 9, "rsvp": "maybe"}, err: ck("ck_registrations_rsvp")}},
-		"answer set to nothing":       {{sql: "UPDATE registrations SET rsvp = '' WHERE id = 1", err: ck("ck_registrations_rsvp")}},
-		"reply of no registration":    {{table: "calendar_replies", row: row{"message_key": "k9", "registration_id": 99}, err: fk("fk_calendar_replies_registration")}},
-		"reply with no answer":        {{table: "calendar_replies", row: row{"message_key": "k9", "answer": "needs_action"}, err: ck("ck_calendar_replies_answer")}},
-		"unknown user role":           {{table: "users", row: row{"id": 9, "role": "root"}, err: ck("ck_users_role")}},
-		"unknown user language":       {{table: "users", row: row{"id": 9, "language": "en"}, err: ck("ck_users_language")}},
-		"unknown person role":         {{table: "people", row: row{"id": 9, "role": "mayor"}, err: ck("ck_people_role")}},
-		"person in no department":     {{table: "people", row: row{"id": 9, "department_id": 99}, err: fk("fk_people_department")}},
-		"unknown token kind":          {{table: "auth_tokens", row: row{"id": 9, "kind": "cli"}, err: ck("ck_auth_tokens_kind")}},
-		"token of no user":            {{table: "auth_tokens", row: row{"id": 9, "user_id": 99}, err: fk("fk_auth_tokens_user")}},
-		"unknown outbox status":       {{table: "outbox_messages", row: row{"id": 9, "status": "queued"}, err: ck("ck_outbox_messages_status")}},
+		// Migration 0014: one waiting list per commune in a session with
+		// quotas, positions unique in each list, a commune on its own list.
+		"waiting on another commune's list": {{table: "orgs", row: row{"id": 9}}, {table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 2, "waitlist_scope": 9}, err: ck("ck_registrations_waitlist_scope")}},
+		"two communes' lists in one session": {
+			{table: "orgs", row: row{"id": 9}},
+			{table: "registrations", row: row{"id": 9, "org_id": 9, "status": "waitlisted", "waitlist_position": 1, "waitlist_scope": 9}},
+			{table: "registrations", row: row{"id": 10, "org_id": 1, "status": "waitlisted", "waitlist_position": 1, "waitlist_scope": 1}},
+			{table: "registrations", row: row{"id": 11, "org_id": 9, "status": "waitlisted", "waitlist_position": 1, "waitlist_scope": 9}, err: waitlistUnique},
+		},
+		"quota below 0":       {{table: "session_quotas", row: row{"session_id": 1, "org_id": 1, "seats": -1}, err: ck("ck_session_quotas_seats")}},
+		"quota of no commune": {{table: "session_quotas", row: row{"session_id": 1, "org_id": 99, "seats": 2}, err: fk("fk_session_quotas_org")}},
+		"quota of no session": {{table: "session_quotas", row: row{"session_id": 99, "org_id": 1, "seats": 2}, err: fk("fk_session_quotas_session")}},
+		"deleting a session takes its quotas": {{table: "sessions", row: row{"id": 9}}, {table: "session_quotas", row: row{"session_id": 9, "org_id": 1, "seats": 2}}, {sql: "DELETE FROM sessions WHERE id = 9", after: [][]string{
+			{"SELECT COUNT(*) FROM session_quotas", "0"},
+		}}},
+		// Migration 0013: versions of a commune's formats, which sessions keep.
+		"session of no format version": {{table: "sessions", row: row{"id": 9, "format_version_id": 99}, err: fk("fk_sessions_format_version")}},
+		"format version 0": {
+			{table: "formats", row: row{"id": 9, "org_id": 1, "slug": "f9", "based_on": "intro", "version": 1, "created_at": t0, "updated_at": t0}},
+			{table: "format_versions", row: row{"id": 9, "format_id": 9, "version": 0, "body": "{}", "created_at": t0}, err: ck("ck_format_versions_version")},
+		},
+		"a version kept by a session stays": {
+			{table: "formats", row: row{"id": 9, "org_id": 1, "slug": "f9", "based_on": "intro", "version": 1, "created_at": t0, "updated_at": t0}},
+			{table: "format_versions", row: row{"id": 9, "format_id": 9, "version": 1, "body": "{}", "created_at": t0}},
+			{table: "sessions", row: row{"id": 9, "format_version_id": 9}},
+			{sql: "DELETE FROM format_versions WHERE id = 9", err: fk("fk_sessions_format_version")},
+		},
+		"unknown attendance":         {{table: "registrations", row: row{"id": 9, "attendance": "late"}, err: ck("ck_registrations_attendance")}},
+		"registration of no session": {{table: "registrations", row: row{"id": 9, "session_id": 99}, err: fk("fk_registrations_session")}},
+		"registration of no person":  {{table: "registrations", row: row{"id": 9, "person_id": 99}, err: fk("fk_registrations_person")}},
+		"registration of no commune": {{table: "registrations", row: row{"id": 9, "org_id": 99}, err: fk("fk_registrations_org")}},
+		"unknown answer":             {{table: "registrations", row: row{"id": 9, "rsvp": "maybe"}, err: ck("ck_registrations_rsvp")}},
+		"answer set to nothing":      {{sql: "UPDATE registrations SET rsvp = '' WHERE id = 1", err: ck("ck_registrations_rsvp")}},
+		"reply of no registration":   {{table: "calendar_replies", row: row{"message_key": "k9", "registration_id": 99}, err: fk("fk_calendar_replies_registration")}},
+		"reply with no answer":       {{table: "calendar_replies", row: row{"message_key": "k9", "answer": "needs_action"}, err: ck("ck_calendar_replies_answer")}},
+		"unknown user role":          {{table: "users", row: row{"id": 9, "role": "root"}, err: ck("ck_users_role")}},
+		"unknown user language":      {{table: "users", row: row{"id": 9, "language": "en"}, err: ck("ck_users_language")}},
+		"unknown person role":        {{table: "people", row: row{"id": 9, "role": "mayor"}, err: ck("ck_people_role")}},
+		"person in no department":    {{table: "people", row: row{"id": 9, "department_id": 99}, err: fk("fk_people_department")}},
+		"unknown token kind":         {{table: "auth_tokens", row: row{"id": 9, "kind": "cli"}, err: ck("ck_auth_tokens_kind")}},
+		"token of no user":           {{table: "auth_tokens", row: row{"id": 9, "user_id": 99}, err: fk("fk_auth_tokens_user")}},
+		"unknown outbox status":      {{table: "outbox_messages", row: row{"id": 9, "status": "queued"}, err: ck("ck_outbox_messages_status")}},
 		"mail about a session and a survey": {
 			{table: "surveys", row: row{"id": 9}},
 			{table: "survey_invitations", row: row{"id": 9}},
@@ -341,7 +368,7 @@ func TestShiftWaitlist(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				if err := s.Tx(ctx, func(tx *store.Store) error { return tx.ShiftWaitlist(ctx, 1, tc.after, tc.n) }); err != nil {
+				if err := s.Tx(ctx, func(tx *store.Store) error { return tx.ShiftWaitlist(ctx, 1, 0, tc.after, tc.n) }); err != nil {
 					t.Fatalf("ShiftWaitlist: %v", err)
 				}
 				var got []int

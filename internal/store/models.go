@@ -116,10 +116,14 @@ const (
 
 // Session is a scheduled, in-person training session of a catalogue format.
 type Session struct {
-	ID                   int64
-	UID                  string
-	OrgID                int64
-	FormatSlug           string
+	ID         int64
+	UID        string
+	OrgID      int64
+	FormatSlug string
+	// FormatVersionID is the version of a commune's own format the session
+	// was scheduled with (nil for a format of the catalogue): its sheets,
+	// programme and certificates keep that version.
+	FormatVersionID      *int64
 	Title                string
 	StartsAt             time.Time
 	EndsAt               time.Time
@@ -146,6 +150,16 @@ const (
 	SessionCancelled = "cancelled"
 )
 
+// SessionQuota is a commune's seats in a pooled session.
+type SessionQuota struct {
+	SessionID int64 `gorm:"primaryKey;autoIncrement:false"`
+	OrgID     int64 `gorm:"primaryKey;autoIncrement:false"`
+	Seats     int
+}
+
+// TableName maps SessionQuota to its table.
+func (SessionQuota) TableName() string { return "session_quotas" }
+
 // SessionTrainer links a session to a trainer (a user).
 type SessionTrainer struct {
 	SessionID int64 `gorm:"primaryKey;autoIncrement:false"`
@@ -160,11 +174,15 @@ type Registration struct {
 	OrgID            int64
 	Status           string
 	WaitlistPosition *int
-	Attendance       string
-	AttendanceAt     *time.Time
-	AttendanceBy     *int64
-	Token            string
-	WalkIn           bool
+	// WaitlistScope is the waiting list the registration is (or was last)
+	// on: 0, the session's one list, or its commune's own list in a
+	// session with quotas. Positions are 1..n within each list.
+	WaitlistScope int64
+	Attendance    string
+	AttendanceAt  *time.Time
+	AttendanceBy  *int64
+	Token         string
+	WalkIn        bool
 	// Sequence counts this registration's own changes; the participant's
 	// calendar SEQUENCE is the session's plus this.
 	Sequence int

@@ -90,7 +90,9 @@ type SessionFilter struct {
 // Sessions lists sessions by start time, with the total before paging.
 func (s *Store) Sessions(ctx context.Context, f SessionFilter) ([]Session, int64, error) {
 	q := s.with(ctx).Model(&Session{})
-	if f.IncludeOpen {
+	// A trainer may run another commune's pooled session: their own
+	// sessions include it.
+	if f.IncludeOpen || f.TrainerID != 0 {
 		q = q.Where("(org_id = ? OR open_to_other_communes = ?)", f.OrgID, true)
 	} else {
 		q = q.Where("org_id = ?", f.OrgID)
@@ -218,31 +220,30 @@ func (s *Store) RegistrationByToken(ctx context.Context, token string) (*Registr
 	return &r, translate(s.with(ctx).Where("token = ?", token).Take(&r).Error)
 }
 
-// FirstWaitlisted returns up to n waitlisted registrations of a session,
-// in waiting-list order.
-func (s *Store) FirstWaitlisted(ctx context.Context, sessionID int64, n int) ([]Registration, error) {
+// FirstWaitlisted returns up to n registrations of one of a session's
+// waiting lists (scope: 0, the session's list; a commune's id, its list in
+// a session with quotas), in waiting-list order.
+func (s *Store) FirstWaitlisted(ctx context.Context, sessionID, scope int64, n int) ([]Registration, error) {
 	var out []Registration
-	err := s.with(ctx).Where("session_id = ? AND status = ?", sessionID, RegWaitlisted).
-		Order("waitlist_position").Order("id").Limit(n).Find(&out).Error
+	err := scoped(s.with(ctx), sessionID, scope).Order("waitlist_position").Order("id").Limit(n).Find(&out).Error
 	return out, translate(err)
 }
 
-// ShiftWaitlist moves every waitlisted registration of a session behind
-// position after forward by n places.
+// ShiftWaitlist moves every registration of one of a session's waiting
+// lists behind position after forward by n places.
 //
-// Positions are unique per session, and both engines check a unique index
+// Positions are unique per list, and both engines check a unique index
 // row by row within an UPDATE, in whatever order the plan visits the rows:
 // "position - n" in one statement collides with a row not moved yet. So
 // the rows first jump past any real position (where they cannot meet
 // anything), then come back to their place.
-func (s *Store) ShiftWaitlist(ctx context.Context, sessionID int64, after, n int) error {
-	err := s.with(ctx).Model(&Registration{}).Where("session_id = ? AND status = ? AND waitlist_position > ?", sessionID, RegWaitlisted, after).
+func (s *Store) ShiftWaitlist(ctx context.Context, sessionID, scope int64, after, n int) error {
+	err := scoped(s.with(ctx).Model(&Registration{}), sessionID, scope).Where("waitlist_position > ?", after).
 		Update("waitlist_position", gorm.Expr("waitlist_position + ?", waitlistShiftOffset)).Error
 	if err != nil {
 		return translate(err)
 	}
-	return translate(s.with(ctx).Model(&Registration{}).
-		Where("session_id = ? AND status = ? AND waitlist_position > ?", sessionID, RegWaitlisted, waitlistShiftOffset).
+	return translate(scoped(s.with(ctx).Model(&Registration{}), sessionID, scope).Where("waitlist_position > ?", waitlistShiftOffset).
 		Update("waitlist_position", gorm.Expr("waitlist_position - ?", waitlistShiftOffset+n)).Error)
 }
 

@@ -94,6 +94,8 @@ type matrix struct {
 	// link to it (the participant's person is invited).
 	surveyA     int64
 	surveyToken string
+	// formatA is a format of A's own (a copy of the session's format).
+	formatA string
 }
 
 func (m *matrix) next() int { m.n++; return m.n }
@@ -257,6 +259,35 @@ func matrixRows() map[string]struct {
 		"GET /api/v1/formats":                  {get("/api/v1/formats"), same(200)},
 		"GET /api/v1/formats/:slug":            {get("/api/v1/formats/ucv-consultation"), same(200)},
 		"GET /api/v1/formats/:slug/sheets.pdf": {get("/api/v1/formats/ucv-consultation/sheets.pdf"), same(200)},
+
+		// A commune's own formats: its staff read them, its HR copies and
+		// adapts them; another commune does not see them.
+		"GET /api/v1/formats/:slug/versions": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/api/v1/formats/" + m.formatA + "/versions"}
+		}, api(403, 200, 200, 200, 404, 404)},
+		"POST /api/v1/formats/:slug/copy": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/formats/" + m.formatA + "/copy"}
+		}, api(403, 201, 403, 403, 404, 404)},
+		"PATCH /api/v1/formats/:slug": {func(m *matrix, r role) mreq {
+			return mreq{method: "PATCH", path: "/api/v1/formats/" + m.formatA, json: map[string]string{"title": fmt.Sprintf("Format de A %d", m.next())}}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"GET /app/formats/:slug/edit": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/app/formats/" + m.formatA + "/edit"}
+		}, pages(403, 200, 403, 403, 404, 404)},
+		"POST /app/formats/:slug": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/formats/" + m.formatA, form: m.formatFormA()}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/formats/:slug/copy": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/formats/" + m.formatA + "/copy", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		// Withdrawn as soon as published: B (of the same region) never
+		// sees it in the other rows.
+		"POST /api/v1/formats/:slug/publish": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/formats/" + m.formatA + "/publish", json: map[string]bool{"published": false}}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"POST /app/formats/:slug/publish": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/formats/" + m.formatA + "/publish", form: url.Values{"published": {"0"}}}
+		}, pages(403, 303, 403, 403, 404, 404)},
 
 		// Participant links: the token is the key; a wrong one opens nothing.
 		"GET /r/:token": {participantRoute("GET", ""), participantOnly(200)},
@@ -659,6 +690,10 @@ func coordinatorCells() map[string]int {
 		"GET /healthz": 200, "GET /static/*filepath": 200, "HEAD /static/*filepath": 200, "GET /favicon.ico": 200, "HEAD /favicon.ico": 200,
 		"GET /": 303, "GET /login": 303, "POST /login": 401, "POST /logout": 303, "POST /api/v1/auth/token": 401,
 		"GET /api/v1/formats": 200, "GET /api/v1/formats/:slug": 200, "GET /api/v1/formats/:slug/sheets.pdf": 200,
+		// A commune's own formats are its staff's.
+		"GET /api/v1/formats/:slug/versions": 404, "POST /api/v1/formats/:slug/copy": 404, "PATCH /api/v1/formats/:slug": 404,
+		"POST /api/v1/formats/:slug/publish": 404, "GET /app/formats/:slug/edit": 404, "POST /app/formats/:slug": 404,
+		"POST /app/formats/:slug/copy": 404, "POST /app/formats/:slug/publish": 404,
 		"GET /r/:token": 404, "POST /r/:token/cancel": 404, "POST /r/:token/feedback": 404, "POST /r/:token/rsvp": 404,
 		"GET /r/:token/qr.png": 404, "GET /r/:token/certificate.pdf": 404, "GET /r/:token/invite.ics": 404, "GET /r/:token/feed.ics": 404,
 		"GET /feeds/:file": 404, "GET /s/:token": 404, "POST /s/:token": 404, "POST /r/:token/memento": 404, "GET /m/:slug": 200,
@@ -839,6 +874,11 @@ func setupMatrix(t *testing.T, a *app) *matrix {
 	if res := a.as(hrAEmail, "PUT", "/api/v1/memento", map[string]any{"rules": []string{"Vérifier chaque réponse."}}); res.Code != http.StatusOK {
 		t.Fatalf("save memento: %d %s", res.Code, res.Body)
 	}
+	res := a.as(hrAEmail, "POST", "/api/v1/formats/"+f.Slug+"/copy", map[string]string{"slug": "format-de-a"})
+	if res.Code != http.StatusCreated {
+		t.Fatalf("copy a format: %d %s", res.Code, res.Body)
+	}
+	m.formatA = "format-de-a"
 	// A region of A and B, both sharing, with its coordinator; both
 	// communes saved their exchange of experience and A published it.
 	a.regionOf("region-ab", "Région AB", a.orgA, a.orgB)
@@ -857,6 +897,18 @@ func setupMatrix(t *testing.T, a *app) *matrix {
 		m.cookies[r] = a.browserSession(m.email(r))
 	}
 	return m
+}
+
+// formatFormA is the form of A's format as its page fills it, with a new
+// title.
+func (m *matrix) formatFormA() url.Values {
+	d, err := m.a.srv.svc.Formats.Get(context.Background(), m.a.hrA(), m.formatA, 0)
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	f := formatForm(d.Format)
+	f.Values.Set("title", fmt.Sprintf("Format de A par la page %d", m.next()))
+	return f.Values
 }
 
 func (m *matrix) email(r role) string {

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/atelier-ch/atelier/internal/chart"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
@@ -88,6 +90,10 @@ var templateFuncs = template.FuncMap{
 		return partArgs{Page: p, Parts: parts, MinGroup: minGroup}
 	},
 	"mementoOf": func(p *page, m *strategy.MementoDoc) mementoArgs { return mementoArgs{Page: p, Memento: m} },
+	// has reports whether a form's field holds value (checkboxes).
+	"has": func(f *form, name, value string) bool { return f != nil && slices.Contains(f.Values[name], value) },
+	// cards passes a list of formats to the block that shows them.
+	"cards": func(p *page, fs []formats.Entry) formatCards { return formatCards{P: p, Formats: fs} },
 	// wordsOf and surveyOf pass a regional line's figures to the blocks
 	// that show them.
 	"wordsOf":  func(p *page, f *region.Feedback) regionArgs { return regionArgs{Page: p, Feedback: f} },

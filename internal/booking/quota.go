@@ -47,6 +47,9 @@ func listOf(sess *store.Session, quotas []store.SessionQuota, orgID int64) (seat
 // session's) becomes the commune's: its booked people, its list's last
 // position. Read in statements of their own, after the lock.
 func seatsFor(ctx context.Context, tx *store.Store, sess *store.Session, orgID int64, counts *store.Counts) (int, int64, error) {
+	if counts.NoQuotas {
+		return sess.Capacity, 0, nil // one list: nothing more to read under the lock
+	}
 	quotas, err := tx.SessionQuotas(ctx, []int64{sess.ID})
 	if err != nil {
 		return 0, 0, err

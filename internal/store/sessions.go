@@ -127,6 +127,9 @@ type Counts struct {
 	Booked      int
 	Waitlisted  int
 	MaxPosition int
+	// NoQuotas says the session holds no seats per commune (BookingState
+	// only: elsewhere false means not known).
+	NoQuotas bool
 	// Present counts the booked people marked present (CountsBySession
 	// only).
 	Present int
@@ -374,16 +377,19 @@ func (s *Store) BookingState(ctx context.Context, sessionID int64, personIDs []i
 		Registration
 		CBooked int
 		CMaxPos *int
+		CQuotas int
 	}
 	// Both counts come from indexes, whatever the length of the waiting
 	// list: the booked seats (at most the capacity) by (session, status),
 	// the last place by (session, waitlist_position). The list is 1..n,
-	// so its length is its last place.
+	// so its length is its last place. Whether the session has quotas
+	// comes along, so that a booking without them reads nothing more.
 	err := s.with(ctx).Raw(`SELECT r.*,
   (SELECT count(*) FROM registrations WHERE session_id = ? AND status = 'booked') AS c_booked,
-  (SELECT max(waitlist_position) FROM registrations WHERE session_id = ?) AS c_max_pos
+  (SELECT max(waitlist_position) FROM registrations WHERE session_id = ?) AS c_max_pos,
+  (SELECT count(*) FROM session_quotas WHERE session_id = ?) AS c_quotas
 FROM (SELECT 1 AS one) one
-LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, sessionID, sessionID, personIDs).Scan(&rows).Error
+LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, sessionID, sessionID, sessionID, personIDs).Scan(&rows).Error
 	if err != nil {
 		return Counts{}, nil, translate(err)
 	}
@@ -391,7 +397,7 @@ LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, 
 	var c Counts
 	for i := range rows {
 		row := &rows[i]
-		c = Counts{Booked: row.CBooked}
+		c = Counts{Booked: row.CBooked, NoQuotas: row.CQuotas == 0}
 		if row.CMaxPos != nil {
 			c.MaxPosition, c.Waitlisted = *row.CMaxPos, *row.CMaxPos
 		}

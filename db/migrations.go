@@ -27,7 +27,11 @@ func Migrations() []*gormigrate.Migration {
 		m0009Rsvp(),
 		m0010Strategy(),
 		m0011Security(),
-		m0012UserUpdatedAt(),
+		m0012Regions(),
+		m0013Formats(),
+		m0014Quotas(),
+		m0015OutboxEvents(),
+		m0016UserUpdatedAt(),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -119,7 +120,7 @@ func (e env) open(ctx context.Context) (config.Config, *store.Store, *slog.Logge
 		return cfg, nil, nil, err
 	}
 	log := e.logger(cfg)
-	s, err := openWithRetry(ctx, cfg.DatabaseURL, log)
+	s, err := openWithRetry(ctx, cfg.DatabaseURL, cfg.DBMaxConns, log)
 	if err != nil {
 		return cfg, nil, nil, err
 	}
@@ -132,14 +133,14 @@ func (e env) open(ctx context.Context) (config.Config, *store.Store, *slog.Logge
 
 // openWithRetry waits up to a minute for PostgreSQL to accept connections
 // (docker compose starts the app and the database together).
-func openWithRetry(ctx context.Context, url string, log *slog.Logger) (*store.Store, error) {
+func openWithRetry(ctx context.Context, url string, maxConns int, log *slog.Logger) (*store.Store, error) {
 	dialect, _, err := store.ParseURL(url)
 	if err != nil {
 		return nil, err
 	}
 	deadline := time.Now().Add(time.Minute)
 	for {
-		s, err := store.Open(ctx, url, store.Options{Logger: log})
+		s, err := store.Open(ctx, url, store.Options{Logger: log, MaxOpenConns: maxConns})
 		if err == nil || dialect != store.Postgres || time.Now().After(deadline) {
 			return s, err
 		}
@@ -202,6 +203,13 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		defer close(clockDone)
 		svc.Surveys.Run(ctx, time.Minute, log)
 	}()
+	// Mail queued by a change is composed right after its commit; this
+	// sweep composes what a stopped process left queued.
+	composerDone := make(chan struct{})
+	go func() {
+		defer close(composerDone)
+		svc.Notifier.RunComposer(ctx, s, 10*time.Second)
+	}()
 	workerDone := make(chan struct{})
 	if cfg.SMTPURL != "" {
 		var opts []mail.Option
@@ -227,6 +235,13 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		return err
 	}
 	defer replies.stop(log)
+	if cfg.PprofAddr != "" {
+		stopPprof, err := servePprof(cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -247,6 +262,9 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Starting (migrations, the demo, templates) leaves garbage behind:
+	// give it back to the system before waiting for the first request.
+	debug.FreeOSMemory()
 	log.Info("atelier listening", "addr", ln.Addr().String(), "url", cfg.BaseURL, "database", string(s.Dialect()), "formats", len(cat.Formats()))
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -263,6 +281,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	}
 	replies.stop(log)
 	<-workerDone
+	<-composerDone
 	<-clockDone
 	return nil
 }
@@ -445,8 +464,9 @@ func (e env) userAdd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	email := fs.String("email", "", "email (the login)")
-	role := fs.String("role", "", "admin, hr or trainer")
-	org := fs.String("org", "", "slug of the commune (not needed for admin)")
+	role := fs.String("role", "", "admin, hr, trainer or coordinator")
+	org := fs.String("org", "", "slug of the commune (not needed for admin or coordinator)")
+	region := fs.String("region", "", "slug of the region (coordinator only)")
 	name := fs.String("name", "", "full name")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -460,7 +480,7 @@ func (e env) userAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	u, err := auth.New(s, time.Now, 0).CreateUser(ctx, nil, auth.NewUser{Email: *email, Password: pw, Role: *role, Org: *org, Name: *name})
+	u, err := auth.New(s, time.Now, 0).CreateUser(ctx, nil, auth.NewUser{Email: *email, Password: pw, Role: *role, Org: *org, Region: *region, Name: *name})
 	if err != nil {
 		return describe(err)
 	}

@@ -38,6 +38,7 @@ type options struct {
 	format                string
 	pgbench               string
 	pgbenchSeconds        int
+	sqlite                string
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -52,7 +53,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.capacity, "capacity", 12, "capacity of each session")
 	fs.StringVar(&o.format, "format", "ecublens-collaborateurs", "catalogue format of the sessions")
 	fs.StringVar(&o.pgbench, "pgbench", "", "PostgreSQL URL: first run pgbench's two reference workloads there")
-	fs.IntVar(&o.pgbenchSeconds, "pgbench-seconds", 20, "duration of each pgbench run")
+	fs.IntVar(&o.pgbenchSeconds, "pgbench-seconds", 20, "duration of each pgbench run (and of the SQLite reference)")
+	fs.StringVar(&o.sqlite, "sqlite-ref", "", "the server's SQLite file: first measure the bare booking transaction there")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,6 +68,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		ref = r
+	}
+	var sqliteTPS float64
+	if o.sqlite != "" {
+		tps, err := runSQLiteRef(ctx, o.sqlite, o.c, o.pgbenchSeconds, out)
+		if err != nil {
+			return err
+		}
+		sqliteTPS = tps
 	}
 	cl := newClient(o.base, o.c)
 	if err := cl.login(ctx, o.email, o.password); err != nil {
@@ -83,6 +93,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if ref != nil {
 		ref.compare(out, res, o.sessions)
+	}
+	if sqliteTPS > 0 {
+		share := res.throughput() / sqliteTPS
+		fmt.Fprintf(out, "SQLite: %.0f bookings/s = %.0f %% of the bare transaction %.0f TPS (target ≥ 40 %%): %s\n",
+			res.throughput(), 100*share, sqliteTPS, verdict(share >= 0.40))
 	}
 	return nil
 }

@@ -70,6 +70,28 @@ CREATE TABLE departments (
 CREATE UNIQUE INDEX departments_pkey ON departments USING btree (id);
 CREATE UNIQUE INDEX ux_departments_org_name ON departments USING btree (org_id, name);
 
+CREATE TABLE experiences (
+  id bigint NOT NULL DEFAULT nextval('experiences_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  language character varying(2) NOT NULL DEFAULT 'fr'::character varying,
+  content text NOT NULL,
+  published_content text,
+  published_region_id bigint,
+  published_at timestamp with time zone,
+  updated_by bigint,
+  updated_at timestamp with time zone NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT experiences_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_experiences_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
+  CONSTRAINT ck_experiences_published CHECK ((((published_at IS NULL) AND (published_content IS NULL) AND (published_region_id IS NULL)) OR ((published_at IS NOT NULL) AND (published_content IS NOT NULL) AND (published_region_id IS NOT NULL)))),
+  CONSTRAINT fk_experiences_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_experiences_published_region FOREIGN KEY (published_region_id) REFERENCES regions(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_experiences_updated_by FOREIGN KEY (updated_by) REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX experiences_pkey ON experiences USING btree (id);
+CREATE INDEX ix_experiences_published_region ON experiences USING btree (published_region_id);
+CREATE UNIQUE INDEX ux_experiences_org ON experiences USING btree (org_id);
+
 CREATE TABLE feedback (
   id bigint NOT NULL DEFAULT nextval('feedback_id_seq'::regclass),
   registration_id bigint NOT NULL,
@@ -96,6 +118,42 @@ CREATE UNIQUE INDEX feedback_pkey ON feedback USING btree (id);
 CREATE INDEX idx_feedback_org_id ON feedback USING btree (org_id);
 CREATE UNIQUE INDEX idx_feedback_registration_id ON feedback USING btree (registration_id);
 CREATE INDEX idx_feedback_session_id ON feedback USING btree (session_id);
+
+CREATE TABLE format_versions (
+  id bigint NOT NULL DEFAULT nextval('format_versions_id_seq'::regclass),
+  format_id bigint NOT NULL,
+  version integer NOT NULL,
+  body text NOT NULL,
+  created_by bigint,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT format_versions_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_format_versions_version CHECK ((version >= 1)),
+  CONSTRAINT fk_format_versions_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_format_versions_format FOREIGN KEY (format_id) REFERENCES formats(id) ON DELETE RESTRICT,
+  CONSTRAINT ux_format_versions_format_version UNIQUE (format_id, version)
+);
+CREATE UNIQUE INDEX format_versions_pkey ON format_versions USING btree (id);
+CREATE UNIQUE INDEX ux_format_versions_format_version ON format_versions USING btree (format_id, version);
+
+CREATE TABLE formats (
+  id bigint NOT NULL DEFAULT nextval('formats_id_seq'::regclass),
+  org_id bigint NOT NULL,
+  slug character varying(64) NOT NULL,
+  based_on character varying(64) NOT NULL,
+  version integer NOT NULL,
+  published_at timestamp with time zone,
+  created_by bigint,
+  created_at timestamp with time zone NOT NULL,
+  updated_at timestamp with time zone NOT NULL,
+  CONSTRAINT formats_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_formats_slug CHECK ((((slug)::text <> ''::text) AND ((slug)::text <> (based_on)::text))),
+  CONSTRAINT ck_formats_version CHECK ((version >= 1)),
+  CONSTRAINT fk_formats_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_formats_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX formats_pkey ON formats USING btree (id);
+CREATE INDEX idx_formats_org_id ON formats USING btree (org_id);
+CREATE UNIQUE INDEX ux_formats_slug ON formats USING btree (slug);
 
 CREATE TABLE login_attempts (
   key_hash character varying(64) NOT NULL,
@@ -147,9 +205,14 @@ CREATE TABLE orgs (
   hr_sender_name character varying(200) NOT NULL DEFAULT ''::character varying,
   hr_sender_email character varying(254) NOT NULL DEFAULT ''::character varying,
   created_at timestamp with time zone,
-  CONSTRAINT orgs_pkey PRIMARY KEY (id)
+  region_id bigint,
+  share_with_region boolean NOT NULL DEFAULT false,
+  CONSTRAINT orgs_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_orgs_share_with_region CHECK (((NOT share_with_region) OR (region_id IS NOT NULL))),
+  CONSTRAINT fk_orgs_region FOREIGN KEY (region_id) REFERENCES regions(id) ON DELETE RESTRICT
 );
 CREATE UNIQUE INDEX idx_orgs_slug ON orgs USING btree (slug);
+CREATE INDEX ix_orgs_region ON orgs USING btree (region_id);
 CREATE UNIQUE INDEX orgs_pkey ON orgs USING btree (id);
 
 CREATE TABLE outbox_messages (
@@ -178,6 +241,7 @@ CREATE TABLE outbox_messages (
   created_at timestamp with time zone NOT NULL,
   page_url character varying(300) NOT NULL DEFAULT ''::character varying,
   survey_invitation_id bigint,
+  event text NOT NULL DEFAULT ''::text,
   CONSTRAINT outbox_messages_pkey PRIMARY KEY (id),
   CONSTRAINT ck_outbox_messages_about CHECK (((session_id IS NULL) OR (survey_invitation_id IS NULL))),
   CONSTRAINT ck_outbox_messages_status CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'sending'::character varying, 'sent'::character varying, 'failed'::character varying])::text[]))),
@@ -192,6 +256,7 @@ CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages USING btree 
 CREATE INDEX idx_outbox_messages_session_id ON outbox_messages USING btree (session_id);
 CREATE INDEX idx_outbox_messages_survey_invitation_id ON outbox_messages USING btree (survey_invitation_id);
 CREATE INDEX ix_outbox_due ON outbox_messages USING btree (status, next_attempt_at);
+CREATE INDEX ix_outbox_uncomposed ON outbox_messages USING btree (id) WHERE (event <> ''::text);
 CREATE UNIQUE INDEX outbox_messages_pkey ON outbox_messages USING btree (id);
 
 CREATE TABLE password_resets (
@@ -273,6 +338,16 @@ CREATE TABLE plans (
 CREATE INDEX ix_plans_org ON plans USING btree (org_id);
 CREATE UNIQUE INDEX plans_pkey ON plans USING btree (id);
 
+CREATE TABLE regions (
+  id bigint NOT NULL DEFAULT nextval('regions_id_seq'::regclass),
+  slug character varying(64) NOT NULL,
+  name character varying(200) NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  CONSTRAINT regions_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX regions_pkey ON regions USING btree (id);
+CREATE UNIQUE INDEX ux_regions_slug ON regions USING btree (slug);
+
 CREATE TABLE registrations (
   id bigint NOT NULL DEFAULT nextval('registrations_id_seq'::regclass),
   session_id bigint NOT NULL,
@@ -293,11 +368,13 @@ CREATE TABLE registrations (
   anon_role character varying(32) NOT NULL DEFAULT ''::character varying,
   rsvp character varying(16) NOT NULL DEFAULT 'needs_action'::character varying,
   rsvp_at timestamp with time zone,
+  waitlist_scope bigint NOT NULL DEFAULT 0,
   CONSTRAINT registrations_pkey PRIMARY KEY (id),
   CONSTRAINT ck_registrations_attendance CHECK (((attendance)::text = ANY ((ARRAY['unknown'::character varying, 'present'::character varying, 'absent'::character varying, 'excused'::character varying])::text[]))),
   CONSTRAINT ck_registrations_rsvp CHECK (((rsvp)::text = ANY ((ARRAY['needs_action'::character varying, 'accepted'::character varying, 'tentative'::character varying, 'declined'::character varying])::text[]))),
   CONSTRAINT ck_registrations_status CHECK (((status)::text = ANY ((ARRAY['booked'::character varying, 'waitlisted'::character varying, 'cancelled'::character varying])::text[]))),
   CONSTRAINT ck_registrations_waitlist CHECK (((((status)::text = 'waitlisted'::text) AND (waitlist_position IS NOT NULL) AND (waitlist_position >= 1)) OR (((status)::text <> 'waitlisted'::text) AND (waitlist_position IS NULL)))),
+  CONSTRAINT ck_registrations_waitlist_scope CHECK (((waitlist_scope = 0) OR (waitlist_scope = org_id))),
   CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments(id) ON DELETE SET NULL,
   CONSTRAINT fk_registrations_attendance_by FOREIGN KEY (attendance_by) REFERENCES users(id) ON DELETE SET NULL,
   CONSTRAINT fk_registrations_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
@@ -310,7 +387,7 @@ CREATE UNIQUE INDEX idx_registrations_token ON registrations USING btree (token)
 CREATE INDEX ix_registrations_session_status ON registrations USING btree (session_id, status);
 CREATE UNIQUE INDEX registrations_pkey ON registrations USING btree (id);
 CREATE UNIQUE INDEX ux_registrations_session_person ON registrations USING btree (session_id, person_id);
-CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations USING btree (session_id, waitlist_position);
+CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations USING btree (session_id, waitlist_scope, waitlist_position);
 
 CREATE TABLE roadmaps (
   id bigint NOT NULL DEFAULT nextval('roadmaps_id_seq'::regclass),
@@ -324,6 +401,18 @@ CREATE TABLE roadmaps (
 );
 CREATE UNIQUE INDEX roadmaps_pkey ON roadmaps USING btree (id);
 CREATE UNIQUE INDEX ux_roadmaps_org ON roadmaps USING btree (org_id);
+
+CREATE TABLE session_quotas (
+  session_id bigint NOT NULL,
+  org_id bigint NOT NULL,
+  seats integer NOT NULL,
+  CONSTRAINT session_quotas_pkey PRIMARY KEY (session_id, org_id),
+  CONSTRAINT ck_session_quotas_seats CHECK (((seats >= 0) AND (seats <= 500))),
+  CONSTRAINT fk_session_quotas_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_session_quotas_session FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE
+);
+CREATE INDEX idx_session_quotas_org_id ON session_quotas USING btree (org_id);
+CREATE UNIQUE INDEX session_quotas_pkey ON session_quotas USING btree (session_id, org_id);
 
 CREATE TABLE session_trainers (
   session_id bigint NOT NULL,
@@ -356,17 +445,20 @@ CREATE TABLE sessions (
   created_at timestamp with time zone,
   updated_at timestamp with time zone,
   record_past boolean NOT NULL DEFAULT false,
+  format_version_id bigint,
   CONSTRAINT sessions_pkey PRIMARY KEY (id),
   CONSTRAINT ck_sessions_capacity CHECK ((capacity > 0)),
   CONSTRAINT ck_sessions_ends_after_starts CHECK ((ends_at > starts_at)),
   CONSTRAINT ck_sessions_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
   CONSTRAINT ck_sessions_status CHECK (((status)::text = ANY ((ARRAY['scheduled'::character varying, 'cancelled'::character varying])::text[]))),
   CONSTRAINT fk_sessions_created_by FOREIGN KEY (created_by) REFERENCES users(id) ON DELETE SET NULL,
+  CONSTRAINT fk_sessions_format_version FOREIGN KEY (format_version_id) REFERENCES format_versions(id) ON DELETE RESTRICT,
   CONSTRAINT fk_sessions_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
 );
 CREATE INDEX idx_sessions_org_id ON sessions USING btree (org_id);
 CREATE INDEX idx_sessions_starts_at ON sessions USING btree (starts_at);
 CREATE UNIQUE INDEX idx_sessions_uid ON sessions USING btree (uid);
+CREATE INDEX ix_sessions_format_version ON sessions USING btree (format_version_id);
 CREATE UNIQUE INDEX sessions_pkey ON sessions USING btree (id);
 
 CREATE TABLE staff_actions (
@@ -462,14 +554,18 @@ CREATE TABLE users (
   disabled_at timestamp with time zone,
   feed_token_hash character varying(64),
   feed_token_at timestamp with time zone,
+  region_id bigint,
   updated_at timestamp with time zone,
   CONSTRAINT users_pkey PRIMARY KEY (id),
+  CONSTRAINT ck_users_coordinator CHECK (((((role)::text = 'coordinator'::text) AND (region_id IS NOT NULL) AND (org_id IS NULL) AND (feed_token_hash IS NULL)) OR (((role)::text <> 'coordinator'::text) AND (region_id IS NULL)))),
   CONSTRAINT ck_users_language CHECK (((language)::text = ANY ((ARRAY['fr'::character varying, 'de'::character varying])::text[]))),
   CONSTRAINT ck_users_role CHECK (((role)::text = ANY ((ARRAY['admin'::character varying, 'hr'::character varying, 'trainer'::character varying, 'coordinator'::character varying])::text[]))),
-  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT
+  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs(id) ON DELETE RESTRICT,
+  CONSTRAINT fk_users_region FOREIGN KEY (region_id) REFERENCES regions(id) ON DELETE RESTRICT
 );
 CREATE INDEX idx_users_org_id ON users USING btree (org_id);
 CREATE INDEX ix_users_email ON users USING btree (email);
+CREATE INDEX ix_users_region ON users USING btree (region_id);
 CREATE UNIQUE INDEX users_pkey ON users USING btree (id);
 CREATE UNIQUE INDEX ux_users_admin_email ON users USING btree (email) WHERE (org_id IS NULL);
 CREATE UNIQUE INDEX ux_users_feed_token_hash ON users USING btree (feed_token_hash);

@@ -67,6 +67,27 @@ CREATE TABLE departments (
 );
 CREATE UNIQUE INDEX ux_departments_org_name ON departments (org_id, name);
 
+CREATE TABLE experiences (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  language TEXT NOT NULL DEFAULT 'fr',
+  content TEXT NOT NULL,
+  published_content TEXT,
+  published_region_id INTEGER,
+  published_at datetime,
+  updated_by INTEGER,
+  updated_at datetime NOT NULL,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_experiences_language CHECK (language IN ('fr', 'de')),
+  CONSTRAINT ck_experiences_published CHECK ((published_at IS NULL AND published_content IS NULL AND published_region_id IS NULL) OR (published_at IS NOT NULL AND published_content IS NOT NULL AND published_region_id IS NOT NULL)),
+  CONSTRAINT fk_experiences_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_experiences_published_region FOREIGN KEY (published_region_id) REFERENCES regions (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_experiences_updated_by FOREIGN KEY (updated_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL
+);
+CREATE INDEX ix_experiences_published_region ON experiences (published_region_id);
+CREATE UNIQUE INDEX ux_experiences_org ON experiences (org_id);
+
 CREATE TABLE feedback (
   id INTEGER,
   registration_id INTEGER NOT NULL,
@@ -92,6 +113,39 @@ CREATE TABLE feedback (
 CREATE INDEX idx_feedback_org_id ON feedback (org_id);
 CREATE UNIQUE INDEX idx_feedback_registration_id ON feedback (registration_id);
 CREATE INDEX idx_feedback_session_id ON feedback (session_id);
+
+CREATE TABLE format_versions (
+  id INTEGER,
+  format_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_by INTEGER,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_format_versions_version CHECK (version >= 1),
+  CONSTRAINT fk_format_versions_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_format_versions_format FOREIGN KEY (format_id) REFERENCES formats (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX sqlite_autoindex_format_versions_1 ON format_versions (format_id, version); -- automatic, UNIQUE constraint
+
+CREATE TABLE formats (
+  id INTEGER,
+  org_id INTEGER NOT NULL,
+  slug TEXT NOT NULL,
+  based_on TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  published_at datetime,
+  created_by INTEGER,
+  created_at datetime NOT NULL,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_formats_slug CHECK (slug <> '' AND slug <> based_on),
+  CONSTRAINT ck_formats_version CHECK (version >= 1),
+  CONSTRAINT fk_formats_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_formats_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+);
+CREATE INDEX idx_formats_org_id ON formats (org_id);
+CREATE UNIQUE INDEX ux_formats_slug ON formats (slug);
 
 CREATE TABLE login_attempts (
   key_hash TEXT,
@@ -140,9 +194,14 @@ CREATE TABLE orgs (
   hr_sender_name TEXT NOT NULL DEFAULT "",
   hr_sender_email TEXT NOT NULL DEFAULT "",
   created_at datetime,
-  PRIMARY KEY (id) AUTOINCREMENT
+  region_id INTEGER,
+  share_with_region numeric NOT NULL DEFAULT false,
+  PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_orgs_share_with_region CHECK (NOT share_with_region OR region_id IS NOT NULL),
+  CONSTRAINT fk_orgs_region FOREIGN KEY (region_id) REFERENCES regions (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE UNIQUE INDEX idx_orgs_slug ON orgs (slug);
+CREATE INDEX ix_orgs_region ON orgs (region_id);
 
 CREATE TABLE outbox_messages (
   id INTEGER,
@@ -170,6 +229,7 @@ CREATE TABLE outbox_messages (
   created_at datetime NOT NULL,
   page_url TEXT NOT NULL DEFAULT '',
   survey_invitation_id INTEGER,
+  event TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_outbox_messages_about CHECK (session_id IS NULL OR survey_invitation_id IS NULL),
   CONSTRAINT ck_outbox_messages_status CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
@@ -184,6 +244,7 @@ CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages (registratio
 CREATE INDEX idx_outbox_messages_session_id ON outbox_messages (session_id);
 CREATE INDEX idx_outbox_messages_survey_invitation_id ON outbox_messages (survey_invitation_id);
 CREATE INDEX ix_outbox_due ON outbox_messages (status, next_attempt_at);
+CREATE INDEX ix_outbox_uncomposed ON outbox_messages (id); -- partial
 
 CREATE TABLE password_resets (
   id INTEGER,
@@ -261,6 +322,15 @@ CREATE TABLE plans (
 );
 CREATE INDEX ix_plans_org ON plans (org_id);
 
+CREATE TABLE regions (
+  id INTEGER,
+  slug TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at datetime NOT NULL,
+  PRIMARY KEY (id) AUTOINCREMENT
+);
+CREATE UNIQUE INDEX ux_regions_slug ON regions (slug);
+
 CREATE TABLE registrations (
   id INTEGER,
   session_id INTEGER NOT NULL,
@@ -281,11 +351,13 @@ CREATE TABLE registrations (
   anon_role TEXT NOT NULL DEFAULT '',
   rsvp TEXT NOT NULL DEFAULT 'needs_action',
   rsvp_at datetime,
+  waitlist_scope INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_registrations_attendance CHECK (attendance IN ('unknown', 'present', 'absent', 'excused')),
   CONSTRAINT ck_registrations_rsvp CHECK (rsvp IN ('needs_action', 'accepted', 'tentative', 'declined')),
   CONSTRAINT ck_registrations_status CHECK (status IN ('booked', 'waitlisted', 'cancelled')),
   CONSTRAINT ck_registrations_waitlist CHECK ((status = 'waitlisted' AND waitlist_position IS NOT NULL AND waitlist_position >= 1) OR (status <> 'waitlisted' AND waitlist_position IS NULL)),
+  CONSTRAINT ck_registrations_waitlist_scope CHECK (waitlist_scope = 0 OR waitlist_scope = org_id),
   CONSTRAINT fk_registrations_anon_department FOREIGN KEY (anon_department_id) REFERENCES departments (id) ON UPDATE NO ACTION ON DELETE SET NULL,
   CONSTRAINT fk_registrations_attendance_by FOREIGN KEY (attendance_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
   CONSTRAINT fk_registrations_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
@@ -297,7 +369,7 @@ CREATE INDEX idx_registrations_person_id ON registrations (person_id);
 CREATE UNIQUE INDEX idx_registrations_token ON registrations (token);
 CREATE INDEX ix_registrations_session_status ON registrations (session_id, status);
 CREATE UNIQUE INDEX ux_registrations_session_person ON registrations (session_id, person_id);
-CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations (session_id, waitlist_position);
+CREATE UNIQUE INDEX ux_registrations_session_waitlist ON registrations (session_id, waitlist_scope, waitlist_position);
 
 CREATE TABLE roadmaps (
   id INTEGER,
@@ -310,6 +382,18 @@ CREATE TABLE roadmaps (
   CONSTRAINT fk_roadmaps_updated_by FOREIGN KEY (updated_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL
 );
 CREATE UNIQUE INDEX ux_roadmaps_org ON roadmaps (org_id);
+
+CREATE TABLE session_quotas (
+  session_id INTEGER NOT NULL,
+  org_id INTEGER NOT NULL,
+  seats INTEGER NOT NULL,
+  PRIMARY KEY (session_id, org_id),
+  CONSTRAINT ck_session_quotas_seats CHECK (seats >= 0 AND seats <= 500),
+  CONSTRAINT fk_session_quotas_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_session_quotas_session FOREIGN KEY (session_id) REFERENCES sessions (id) ON UPDATE NO ACTION ON DELETE CASCADE
+);
+CREATE INDEX idx_session_quotas_org_id ON session_quotas (org_id);
+CREATE UNIQUE INDEX sqlite_autoindex_session_quotas_1 ON session_quotas (session_id, org_id); -- automatic, primary key
 
 CREATE TABLE session_trainers (
   session_id INTEGER,
@@ -342,17 +426,20 @@ CREATE TABLE sessions (
   created_at datetime,
   updated_at datetime,
   record_past numeric NOT NULL DEFAULT false,
+  format_version_id INTEGER,
   PRIMARY KEY (id) AUTOINCREMENT,
   CONSTRAINT ck_sessions_capacity CHECK (capacity > 0),
   CONSTRAINT ck_sessions_ends_after_starts CHECK (julianday(ends_at) > julianday(starts_at)),
   CONSTRAINT ck_sessions_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_sessions_status CHECK (status IN ('scheduled', 'cancelled')),
   CONSTRAINT fk_sessions_created_by FOREIGN KEY (created_by) REFERENCES users (id) ON UPDATE NO ACTION ON DELETE SET NULL,
+  CONSTRAINT fk_sessions_format_version FOREIGN KEY (format_version_id) REFERENCES format_versions (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
   CONSTRAINT fk_sessions_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE INDEX idx_sessions_org_id ON sessions (org_id);
 CREATE INDEX idx_sessions_starts_at ON sessions (starts_at);
 CREATE UNIQUE INDEX idx_sessions_uid ON sessions (uid);
+CREATE INDEX ix_sessions_format_version ON sessions (format_version_id);
 
 CREATE TABLE staff_actions (
   id INTEGER,
@@ -443,14 +530,18 @@ CREATE TABLE users (
   disabled_at datetime,
   feed_token_hash TEXT,
   feed_token_at datetime,
+  region_id INTEGER,
   updated_at datetime,
   PRIMARY KEY (id) AUTOINCREMENT,
+  CONSTRAINT ck_users_coordinator CHECK ((role = 'coordinator' AND region_id IS NOT NULL AND org_id IS NULL AND feed_token_hash IS NULL) OR (role <> 'coordinator' AND region_id IS NULL)),
   CONSTRAINT ck_users_language CHECK (language IN ('fr', 'de')),
   CONSTRAINT ck_users_role CHECK (role IN ('admin', 'hr', 'trainer', 'coordinator')),
-  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT
+  CONSTRAINT fk_users_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON UPDATE NO ACTION ON DELETE RESTRICT,
+  CONSTRAINT fk_users_region FOREIGN KEY (region_id) REFERENCES regions (id) ON UPDATE NO ACTION ON DELETE RESTRICT
 );
 CREATE INDEX idx_users_org_id ON users (org_id);
 CREATE INDEX ix_users_email ON users (email);
+CREATE INDEX ix_users_region ON users (region_id);
 CREATE UNIQUE INDEX ux_users_admin_email ON users (email); -- partial
 CREATE UNIQUE INDEX ux_users_feed_token_hash ON users (feed_token_hash);
 CREATE UNIQUE INDEX ux_users_org_email ON users (org_id, email);

@@ -1,6 +1,7 @@
 // Package access decides who may do what on what: one caller type for every
 // entry point of the domain (a signed-in user with a role and a commune, a
-// participant holding a personal link, or nobody) and one policy over it.
+// region's coordinator, a participant holding a personal link, or nobody)
+// and one policy over it.
 //
 // Domain packages describe the resource (which commune owns it, whether a
 // session is open to other communes, who trains it) and ask the policy;
@@ -33,6 +34,9 @@ type Caller struct {
 	// OrgID is the commune the caller acts for: an hr or trainer user's
 	// own, the commune an admin chose to act in, 0 otherwise.
 	OrgID int64
+	// RegionID is a coordinator's region, 0 for everyone else: a
+	// coordinator acts for a region and never in a commune.
+	RegionID int64
 	// RegistrationID is the registration a participant's token opens.
 	RegistrationID int64
 }
@@ -40,6 +44,11 @@ type Caller struct {
 // User is the caller of a signed-in account.
 func User(id int64, label, role string, orgID int64) Caller {
 	return Caller{UserID: id, Label: label, Role: role, OrgID: orgID}
+}
+
+// Coordinator is the caller of a region's coordinator account.
+func Coordinator(id int64, label string, regionID int64) Caller {
+	return Caller{UserID: id, Label: label, Role: RoleCoordinator, RegionID: regionID}
 }
 
 // Participant is the caller holding the personal link of a registration.
@@ -76,6 +85,9 @@ const (
 	ManageRoles  Action = "manage_roles" // change any account's role
 	ListAllUsers Action = "list_all_users"
 	ReadStaffLog Action = "read_staff_log" // who did what to accounts and personal data
+	// ManageRegions creates regions, puts communes in them and gives
+	// them coordinators.
+	ManageRegions Action = "manage_regions"
 	// PurgeExpired purges the personal data kept beyond the retention
 	// period: the scheduled job and the command line only, never a request.
 	PurgeExpired Action = "purge_expired"
@@ -103,6 +115,22 @@ const (
 	EditMemento   Action = "edit_memento"   // save a new version of the memento
 	ReadMemento   Action = "read_memento"   // the memento and its versions
 	ManageRoadmap Action = "manage_roadmap" // read and edit the roadmap
+	// The commune's own formats (issue 17): staff read them (trainers
+	// print their sheets), HR copies, adapts and publishes them.
+	ReadFormats  Action = "read_formats"
+	AdaptFormats Action = "adapt_formats"
+	// Communes together (guide §1, §4): the consent to show the commune's
+	// aggregates to its region, and the exchange of experience after the
+	// pilot. Both are HR's (or an admin's in the commune) to give.
+	ShareWithRegion  Action = "share_with_region"
+	RecordExperience Action = "record_experience" // write, read and publish the commune's answers
+)
+
+// Actions on a region's shared data: aggregates and published answers,
+// never a commune's people.
+const (
+	ReadRegionReport     Action = "read_region_report"     // the regional view and its PDF: the coordinator's
+	ReadRegionExperience Action = "read_region_experience" // the experience published in the region: its coordinator and its communes' HR
 )
 
 // Actions on one session.
@@ -112,8 +140,12 @@ const (
 	ViewHistory       Action = "view_history"
 	BookInto          Action = "book_into"
 	ViewRegistrations Action = "view_registrations"
-	TakeAttendance    Action = "take_attendance" // mark, check in, walk-ins
+	TakeAttendance    Action = "take_attendance" // mark, check in
 	PrintKit          Action = "print_kit"       // sign-in sheet, programme, sheets, certificates
+	// AddWalkIns adds people on the spot: people of the session's commune,
+	// so its HR and trainers only, not a trainer of another commune
+	// running a pooled session.
+	AddWalkIns Action = "add_walk_ins"
 )
 
 // Actions on one registration.
@@ -170,7 +202,7 @@ func (c Caller) Platform(a Action) error {
 		return errNotFound()
 	}
 	switch a {
-	case ManageOrgs, ManageRoles, ListAllUsers, ReadStaffLog:
+	case ManageOrgs, ManageRoles, ListAllUsers, ReadStaffLog, ManageRegions:
 		if c.Role == RoleAdmin {
 			return nil
 		}
@@ -196,13 +228,54 @@ func (c Caller) Commune(a Action, orgID int64) error {
 		return nil // trainers read the people and services they check in
 	case ReadSurveys, ReadMemento:
 		return nil // anonymous results, and a memento meant for all staff
+	case ReadFormats:
+		return nil // trainers print the sheets of the formats they run
 	case ManageDirectory, ManagePrivacy, ReadReports, ReadOutbox, ManageAccounts, ScheduleSession, BookPeople, PlanCampaign,
-		LaunchSurvey, EditMemento, ManageRoadmap:
+		LaunchSurvey, EditMemento, ManageRoadmap, ShareWithRegion, RecordExperience, AdaptFormats:
 		if c.manager() {
 			return nil
 		}
 	}
 	return errForbidden()
+}
+
+// Region describes a region to the policy.
+type Region struct {
+	ID int64
+	// Communes are the communes that belong to it.
+	Communes []int64
+}
+
+// OnRegion decides an action on what region r's communes share with it.
+// A coordinator reads their own region only; HR of a commune of the region
+// reads what the communes published, not the aggregates (the coordinator's
+// working view); for anyone else the region does not exist (404), but a
+// platform admin, who is refused (403).
+func (c Caller) OnRegion(a Action, r Region) error {
+	switch {
+	case c.UserID == 0:
+		return errNotFound()
+	case c.homeless():
+		return errForbidden()
+	case r.ID == 0:
+		return errNotFound()
+	}
+	coordinator := c.Role == RoleCoordinator && c.RegionID == r.ID
+	member := c.staff() && slices.Contains(r.Communes, c.OrgID)
+	switch a {
+	case ReadRegionReport:
+		if coordinator {
+			return nil
+		}
+	case ReadRegionExperience:
+		if coordinator || (member && c.manager()) {
+			return nil
+		}
+	}
+	if member {
+		return errForbidden()
+	}
+	return errNotFound()
 }
 
 // trains reports whether the caller runs the session.
@@ -245,11 +318,9 @@ func (c Caller) OnSession(a Action, s Session) error {
 		}
 	case ViewRegistrations:
 		// HR of another commune sees only their own people (the domain
-		// filters the rows); a trainer sees the people of sessions they run.
-		if c.manager() {
-			return nil
-		}
-		if own && c.trains(s) {
+		// filters the rows); a trainer sees the people of sessions they
+		// run, another commune's pooled session included (names only).
+		if c.manager() || c.trains(s) {
 			return nil
 		}
 		if own {
@@ -257,8 +328,20 @@ func (c Caller) OnSession(a Action, s Session) error {
 		}
 		return errNotFound()
 	case TakeAttendance, PrintKit:
-		if !own {
+		// A trainer of another commune may run a pooled session.
+		if !own && !c.trains(s) {
 			return errNotFound()
+		}
+		if c.manager() || c.trains(s) {
+			return nil
+		}
+		return apperr.Forbidden("err.not_your_session")
+	case AddWalkIns:
+		if !own && !c.trains(s) {
+			return errNotFound()
+		}
+		if !own {
+			return apperr.Forbidden("pool.err.walkin_host")
 		}
 		if c.manager() || c.trains(s) {
 			return nil
@@ -302,5 +385,12 @@ func (c Caller) OnRegistration(a Action, r Registration) error {
 func (c Caller) CanSeeToken(r Registration) bool { return c.OnRegistration(SeeToken, r) == nil }
 
 // SeesAllRegistrations reports whether the caller sees every registration
-// of the session, or only those of their own commune's people.
-func (c Caller) SeesAllRegistrations(s Session) bool { return s.OrgID == c.OrgID }
+// of the session — its commune, or a trainer running it — or only those of
+// their own commune's people. Of another commune's people they see no more
+// than a trainer needs (SeesPersonDetails).
+func (c Caller) SeesAllRegistrations(s Session) bool { return s.OrgID == c.OrgID || c.trains(s) }
+
+// SeesPersonDetails reports whether the caller sees more of a person
+// registered than their name (address, service): only for people of their
+// own commune. Nothing personal crosses a commune.
+func (c Caller) SeesPersonDetails(personOrg int64) bool { return c.OrgID != 0 && personOrg == c.OrgID }

@@ -21,9 +21,11 @@ func code(err error) string {
 
 const (
 	orgA, orgB = int64(1), int64(2)
-	ok         = ""
-	nf         = "not_found"
-	fb         = "forbidden"
+	// Region V holds commune A; region W holds B.
+	regionV, regionW = int64(10), int64(20)
+	ok               = ""
+	nf               = "not_found"
+	fb               = "forbidden"
 )
 
 var (
@@ -33,7 +35,8 @@ var (
 	trainerA    = access.User(3, "t-a", access.RoleTrainer, orgA)
 	otherTrainA = access.User(4, "t2-a", access.RoleTrainer, orgA)
 	hrB         = access.User(5, "hr-b", access.RoleHR, orgB)
-	coordinator = access.User(6, "coord", access.RoleCoordinator, 0)
+	coordinator = access.Coordinator(6, "coord", regionV)
+	coordOther  = access.Coordinator(7, "coord-other", regionW)
 	participant = access.Participant(42)
 	nobody      = access.Caller{}
 	system      = access.System("cli")
@@ -124,6 +127,19 @@ func TestCommuneAndPlatform(t *testing.T) {
 		{participant, access.ReadMemento, orgA, nf},
 		{nobody, access.ReadMemento, orgA, nf},
 		{nobody, access.ReadDirectory, orgA, nf},
+		// A coordinator has no commune-bound power at all.
+		{coordinator, access.ReadReports, orgA, nf},
+		{coordinator, access.ReadOutbox, orgA, nf},
+		{coordinator, access.ReadSurveys, orgA, nf},
+		{coordinator, access.ShareWithRegion, orgA, nf},
+		{coordinator, access.RecordExperience, orgA, nf},
+		{coordinator, access.ListSessions, orgA, nf},
+		{hrA, access.ShareWithRegion, orgA, ok},
+		{adminInA, access.ShareWithRegion, orgA, ok},
+		{hrB, access.ShareWithRegion, orgA, nf},
+		{trainerA, access.ShareWithRegion, orgA, fb},
+		{hrA, access.RecordExperience, orgA, ok},
+		{trainerA, access.RecordExperience, orgA, fb},
 	}
 	for _, tc := range cases {
 		if got := code(tc.who.Commune(tc.action, tc.org)); got != tc.want {
@@ -133,6 +149,11 @@ func TestCommuneAndPlatform(t *testing.T) {
 	for who, want := range map[*access.Caller]string{&admin: ok, &system: ok, &hrA: fb, &trainerA: fb, &nobody: nf, &participant: nf} {
 		if got := code(who.Platform(access.ManageOrgs)); got != want {
 			t.Errorf("%s manages communes: %q, want %q", who.Label, got, want)
+		}
+	}
+	for who, want := range map[*access.Caller]string{&admin: ok, &system: ok, &hrA: fb, &coordinator: fb, &nobody: nf} {
+		if got := code(who.Platform(access.ManageRegions)); got != want {
+			t.Errorf("%s manages regions: %q, want %q", who.Label, got, want)
 		}
 	}
 	for who, want := range map[*access.Caller]string{&admin: fb, &system: ok, &hrA: fb, &nobody: fb} {
@@ -175,6 +196,40 @@ func TestOnRegistration(t *testing.T) {
 	for _, tc := range cases {
 		if got := code(tc.who.OnRegistration(tc.action, tc.r)); got != tc.want {
 			t.Errorf("%s %s on %+v: %q, want %q", tc.who.Label, tc.action, tc.r, got, tc.want)
+		}
+	}
+}
+
+func TestOnRegion(t *testing.T) {
+	v := access.Region{ID: regionV, Communes: []int64{orgA}}
+	w := access.Region{ID: regionW, Communes: []int64{orgB}}
+	cases := []struct {
+		who    access.Caller
+		action access.Action
+		r      access.Region
+		want   string
+	}{
+		{coordinator, access.ReadRegionReport, v, ok},
+		{coordinator, access.ReadRegionExperience, v, ok},
+		{coordinator, access.ReadRegionReport, w, nf}, // another region does not exist for them
+		{coordinator, access.ReadRegionExperience, w, nf},
+		{coordOther, access.ReadRegionReport, w, ok},
+		{hrA, access.ReadRegionExperience, v, ok},
+		{adminInA, access.ReadRegionExperience, v, ok},
+		{hrA, access.ReadRegionReport, v, fb}, // the aggregates are the coordinator's view
+		{hrA, access.ReadRegionExperience, w, nf},
+		{hrB, access.ReadRegionExperience, v, nf},
+		{trainerA, access.ReadRegionExperience, v, fb},
+		{trainerA, access.ReadRegionReport, v, fb},
+		{admin, access.ReadRegionReport, v, fb},
+		{admin, access.ReadRegionExperience, v, fb},
+		{participant, access.ReadRegionExperience, v, nf},
+		{nobody, access.ReadRegionReport, v, nf},
+		{coordinator, access.ReadRegionReport, access.Region{}, nf},
+	}
+	for _, tc := range cases {
+		if got := code(tc.who.OnRegion(tc.action, tc.r)); got != tc.want {
+			t.Errorf("%s %s on region %d: %q, want %q", tc.who.Label, tc.action, tc.r.ID, got, tc.want)
 		}
 	}
 }

@@ -21,11 +21,13 @@ import (
 	"github.com/atelier-ch/atelier/internal/clean"
 	"github.com/atelier-ch/atelier/internal/desk"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/kit"
 	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/privacy"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/rsvp"
 	"github.com/atelier-ch/atelier/internal/sheets"
@@ -63,19 +65,26 @@ type Config struct {
 type Services struct {
 	Translator *i18n.Translator
 	Catalog    *catalog.Catalog
-	Auth       *auth.Service
-	Directory  *directory.Service
-	Booking    *booking.Service
-	Attendance *attendance.Service
-	Audit      *audit.Service
-	Privacy    *privacy.Service
-	Tickets    *ticket.Service
-	Reports    *report.Service
-	Kit        *kit.Service
-	Calendar   *calendar.Service
-	Outbox     *mail.Outbox
-	StaffLog   *audit.StaffLog
-	Desk       *desk.Service
+	// FormatResolver finds a session's format (the version it keeps);
+	// Formats lists, copies and adapts the communes' own formats.
+	FormatResolver *formats.Resolver
+	Formats        *formats.Service
+	Auth           *auth.Service
+	Directory      *directory.Service
+	Booking        *booking.Service
+	Attendance     *attendance.Service
+	Audit          *audit.Service
+	Privacy        *privacy.Service
+	Tickets        *ticket.Service
+	Reports        *report.Service
+	Kit            *kit.Service
+	Calendar       *calendar.Service
+	Outbox         *mail.Outbox
+	// Notifier composes queued mail (RunComposer sweeps what a stopped
+	// process left).
+	Notifier *mail.Notifier
+	StaffLog *audit.StaffLog
+	Desk     *desk.Service
 	// Replies applies answers to invitations, from the participant's page
 	// and from calendar replies (it is the inbound.Handler of the mail
 	// received at ReplyAddress).
@@ -86,6 +95,9 @@ type Services struct {
 	Surveys *inquiry.Service
 	// Strategy keeps the memento and the roadmap.
 	Strategy *strategy.Service
+	// Regions holds the regions, their communes' consent to share, the
+	// regional view and the exchange of experience.
+	Regions *region.Service
 	// Health answers whether the database answers.
 	Health func(ctx context.Context) error
 	// Database names the engine in use (sqlite, postgres).
@@ -108,39 +120,46 @@ func Build(cfg Config) (*Services, error) {
 		composeOpts = append(composeOpts, calendar.ReplyTo(cfg.ReplyAddress))
 	}
 	composer := calendar.NewComposer(tr, cfg.BaseURL, calendar.Party{Email: FallbackSender(cfg.MailFrom, cfg.BaseURL)}, composeOpts...)
-	// Every booking change queues its mail in the same transaction; the
-	// outbox is delivered by the worker when SMTP is configured.
-	notifier := mail.NewNotifier(cfg.Catalog, composer, tr, host, cfg.Now)
+	// Every booking change queues its mail in the same transaction, composed
+	// once it commits; the outbox is delivered by the worker when SMTP is
+	// configured.
+	resolver := formats.NewResolver(cfg.Catalog, st)
+	notifier := mail.NewNotifier(resolver, composer, tr, host, cfg.Now).WithLog(cfg.Log)
 	s := &Services{
-		Translator: tr,
-		Catalog:    cfg.Catalog,
-		Auth:       auth.New(st, cfg.Now, cfg.BcryptCost),
-		Directory:  directory.New(st),
-		Booking:    booking.New(st, cfg.Catalog, cfg.Now, host, notifier),
-		Attendance: attendance.New(st, cfg.Now),
-		Audit:      audit.New(st),
-		Privacy:    privacy.New(st, notifier, cfg.Now, cfg.RetentionMonths),
-		Reports:    report.New(st, cfg.Catalog, tr, cfg.Now),
-		Calendar:   calendar.NewService(st, cfg.Catalog, composer, cfg.Now),
-		Outbox:     mail.NewOutbox(st, cfg.Now),
-		StaffLog:   audit.NewStaffLog(st),
-		Surveys:    inquiry.New(st, cfg.Catalog, tr, notifier, cfg.Now),
-		Strategy:   strategy.New(st, cfg.Now),
-		Health:     st.Ping,
-		Database:   string(st.Dialect()),
+		Translator:     tr,
+		Catalog:        cfg.Catalog,
+		FormatResolver: resolver,
+		Formats:        formats.New(st, resolver, cfg.Now),
+		Auth:           auth.New(st, cfg.Now, cfg.BcryptCost),
+		Directory:      directory.New(st),
+		Booking:        booking.New(st, resolver, cfg.Now, host, notifier),
+		Attendance:     attendance.New(st, cfg.Now),
+		Audit:          audit.New(st),
+		Privacy:        privacy.New(st, notifier, cfg.Now, cfg.RetentionMonths),
+		Reports:        report.New(st, resolver, tr, cfg.Now),
+		Calendar:       calendar.NewService(st, resolver, composer, cfg.Now),
+		Outbox:         mail.NewOutbox(st, cfg.Now).ComposingWith(notifier, st),
+		Notifier:       notifier,
+		StaffLog:       audit.NewStaffLog(st),
+		Surveys:        inquiry.New(st, cfg.Catalog, tr, notifier, cfg.Now),
+		Strategy:       strategy.New(st, cfg.Now),
+		Health:         st.Ping,
+		Database:       string(st.Dialect()),
 	}
 	s.Auth.SetMailer(mail.NewAccountMail(st, tr, cfg.BaseURL, FallbackSender(cfg.MailFrom, cfg.BaseURL), host, cfg.Now), cfg.MailDelivers)
 	s.Replies = rsvp.New(st, s.Booking, notifier, cfg.Now, cfg.Log)
-	s.Campaign = campaign.New(st, cfg.Catalog, s.Booking, cfg.Now)
-	s.Tickets = ticket.New(st, cfg.Catalog, s.Booking, s.Attendance, s.Replies, cfg.Now)
+	s.Campaign = campaign.New(st, resolver, s.Booking, cfg.Now)
+	s.Tickets = ticket.New(st, resolver, s.Booking, s.Attendance, s.Replies, cfg.Now)
+	s.Regions = region.New(st, s.Reports, cfg.Catalog, tr, cfg.Now)
 	sh, err := sheets.New(tr)
 	if err != nil {
 		return nil, err
 	}
-	s.Kit = kit.New(st, cfg.Catalog, sh, s.Reports, s.Tickets)
-	s.Kit.Surveys, s.Kit.Strategy, s.Kit.BaseURL = s.Surveys, s.Strategy, strings.TrimRight(cfg.BaseURL, "/")
+	s.Kit = kit.New(st, resolver, sh, s.Reports, s.Tickets)
+	s.Kit.Formats = s.Formats
+	s.Kit.Surveys, s.Kit.Strategy, s.Kit.Regions, s.Kit.BaseURL = s.Surveys, s.Strategy, s.Regions, strings.TrimRight(cfg.BaseURL, "/")
 	s.Desk = &desk.Service{Booking: s.Booking, Directory: s.Directory, Accounts: s.Auth, Audit: s.Audit,
-		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, StaffLog: s.StaffLog, Catalog: cfg.Catalog, Inquiry: s.Surveys, Strategy: s.Strategy, Now: cfg.Now}
+		Report: s.Reports, Calendar: s.Calendar, Outbox: s.Outbox, StaffLog: s.StaffLog, Formats: resolver, Inquiry: s.Surveys, Strategy: s.Strategy, Regions: s.Regions, Now: cfg.Now}
 	return s, nil
 }
 

@@ -59,12 +59,12 @@ func New(s Store, now func() time.Time) *Service {
 // access checks that the caller may take attendance in sess now: HR of the
 // session's commune, or one of its trainers, once the doors are open.
 // Attendance goes on once the session is held: that is when it matters.
-func (s *Service) access(ctx context.Context, tx *store.Store, caller access.Caller, sess *store.Session) error {
+func (s *Service) access(ctx context.Context, tx *store.Store, caller access.Caller, sess *store.Session, action access.Action) error {
 	t, err := tx.SessionTrainers(ctx, []int64{sess.ID})
 	if err != nil {
 		return err
 	}
-	if err := caller.OnSession(access.TakeAttendance, access.Session{OrgID: sess.OrgID, Open: sess.OpenToOtherCommunes, Trainers: t[sess.ID]}); err != nil {
+	if err := caller.OnSession(action, access.Session{OrgID: sess.OrgID, Open: sess.OpenToOtherCommunes, Trainers: t[sess.ID]}); err != nil {
 		return err
 	}
 	if err := schedule.Live(sess); err != nil {
@@ -97,7 +97,7 @@ func (s *Service) Mark(ctx context.Context, caller access.Caller, regID int64, s
 		if err != nil {
 			return err
 		}
-		if err := s.access(ctx, tx, caller, sess); err != nil {
+		if err := s.access(ctx, tx, caller, sess, access.TakeAttendance); err != nil {
 			return err
 		}
 		if r, err = tx.Registration(ctx, regID); err != nil {
@@ -154,7 +154,7 @@ func (s *Service) CheckIn(ctx context.Context, caller access.Caller, sessionID i
 		if err != nil {
 			return err
 		}
-		if err := s.access(ctx, tx, caller, sess); err != nil {
+		if err := s.access(ctx, tx, caller, sess, access.TakeAttendance); err != nil {
 			return err
 		}
 		r, err := tx.RegistrationByToken(ctx, token)
@@ -255,7 +255,7 @@ func (s *Service) AddWalkIn(ctx context.Context, caller access.Caller, sessionID
 		if err != nil {
 			return err
 		}
-		if err := s.access(ctx, tx, caller, sess); err != nil {
+		if err := s.access(ctx, tx, caller, sess, access.AddWalkIns); err != nil {
 			return err
 		}
 		if person, err = s.match(ctx, tx, sess.OrgID, in); err != nil {
@@ -293,7 +293,7 @@ func (s *Service) AddWalkIn(ctx context.Context, caller access.Caller, sessionID
 			return err
 		}
 		if wasWaiting && oldPos != nil {
-			if err := tx.ShiftWaitlist(ctx, sessionID, *oldPos, 1); err != nil {
+			if err := tx.ShiftWaitlist(ctx, sessionID, r.WaitlistScope, *oldPos, 1); err != nil {
 				return err
 			}
 		}

@@ -185,6 +185,11 @@ func (a *Service) account(ctx context.Context, u *store.User) *Account {
 			out.OrgSlug = orgs[*u.OrgID].Slug
 		}
 	}
+	if u.RegionID != nil {
+		if rs, err := a.store.RegionsByID(ctx, []int64{*u.RegionID}); err == nil && rs[*u.RegionID] != nil {
+			out.RegionSlug = rs[*u.RegionID].Slug
+		}
+	}
 	return out
 }
 

@@ -35,6 +35,9 @@ const (
 
 // Caller describes a signed-in account to the domain's access policy.
 func Caller(u *store.User) access.Caller {
+	if u.Role == store.RoleCoordinator && u.RegionID != nil {
+		return access.Coordinator(u.ID, u.Email, *u.RegionID)
+	}
 	var org int64
 	if u.OrgID != nil {
 		org = *u.OrgID
@@ -50,6 +53,8 @@ type Store interface {
 	Users(ctx context.Context, orgID int64) ([]store.User, error)
 	OrgsByID(ctx context.Context, ids []int64) (map[int64]*store.Org, error)
 	OrgBySlug(ctx context.Context, slug string) (*store.Org, error)
+	RegionBySlug(ctx context.Context, slug string) (*store.Region, error)
+	RegionsByID(ctx context.Context, ids []int64) (map[int64]*store.Region, error)
 	CreateUser(ctx context.Context, u *store.User) error
 	SetUserRole(ctx context.Context, id int64, role string) error
 	CreateAuthToken(ctx context.Context, t *store.AuthToken) error
@@ -184,13 +189,17 @@ type NewUser struct {
 	Password string
 	Role     string
 	Org      string
+	// Region is a coordinator's region (its slug); only a coordinator has
+	// one, and no commune.
+	Region   string
 	Name     string
 	Language string
 }
 
 // CreateUser validates and creates an account. An hr user may only create
-// hr and trainer accounts of their own commune; an admin may create any.
-// The command line (no caller) may create any.
+// hr and trainer accounts of their own commune; an admin may create any,
+// and the coordinator of a region (with Region, without Org). The command
+// line (no caller) may create any.
 func (a *Service) CreateUser(ctx context.Context, caller *access.Caller, in NewUser) (*Account, error) {
 	if caller != nil && caller.Platform(access.ManageOrgs) != nil {
 		if err := caller.Commune(access.ManageAccounts, caller.OrgID); err != nil {
@@ -224,9 +233,32 @@ func (a *Service) CreateUser(ctx context.Context, caller *access.Caller, in NewU
 	} else if err != nil {
 		return nil, err
 	}
-	var orgID *int64
-	var orgSlug string
+	var orgID, regionID *int64
+	var orgSlug, regionSlug string
+	if in.Role != store.RoleCoordinator && strings.TrimSpace(in.Region) != "" {
+		v.Add("region", "region.err.region_not_coordinator")
+	}
 	switch {
+	case in.Role == store.RoleCoordinator:
+		if caller != nil {
+			if err := caller.Platform(access.ManageRegions); err != nil {
+				return nil, err
+			}
+		}
+		if in.Org != "" {
+			v.Add("org", "region.err.coordinator_org")
+		}
+		r, err := a.store.RegionBySlug(ctx, strings.TrimSpace(in.Region))
+		switch {
+		case strings.TrimSpace(in.Region) == "":
+			v.Add("region", "region.err.region_required")
+		case errors.Is(err, store.ErrNotFound):
+			v.Add("region", "region.err.region_unknown")
+		case err != nil:
+			return nil, err
+		default:
+			regionID, regionSlug = &r.ID, r.Slug
+		}
 	case caller != nil && caller.Role != access.RoleAdmin:
 		if in.Role == store.RoleAdmin {
 			return nil, apperr.Forbidden("err.forbidden")
@@ -257,7 +289,7 @@ func (a *Service) CreateUser(ctx context.Context, caller *access.Caller, in NewU
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	u := &store.User{OrgID: orgID, Email: email, Name: name, PasswordHash: hash, Role: in.Role, Language: lang}
+	u := &store.User{OrgID: orgID, RegionID: regionID, Email: email, Name: name, PasswordHash: hash, Role: in.Role, Language: lang}
 	if err := a.store.CreateUser(ctx, u); errors.Is(err, store.ErrDuplicate) {
 		return nil, apperr.Conflict("err.email_taken")
 	} else if err != nil {
@@ -272,7 +304,7 @@ func (a *Service) CreateUser(ctx context.Context, caller *access.Caller, in NewU
 			return nil, err
 		}
 	}
-	return &Account{User: *u, OrgSlug: orgSlug}, nil
+	return &Account{User: *u, OrgSlug: orgSlug, RegionSlug: regionSlug}, nil
 }
 
 // BootstrapAdmin creates an admin with email and password unless an account
@@ -306,7 +338,12 @@ func (a *Service) SetRole(ctx context.Context, caller access.Caller, userID int6
 	if u.ID == caller.UserID && role != store.RoleAdmin {
 		return nil, apperr.Conflict("err.self_demote")
 	}
-	if role != store.RoleAdmin && u.OrgID == nil {
+	// A coordinator belongs to a region and to no commune: the role comes
+	// with the account, which is made for it.
+	if (role == store.RoleCoordinator) != (u.Role == store.RoleCoordinator) {
+		return nil, apperr.Invalid("role", "region.err.coordinator_role")
+	}
+	if role != store.RoleAdmin && role != store.RoleCoordinator && u.OrgID == nil {
 		return nil, apperr.Invalid("role", "err.org_required")
 	}
 	if err := a.store.SetUserRole(ctx, userID, role); err != nil {
@@ -317,19 +354,15 @@ func (a *Service) SetRole(ctx context.Context, caller access.Caller, userID int6
 	if err := audit.Staff(ctx, a.store, caller, orgOf(u), "role_changed", userTarget(u), map[string]any{"from": from, "to": role}, a.now()); err != nil {
 		return nil, err
 	}
-	out := &Account{User: *u}
-	if u.OrgID != nil {
-		if orgs, err := a.store.OrgsByID(ctx, []int64{*u.OrgID}); err == nil && orgs[*u.OrgID] != nil {
-			out.OrgSlug = orgs[*u.OrgID].Slug
-		}
-	}
-	return out, nil
+	return a.account(ctx, u), nil
 }
 
-// Account is a user as lists show it, with the slug of their commune.
+// Account is a user as lists show it, with the slug of their commune (or
+// a coordinator's region).
 type Account struct {
 	store.User
-	OrgSlug string
+	OrgSlug    string
+	RegionSlug string
 }
 
 // Users lists accounts: an hr user's commune's; for an admin every account,
@@ -356,12 +389,27 @@ func (a *Service) Users(ctx context.Context, caller access.Caller) ([]Account, e
 	if err != nil {
 		return nil, err
 	}
+	var rids []int64
+	for _, u := range users {
+		if u.RegionID != nil {
+			rids = append(rids, *u.RegionID)
+		}
+	}
+	regions, err := a.store.RegionsByID(ctx, rids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Account, len(users))
 	for i, u := range users {
 		out[i] = Account{User: u}
 		if u.OrgID != nil {
 			if o, ok := orgs[*u.OrgID]; ok {
 				out[i].OrgSlug = o.Slug
+			}
+		}
+		if u.RegionID != nil {
+			if r, ok := regions[*u.RegionID]; ok {
+				out[i].RegionSlug = r.Slug
 			}
 		}
 	}

@@ -86,6 +86,12 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 				return apperr.NotFound("err.person_not_found", id)
 			}
 		}
+		// Ids for the new registrations, reserved before the lock: the
+		// rows written under it go in one statement (PostgreSQL).
+		regIDs, err := tx.NextIDs(ctx, "registrations", len(ids))
+		if err != nil {
+			return err
+		}
 		sess, err := tx.LockSession(ctx, sessionID)
 		if err != nil {
 			return err
@@ -116,6 +122,12 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 				}
 			}
 		}
+		// The seats this commune books against, and the list its people
+		// wait on: the session's, or its own in a session with quotas.
+		seats, scope, err := seatsFor(ctx, tx, sess, caller.OrgID, &counts)
+		if err != nil {
+			return err
+		}
 		booked, lastPos := counts.Booked, counts.MaxPosition
 		var fresh, changed []*store.Registration
 		result := make(map[int64]*store.Registration, len(ids))
@@ -134,17 +146,21 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 			default:
 				pid := id
 				r = &store.Registration{SessionID: sessionID, PersonID: &pid, OrgID: caller.OrgID, Attendance: store.AttendUnknown, Token: NewToken(), CreatedAt: now, UpdatedAt: now}
+				if len(regIDs) > 0 {
+					r.ID = regIDs[len(fresh)]
+				}
 				fresh = append(fresh, r)
 			}
+			r.WaitlistScope = scope
 			if sess.RecordPast {
 				// Recording who came: present, never waiting.
-				if booked >= sess.Capacity {
-					return apperr.Conflict("err.record_full", sess.Capacity)
+				if booked >= seats {
+					return apperr.Conflict("err.record_full", seats)
 				}
 				r.Status, r.WaitlistPosition = store.RegBooked, nil
 				r.Attendance, r.AttendanceAt, r.AttendanceBy = store.AttendPresent, &now, caller.UserRef()
 				booked++
-			} else if booked < sess.Capacity {
+			} else if booked < seats {
 				r.Status, r.WaitlistPosition = store.RegBooked, nil
 				booked++
 			} else {
@@ -155,58 +171,61 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 			result[id] = r
 			changed = append(changed, r)
 		}
-		if err := tx.InsertRegistrations(ctx, fresh); err != nil {
-			return err
-		}
-		var log audit.Log
-		var events []Event
-		if draw != nil {
-			// The draw is written down: anyone can replay the order from
-			// the seed (booking.FairOrder).
-			log.Add(caller, sess.OrgID, sessionID, "audience_drawn", map[string]any{
-				"seed": strconv.FormatUint(draw.Seed, 10), "audience": draw.Audience, "already_trained": draw.Trained,
-				"free_seats": max(0, sess.Capacity-counts.Booked), "rule": "untrained_first_then_round_robin_by_service",
-			}, now)
-		}
-		out.Unchanged = len(ids) - len(changed)
-		for _, r := range changed {
-			if r.Status == store.RegBooked {
-				out.Booked++
-			} else {
-				out.Waitlisted++
+		// What is written under the lock goes in one round trip.
+		return tx.Batch(ctx, func(tx *store.Store) error {
+			if err := tx.InsertRegistrations(ctx, fresh); err != nil {
+				return err
 			}
-			if _, reregistered := existing[*r.PersonID]; reregistered {
-				if err := tx.SaveRegistration(ctx, r); err != nil {
-					return err
+			var log audit.Log
+			var events []Event
+			if draw != nil {
+				// The draw is written down: anyone can replay the order from
+				// the seed (booking.FairOrder).
+				log.Add(caller, sess.OrgID, sessionID, "audience_drawn", map[string]any{
+					"seed": strconv.FormatUint(draw.Seed, 10), "audience": draw.Audience, "already_trained": draw.Trained,
+					"free_seats": max(0, seats-counts.Booked), "rule": "untrained_first_then_round_robin_by_service",
+				}, now)
+			}
+			out.Unchanged = len(ids) - len(changed)
+			for _, r := range changed {
+				if r.Status == store.RegBooked {
+					out.Booked++
+				} else {
+					out.Waitlisted++
 				}
+				if _, reregistered := existing[*r.PersonID]; reregistered {
+					if err := tx.SaveRegistration(ctx, r); err != nil {
+						return err
+					}
+				}
+				detail := map[string]any{"person_id": *r.PersonID, "person": people[*r.PersonID].Name, "registration_id": r.ID}
+				kind := EventBooked
+				if r.Status == store.RegWaitlisted {
+					detail["position"] = *r.WaitlistPosition
+					kind = EventWaitlisted
+				}
+				if sess.RecordPast {
+					kind = "recorded"
+				}
+				log.Add(caller, sess.OrgID, sessionID, string(kind), detail, now)
+				events = append(events, Event{Kind: kind, SessionID: sessionID, RegistrationID: r.ID, Registration: r, Person: people[*r.PersonID], Session: sess})
 			}
-			detail := map[string]any{"person_id": *r.PersonID, "person": people[*r.PersonID].Name, "registration_id": r.ID}
-			kind := EventBooked
-			if r.Status == store.RegWaitlisted {
-				detail["position"] = *r.WaitlistPosition
-				kind = EventWaitlisted
+			out.Registrations = make([]store.Registration, len(ids))
+			for i, id := range ids {
+				out.Registrations[i] = *result[id]
+				redact(caller, sess, &out.Registrations[i])
+			}
+			if dryRun {
+				return errRollback
+			}
+			if err := log.Save(ctx, tx); err != nil {
+				return err
 			}
 			if sess.RecordPast {
-				kind = "recorded"
+				return nil // a session of the past: nobody is written to
 			}
-			log.Add(caller, sess.OrgID, sessionID, string(kind), detail, now)
-			events = append(events, Event{Kind: kind, SessionID: sessionID, RegistrationID: r.ID, Registration: r, Person: people[*r.PersonID], Session: sess})
-		}
-		out.Registrations = make([]store.Registration, len(ids))
-		for i, id := range ids {
-			out.Registrations[i] = *result[id]
-			redact(caller, sess, &out.Registrations[i])
-		}
-		if dryRun {
-			return errRollback
-		}
-		if err := log.Save(ctx, tx); err != nil {
-			return err
-		}
-		if sess.RecordPast {
-			return nil // a session of the past: nobody is written to
-		}
-		return b.notify(ctx, tx, events)
+			return b.notify(ctx, tx, events)
+		})
 	})
 	if dryRun && errors.Is(err, errRollback) {
 		out.Registrations = nil // nothing was written: no ids to show
@@ -309,13 +328,14 @@ type Draw struct {
 	Trained int
 }
 
-// promote books up to n people from the head of the waiting list and moves
-// the rest of the list forward.
-func promote(ctx context.Context, tx *store.Store, sess *store.Session, n int, caller access.Caller, log *audit.Log, now time.Time) ([]store.Registration, error) {
+// promote books up to n people from the head of a waiting list (scope: 0
+// for the session's, a commune's id for its list in a session with
+// quotas) and moves the rest of the list forward.
+func promote(ctx context.Context, tx *store.Store, sess *store.Session, scope int64, n int, caller access.Caller, log *audit.Log, now time.Time) ([]store.Registration, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	first, err := tx.FirstWaitlisted(ctx, sess.ID, n)
+	first, err := tx.FirstWaitlisted(ctx, sess.ID, scope, n)
 	if err != nil || len(first) == 0 {
 		return nil, err
 	}
@@ -333,5 +353,5 @@ func promote(ctx context.Context, tx *store.Store, sess *store.Session, n int, c
 		}
 	}
 	// Everyone left was behind the promoted ones.
-	return first, tx.ShiftWaitlist(ctx, sess.ID, lastPos, len(first))
+	return first, tx.ShiftWaitlist(ctx, sess.ID, scope, lastPos, len(first))
 }

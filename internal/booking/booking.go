@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
-	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -74,21 +74,36 @@ type Store interface {
 	RegistrationByToken(ctx context.Context, token string) (*store.Registration, error)
 	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
 	AttendedPeople(ctx context.Context, orgID int64, ids []int64) (map[int64]bool, error)
+	UsersIn(ctx context.Context, orgIDs, ids []int64) (map[int64]*store.User, error)
+	SessionQuotas(ctx context.Context, sessionIDs []int64) (map[int64][]store.SessionQuota, error)
+	CountsByOrg(ctx context.Context, sessionIDs []int64) (map[int64]map[int64]store.Counts, error)
+	OrgsBySlug(ctx context.Context, slugs []string) (map[string]*store.Org, error)
+	Org(ctx context.Context, id int64) (*store.Org, error)
+	formats.Reader
 }
 
 // Service applies the booking rules.
 type Service struct {
 	store    Store
-	catalog  *catalog.Catalog
+	formats  *formats.Resolver
 	now      func() time.Time
 	host     string
 	notifier Notifier
 }
 
-// New returns a Service. host names the server in session UIDs; notifier
-// may be nil.
-func New(s Store, c *catalog.Catalog, now func() time.Time, host string, n Notifier) *Service {
-	return &Service{store: s, catalog: c, now: now, host: host, notifier: n}
+// New returns a Service. formats finds the format of a session; host names
+// the server in session UIDs; notifier may be nil.
+func New(s Store, f *formats.Resolver, now func() time.Time, host string, n Notifier) *Service {
+	return &Service{store: s, formats: f, now: now, host: host, notifier: n}
+}
+
+// formatsIn is the resolver reading through tx, or through the service's
+// store when tx is nil.
+func (b *Service) formatsIn(tx *store.Store) *formats.Resolver {
+	if tx == nil {
+		return b.formats
+	}
+	return b.formats.In(tx)
 }
 
 func (b *Service) notify(ctx context.Context, tx *store.Store, events []Event) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/store/storetest"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -39,7 +40,7 @@ func newFixture(tb testing.TB, db storetest.DB) *fixture {
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, tz.Zurich)
 	f.now.Store(&now)
 	f.mails = &recorder{}
-	f.svc = booking.New(s, cat, func() time.Time { return *f.now.Load() }, "atelier.test", f.mails)
+	f.svc = booking.New(s, formats.NewResolver(cat, s), func() time.Time { return *f.now.Load() }, "atelier.test", f.mails)
 	f.org = &store.Org{Slug: "ecublens", Name: "Ecublens"}
 	if err := s.CreateOrg(context.Background(), f.org); err != nil {
 		tb.Fatal(err)

@@ -20,7 +20,7 @@ import (
 func (b *Service) CancelRegistration(ctx context.Context, caller access.Caller, regID int64) (*store.Registration, error) {
 	return b.cancel(ctx, caller, func(tx *store.Store) (*store.Registration, error) {
 		return tx.Registration(ctx, regID)
-	}, func(sess *store.Session, r *store.Registration) error {
+	}, func(_ *store.Store, sess *store.Session, r *store.Registration) error {
 		if err := caller.OnRegistration(access.CancelRegistration, access.Registration{ID: r.ID, OrgID: r.OrgID, Session: sessionRef(sess)}); err != nil {
 			return err
 		}
@@ -45,14 +45,14 @@ func (b *Service) CancelByToken(ctx context.Context, token string) (*store.Regis
 			caller = access.Participant(r.ID)
 		}
 		return r, err
-	}, func(sess *store.Session, r *store.Registration) error {
+	}, func(tx *store.Store, sess *store.Session, r *store.Registration) error {
 		if err := caller.OnRegistration(access.ActOnOwnLink, access.Registration{ID: r.ID, OrgID: r.OrgID, Session: sessionRef(sess)}); err != nil {
 			return err
 		}
 		if r.Status == store.RegCancelled {
 			return nil
 		}
-		return b.SelfCancelRefusal(sess, r)
+		return b.SelfCancelRefusal(ctx, tx, sess, r)
 	})
 }
 
@@ -60,12 +60,18 @@ func (b *Service) CancelByToken(ctx context.Context, token string) (*store.Regis
 func plausibleToken(t string) bool { return len(t) >= 16 && len(t) <= 64 }
 
 // SelfCancelRefusal says why a participant may not cancel their own
-// registration now, or nil when they may.
-func (b *Service) SelfCancelRefusal(sess *store.Session, r *store.Registration) error {
+// registration now, or nil when they may. tx is the transaction it runs
+// in, nil outside one: whether the session's format is mandatory may be
+// read from the database.
+func (b *Service) SelfCancelRefusal(ctx context.Context, tx *store.Store, sess *store.Session, r *store.Registration) error {
 	if r.Status == store.RegCancelled {
 		return apperr.Conflict("err.already_cancelled")
 	}
-	if f, ok := b.catalog.Format(sess.FormatSlug); ok && f.Participation == catalog.Mandatory {
+	f, err := b.formatsIn(tx).Session(ctx, sess)
+	if err != nil {
+		return err
+	}
+	if f != nil && f.Participation == catalog.Mandatory {
 		return apperr.Forbidden("err.cancel_mandatory")
 	}
 	now := b.now()
@@ -80,7 +86,7 @@ func (b *Service) SelfCancelRefusal(sess *store.Session, r *store.Registration) 
 
 // cancel runs the cancellation common to HR and participants: find the
 // registration, lock its session, check, cancel, fill the seat.
-func (b *Service) cancel(ctx context.Context, caller access.Caller, find func(*store.Store) (*store.Registration, error), check func(*store.Session, *store.Registration) error) (*store.Registration, error) {
+func (b *Service) cancel(ctx context.Context, caller access.Caller, find func(*store.Store) (*store.Registration, error), check func(*store.Store, *store.Session, *store.Registration) error) (*store.Registration, error) {
 	var out *store.Registration
 	now := b.now()
 	err := b.store.Tx(ctx, func(tx *store.Store) error {
@@ -99,7 +105,7 @@ func (b *Service) cancel(ctx context.Context, caller access.Caller, find func(*s
 		if r, err = tx.Registration(ctx, r.ID); err != nil {
 			return err
 		}
-		if err := check(sess, r); err != nil {
+		if err := check(tx, sess, r); err != nil {
 			return err
 		}
 		out = r
@@ -145,12 +151,13 @@ func CancelLocked(ctx context.Context, tx *store.Store, caller access.Caller, se
 	switch {
 	case wasBooked && schedule.BookingsOpen(sess, now) == nil:
 		// A walk-in may have filled the room beyond its capacity: only
-		// seats actually free go to the waiting list.
-		counts, err := tx.SessionCounts(ctx, sess.ID)
+		// seats actually free go to the waiting list — the list of the
+		// seat's commune in a session with quotas.
+		free, scope, err := freeSeats(ctx, tx, sess, r.OrgID)
 		if err != nil {
 			return nil, err
 		}
-		promoted, err := promote(ctx, tx, sess, sess.Capacity-counts.Booked, caller, log, now)
+		promoted, err := promote(ctx, tx, sess, scope, free, caller, log, now)
 		if err != nil {
 			return nil, err
 		}
@@ -158,7 +165,7 @@ func CancelLocked(ctx context.Context, tx *store.Store, caller access.Caller, se
 			events = append(events, Event{Kind: EventPromoted, SessionID: sess.ID, RegistrationID: p.ID})
 		}
 	case oldPos != nil:
-		if err := tx.ShiftWaitlist(ctx, sess.ID, *oldPos, 1); err != nil {
+		if err := tx.ShiftWaitlist(ctx, sess.ID, r.WaitlistScope, *oldPos, 1); err != nil {
 			return nil, err
 		}
 	}
@@ -191,6 +198,9 @@ func (b *Service) Registrations(ctx context.Context, caller access.Caller, sessi
 	}
 	for i := range rows {
 		redact(caller, sess, &rows[i].Registration)
+		if r := &rows[i]; !caller.SeesPersonDetails(r.OrgID) {
+			r.PersonEmail, r.DepartmentID, r.DepartmentName = nil, nil, nil
+		}
 	}
 	return rows, nil
 }

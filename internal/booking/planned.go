@@ -72,10 +72,11 @@ func (b *Service) CreatePlanned(ctx context.Context, tx *store.Store, caller acc
 				v.Add(f.field, "err.required")
 			}
 		}
-		t, err := b.apply(ctx, tx, &v, sess, p.Input, true)
+		ap, err := b.apply(ctx, tx, &v, sess, p.Input, true)
 		if err != nil {
 			return nil, err
 		}
+		t := ap.trainers
 		if !v.Has("starts_at") && schedule.PastStart(sess.StartsAt, now) {
 			v.Add("starts_at", "err.starts_in_past")
 		}

@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -39,6 +41,9 @@ type SessionInput struct {
 	Language             *string
 	Trainers             *[]int64
 	OpenToOtherCommunes  *bool
+	// Quotas are seats per commune (by slug) in a pooled session; an
+	// empty map removes them.
+	Quotas *map[string]int
 	// RecordPast creates a session already held (creation only).
 	RecordPast *bool
 	// AllowRoomOverlap schedules the session even when its room is taken
@@ -88,7 +93,7 @@ func (b *Service) CreateSession(ctx context.Context, caller access.Caller, in Se
 	if in.Location == nil {
 		v.Add("location.name", "err.required")
 	}
-	trainers, err := b.apply(ctx, b.store, &v, sess, in, true)
+	ap, err := b.apply(ctx, b.store, &v, sess, in, true)
 	if err != nil {
 		return nil, err
 	}
@@ -110,11 +115,17 @@ func (b *Service) CreateSession(ctx context.Context, caller access.Caller, in Se
 		if err := roomFree(ctx, tx, sess, in); err != nil {
 			return err
 		}
-		if err := tx.CreateSession(ctx, sess, trainers); err != nil {
+		if err := tx.CreateSession(ctx, sess, ap.trainers); err != nil {
 			return err
 		}
 		var log audit.Log
 		detail := map[string]any{"format": sess.FormatSlug, "starts_at": tz.In(sess.StartsAt), "capacity": sess.Capacity}
+		if ap.quotas != nil && len(*ap.quotas) > 0 {
+			if err := tx.SetSessionQuotas(ctx, sess.ID, *ap.quotas); err != nil {
+				return err
+			}
+			detail["quotas"] = ap.quotaSlugs(*ap.quotas)
+		}
 		if sess.RecordPast {
 			detail["record_past"] = true
 		}
@@ -127,27 +138,64 @@ func (b *Service) CreateSession(ctx context.Context, caller access.Caller, in Se
 	return b.viewOf(ctx, caller, sess)
 }
 
-// trainerReader is what validating trainers reads.
+// trainerReader is what validating a session reads: trainers, formats,
+// communes and quotas.
 type trainerReader interface {
-	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
+	UsersIn(ctx context.Context, orgIDs, ids []int64) (map[int64]*store.User, error)
+	SessionTrainers(ctx context.Context, sessionIDs []int64) (map[int64][]int64, error)
+	SessionQuotas(ctx context.Context, sessionIDs []int64) (map[int64][]store.SessionQuota, error)
+	OrgsBySlug(ctx context.Context, slugs []string) (map[string]*store.Org, error)
+	Org(ctx context.Context, id int64) (*store.Org, error)
+	formats.Reader
+}
+
+// applied is what apply read besides the session's own fields.
+type applied struct {
+	// trainers are the trainer ids, nil when not given.
+	trainers []int64
+	// quotas are the session's quotas once applied, nil when not given.
+	quotas *[]store.SessionQuota
+	// slugs names the communes of the quotas.
+	slugs map[int64]string
+}
+
+// quotaSlugs writes quotas as the API does, by commune slug.
+func (a *applied) quotaSlugs(qs []store.SessionQuota) map[string]int {
+	out := make(map[string]int, len(qs))
+	for _, q := range qs {
+		out[a.slugs[q.OrgID]] = q.Seats
+	}
+	return out
 }
 
 // apply validates in and copies it onto sess, reading through st (the
 // transaction, when there is one). creating says whether absent
-// fields get defaults (ends_at, title). It returns the trainer ids when
-// they were given.
-func (b *Service) apply(ctx context.Context, st trainerReader, v *apperr.Validation, sess *store.Session, in SessionInput, creating bool) ([]int64, error) {
+// fields get defaults (ends_at, title). It returns the trainer ids and
+// the quotas when they were given.
+func (b *Service) apply(ctx context.Context, st trainerReader, v *apperr.Validation, sess *store.Session, in SessionInput, creating bool) (*applied, error) {
+	ap := &applied{}
 	var format *catalog.Format
-	if in.Format != nil && *in.Format != "" {
-		f, ok := b.catalog.Format(*in.Format)
-		if !ok {
+	var err error
+	resolver := b.formats.In(st)
+	switch {
+	case in.Format != nil && *in.Format != "" && (creating || *in.Format != sess.FormatSlug):
+		// A commune's own format is scheduled in its current version,
+		// which the session keeps (its sheets and certificates with it).
+		f, versionID, err := resolver.Scheduling(ctx, sess.OrgID, *in.Format)
+		if err != nil {
+			return nil, err
+		}
+		if f == nil {
 			v.Add("format", "err.format_unknown")
 		} else {
 			format = f
-			sess.FormatSlug = f.Slug
+			sess.FormatSlug, sess.FormatVersionID = f.Slug, versionID
 		}
-	} else if !creating {
-		format, _ = b.catalog.Format(sess.FormatSlug)
+	case !creating:
+		// The same format: the session keeps the version it has.
+		if format, err = resolver.Session(ctx, sess); err != nil {
+			return nil, err
+		}
 	}
 	oldStart, oldEnd := sess.StartsAt, sess.EndsAt
 	if in.StartsAt != nil && *in.StartsAt != "" {
@@ -220,24 +268,119 @@ func (b *Service) apply(ctx context.Context, st trainerReader, v *apperr.Validat
 	if in.OpenToOtherCommunes != nil {
 		sess.OpenToOtherCommunes = *in.OpenToOtherCommunes
 	}
-	var trainers []int64
-	if in.Trainers != nil {
-		trainers = slices.Compact(slices.Sorted(slices.Values(*in.Trainers)))
-		users, err := st.UsersByID(ctx, sess.OrgID, trainers)
+	quotas, err := b.applyQuotas(ctx, st, v, sess, in, creating, ap)
+	if err != nil {
+		return nil, err
+	}
+	// A trainer of the session's commune, or of a commune holding seats in
+	// it: a pooled session may be run by another commune's trainer.
+	allowed := []int64{sess.OrgID}
+	for _, q := range quotas {
+		allowed = append(allowed, q.OrgID)
+	}
+	check := in.Trainers
+	if check == nil && ap.quotas != nil && !creating {
+		current, err := st.SessionTrainers(ctx, []int64{sess.ID})
 		if err != nil {
 			return nil, err
 		}
+		cur := current[sess.ID]
+		check = &cur
+	}
+	if check != nil {
+		trainers := slices.Compact(slices.Sorted(slices.Values(*check)))
+		users, err := st.UsersIn(ctx, allowed, trainers)
+		if err != nil {
+			return nil, err
+		}
+		field := "trainers"
+		if in.Trainers == nil {
+			field = "quotas" // removing a commune whose trainer runs the session
+		}
 		for _, id := range trainers {
 			if u, ok := users[id]; !ok || u.Role == store.RoleAdmin {
-				v.Add("trainers", "err.trainer_unknown", id)
+				v.Add(field, "err.trainer_unknown", id)
 				break
 			}
 		}
-		if trainers == nil {
-			trainers = []int64{}
+		if in.Trainers != nil {
+			ap.trainers = trainers
+			if ap.trainers == nil {
+				ap.trainers = []int64{}
+			}
 		}
 	}
-	return trainers, nil
+	return ap, nil
+}
+
+// applyQuotas validates the quotas of in (seats per commune slug) against
+// the session as applied, and returns the quotas the session has once
+// applied. Quotas make a session open to other communes unless the
+// request says otherwise, which is refused.
+func (b *Service) applyQuotas(ctx context.Context, st trainerReader, v *apperr.Validation, sess *store.Session, in SessionInput, creating bool, ap *applied) ([]store.SessionQuota, error) {
+	var quotas []store.SessionQuota
+	if !creating {
+		current, err := st.SessionQuotas(ctx, []int64{sess.ID})
+		if err != nil {
+			return nil, err
+		}
+		quotas = current[sess.ID]
+	}
+	field := "capacity"
+	if in.Quotas != nil {
+		field = "quotas"
+		slugs := slices.Sorted(maps.Keys(*in.Quotas))
+		orgs, err := st.OrgsBySlug(ctx, slugs)
+		if err != nil {
+			return nil, err
+		}
+		// A commune of a region pools its sessions with its region.
+		host, err := st.Org(ctx, sess.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		quotas = make([]store.SessionQuota, 0, len(slugs))
+		ap.slugs = map[int64]string{}
+		for _, slug := range slugs {
+			seats := (*in.Quotas)[slug]
+			o, ok := orgs[slug]
+			switch {
+			case !ok:
+				v.Add("quotas."+slug, "pool.err.unknown_commune", slug)
+			case host.RegionID != nil && o.ID != host.ID && (o.RegionID == nil || *o.RegionID != *host.RegionID):
+				v.Add("quotas."+slug, "pool.err.other_region", o.Name)
+			case seats < 0 || seats > MaxCapacity:
+				v.Add("quotas."+slug, "pool.err.seats", MaxCapacity)
+			default:
+				quotas = append(quotas, store.SessionQuota{OrgID: o.ID, Seats: seats})
+				ap.slugs[o.ID] = slug
+			}
+		}
+		ap.quotas = &quotas
+		if len(quotas) > 0 && in.OpenToOtherCommunes == nil {
+			sess.OpenToOtherCommunes = true
+		}
+	}
+	if len(quotas) == 0 {
+		return nil, nil
+	}
+	sum := 0
+	for _, q := range quotas {
+		sum += q.Seats
+	}
+	switch {
+	case creating && in.RecordPast != nil && *in.RecordPast:
+		v.Add("quotas", "pool.err.record_past")
+	case !sess.OpenToOtherCommunes:
+		f := "quotas"
+		if in.OpenToOtherCommunes != nil {
+			f = "open_to_other_communes"
+		}
+		v.Add(f, "pool.err.closed")
+	case sess.Capacity > 0 && sum > sess.Capacity && !v.Has("capacity"):
+		v.Add(field, "pool.err.sum", sum, sess.Capacity)
+	}
+	return quotas, nil
 }
 
 // line cleans a one-line field and records a problem if it is missing or too long.
@@ -271,10 +414,11 @@ func (b *Service) UpdateSession(ctx context.Context, caller access.Caller, id in
 		}
 		before := *sess
 		var v apperr.Validation
-		trainers, err := b.apply(ctx, tx, &v, sess, in, false)
+		ap, err := b.apply(ctx, tx, &v, sess, in, false)
 		if err != nil {
 			return err
 		}
+		trainers := ap.trainers
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -283,7 +427,7 @@ func (b *Service) UpdateSession(ctx context.Context, caller access.Caller, id in
 		}
 		moved := !sess.StartsAt.Equal(before.StartsAt) || !sess.EndsAt.Equal(before.EndsAt) ||
 			sess.LocationName != before.LocationName || sess.LocationAddress != before.LocationAddress || sess.LocationRoom != before.LocationRoom
-		if moved || sess.Capacity != before.Capacity {
+		if moved || sess.Capacity != before.Capacity || ap.quotas != nil {
 			if err := schedule.TimeAndPlaceChangeable(&before, now); err != nil {
 				return err
 			}
@@ -295,16 +439,8 @@ func (b *Service) UpdateSession(ctx context.Context, caller access.Caller, id in
 		}
 		var log audit.Log
 		var events []Event
-		if sess.Capacity != before.Capacity {
-			counts, err := tx.SessionCounts(ctx, id)
-			if err != nil {
-				return err
-			}
-			if sess.Capacity < counts.Booked {
-				return apperr.Conflict("err.capacity_below_booked", counts.Booked)
-			}
-			log.Add(caller, sess.OrgID, id, "capacity_changed", map[string]any{"from": before.Capacity, "to": sess.Capacity}, now)
-			promoted, err := promote(ctx, tx, sess, sess.Capacity-counts.Booked, caller, &log, now)
+		if sess.Capacity != before.Capacity || ap.quotas != nil {
+			promoted, err := rebalance(ctx, tx, caller, sess, &before, ap, &log, now)
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,8 @@ package booking
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
@@ -19,8 +21,27 @@ type SessionView struct {
 	Trainers []int64
 	Phase    schedule.Phase
 	Format   *catalog.Format
+	// FormatVersion is the version of a commune's format the session
+	// keeps, 0 for a format of the catalogue.
+	FormatVersion int
 	// Own is true when the session belongs to the caller's commune.
 	Own bool
+	// Quotas are the seats per commune of a pooled session, none without.
+	Quotas []store.SessionQuota
+	// Communes are the counts per commune of a session open to others, as
+	// far as the caller may see them: every commune's for the host, the
+	// caller's own for another commune.
+	Communes []CommuneCount
+}
+
+// CommuneCount is one commune's part of a pooled session.
+type CommuneCount struct {
+	OrgID      int64
+	Slug, Name string
+	// Seats is the commune's quota (the host's: the seats no other quota
+	// holds); nil in a session without quotas.
+	Seats              *int
+	Booked, Waitlisted int
 }
 
 // Place is where the session takes place, in one line.
@@ -93,7 +114,36 @@ func (b *Service) views(ctx context.Context, caller access.Caller, sessions []st
 	if err != nil {
 		return nil, err
 	}
-	orgs, err := b.store.OrgsByID(ctx, orgIDs)
+	// Pooled sessions: their quotas and counts per commune.
+	var open []int64
+	for _, s := range sessions {
+		if s.OpenToOtherCommunes {
+			open = append(open, s.ID)
+		}
+	}
+	quotas, err := b.store.SessionQuotas(ctx, open)
+	if err != nil {
+		return nil, err
+	}
+	byOrg, err := b.store.CountsByOrg(ctx, open)
+	if err != nil {
+		return nil, err
+	}
+	for _, qs := range quotas {
+		for _, q := range qs {
+			orgIDs = append(orgIDs, q.OrgID)
+		}
+	}
+	for _, m := range byOrg {
+		for id := range m {
+			orgIDs = append(orgIDs, id)
+		}
+	}
+	orgs, err := b.store.OrgsByID(ctx, slices.Compact(slices.Sorted(slices.Values(orgIDs))))
+	if err != nil {
+		return nil, err
+	}
+	resolved, err := b.formats.Sessions(ctx, sessions)
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +158,53 @@ func (b *Service) views(ctx context.Context, caller access.Caller, sessions []st
 		if o, ok := orgs[s.OrgID]; ok {
 			v.OrgSlug = o.Slug
 		}
-		v.Format, _ = b.catalog.Format(s.FormatSlug)
+		v.Format, v.FormatVersion = resolved[s.ID].Format, resolved[s.ID].Version
+		if s.OpenToOtherCommunes {
+			v.Quotas = quotas[s.ID]
+			v.Communes = communeCounts(caller, s, quotas[s.ID], byOrg[s.ID], orgs)
+		}
 		out[i] = v
 	}
 	return out, nil
+}
+
+// communeCounts lists the communes of a pooled session with their seats
+// and counts: those with a quota or people registered, the host first.
+// The host sees every commune; another commune only itself.
+func communeCounts(caller access.Caller, s *store.Session, quotas []store.SessionQuota, counts map[int64]store.Counts, orgs map[int64]*store.Org) []CommuneCount {
+	ids := slices.Collect(maps.Keys(counts))
+	for _, q := range quotas {
+		ids = append(ids, q.OrgID)
+	}
+	ids = append(ids, s.OrgID)
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	slices.SortStableFunc(ids, func(a, b int64) int {
+		switch {
+		case a == s.OrgID:
+			return -1
+		case b == s.OrgID:
+			return 1
+		}
+		return 0
+	})
+	out := []CommuneCount{}
+	for _, id := range ids {
+		if !caller.SeesAllRegistrations(sessionRef(s)) && id != caller.OrgID {
+			continue
+		}
+		c := CommuneCount{OrgID: id, Booked: counts[id].Booked, Waitlisted: counts[id].Waitlisted}
+		if o, ok := orgs[id]; ok {
+			c.Slug, c.Name = o.Slug, o.Name
+		}
+		if len(quotas) > 0 {
+			if seats, _, ok := listOf(s, quotas, id); ok {
+				c.Seats = &seats
+			} else {
+				zero := 0
+				c.Seats = &zero
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/audit"
-	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/store"
 )
 
@@ -35,7 +35,7 @@ type Store interface {
 // Service reads what the calendar files show.
 type Service struct {
 	store    Store
-	catalog  *catalog.Catalog
+	formats  *formats.Resolver
 	composer *Composer
 	now      func() time.Time
 	// version digests what the files depend on besides their rows
@@ -45,9 +45,9 @@ type Service struct {
 	started time.Time
 }
 
-// NewService returns a Service.
-func NewService(s Store, c *catalog.Catalog, comp *Composer, now func() time.Time) *Service {
-	return &Service{store: s, catalog: c, composer: comp, now: now, version: versionOf(comp, c), started: time.Now().UTC()}
+// NewService returns a Service; f finds the format of a session.
+func NewService(s Store, f *formats.Resolver, comp *Composer, now func() time.Time) *Service {
+	return &Service{store: s, formats: f, composer: comp, now: now, version: versionOf(comp, f.Catalog()), started: time.Now().UTC()}
 }
 
 // File is a calendar file to send, or — NotModified — the news that the
@@ -77,7 +77,10 @@ func (s *Service) entry(ctx context.Context, r *store.Registration, sessions map
 		}
 		orgs[sess.OrgID] = org
 	}
-	f, _ := s.catalog.Format(sess.FormatSlug)
+	f, err := s.formats.Session(ctx, sess)
+	if err != nil {
+		return Entry{}, err
+	}
 	return Entry{Session: sess, Registration: r, Person: person, Org: org, Format: f, Stamp: entryStamp(sess, r, person)}, nil
 }
 
@@ -240,10 +243,13 @@ func (s *Service) StaffFeed(ctx context.Context, token string, fresh Fresh) (*Fi
 	if err != nil {
 		return nil, err
 	}
+	resolved, err := s.formats.Sessions(ctx, sessions)
+	if err != nil {
+		return nil, err
+	}
 	entries := make([]Entry, len(sessions))
 	for i := range sessions {
-		fm, _ := s.catalog.Format(sessions[i].FormatSlug)
-		entries[i] = Entry{Session: &sessions[i], Org: org, Format: fm, Stamp: entryStamp(&sessions[i], nil, nil)}
+		entries[i] = Entry{Session: &sessions[i], Org: org, Format: resolved[sessions[i].ID].Format, Stamp: entryStamp(&sessions[i], nil, nil)}
 	}
 	data, err := s.composer.FeedFile(s.composer.tr.T(l, nameKey, org.Name), entries, l, s.now())
 	if err != nil {

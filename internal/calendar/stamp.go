@@ -88,6 +88,8 @@ func (st *stamper) entry(e *Entry) {
 	st.str(s.LocationRoom)
 	st.str(s.Status)
 	st.str(s.FormatSlug)
+	// A version of a commune's format never changes once saved.
+	st.optNum(s.FormatVersionID)
 	st.time(e.Stamp)
 	if r := e.Registration; r != nil {
 		st.num(r.ID)
@@ -164,7 +166,8 @@ func fromMillis(ms *int64) time.Time {
 }
 
 // versionOf digests what a file depends on besides its rows: the files a
-// probe session gives with every format of the catalogue, in both
+// probe session gives with every format of the catalogue (a commune's own
+// formats are rows: a session names the version it keeps), in both
 // languages, booked and on the waiting list, as an invitation and in
 // every kind of feed. A new catalogue text, translation, site address,
 // reply address or writer changes it, and with it every file's ETag.

@@ -19,6 +19,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/plan"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -30,6 +31,7 @@ type reader interface {
 	BookedOn(ctx context.Context, orgID int64, formatSlug string, now time.Time) ([]int64, error)
 	SessionsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]store.Session, error)
 	Department(ctx context.Context, orgID, id int64) (*store.Department, error)
+	formats.Reader
 }
 
 // Store is what the planner reads and writes outside a transaction.
@@ -46,14 +48,14 @@ type Store interface {
 // Service plans campaigns.
 type Service struct {
 	store   Store
-	catalog *catalog.Catalog
+	formats *formats.Resolver
 	booking *booking.Service
 	now     func() time.Time
 }
 
 // New returns a Service that confirms plans through b.
-func New(s Store, c *catalog.Catalog, b *booking.Service, now func() time.Time) *Service {
-	return &Service{store: s, catalog: c, booking: b, now: now}
+func New(s Store, f *formats.Resolver, b *booking.Service, now func() time.Time) *Service {
+	return &Service{store: s, formats: f, booking: b, now: now}
 }
 
 // Plan is a plan as HR sees it: the request, the proposal with its

@@ -16,6 +16,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/campaign"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/plan"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/store/storetest"
@@ -70,8 +71,8 @@ func newFixtureOn(tb testing.TB, st *store.Store, slug string) *fixture {
 	now := time.Date(2027, 1, 4, 9, 0, 0, 0, tz.Zurich)
 	f.now.Store(&now)
 	clock := func() time.Time { return *f.now.Load() }
-	f.booking = booking.New(f.store, cat, clock, "atelier.test", f.mails)
-	f.svc = campaign.New(f.store, cat, f.booking, clock)
+	f.booking = booking.New(f.store, formats.NewResolver(cat, f.store), clock, "atelier.test", f.mails)
+	f.svc = campaign.New(f.store, formats.NewResolver(cat, f.store), f.booking, clock)
 	f.org = &store.Org{Slug: slug, Name: "Commune " + slug}
 	if err := f.store.CreateOrg(ctx, f.org); err != nil {
 		tb.Fatal(err)

@@ -45,7 +45,7 @@ func (s *Service) Confirm(ctx context.Context, caller access.Caller, id int64) (
 				return err
 			}
 			// Committed: the new proposal is the plan now.
-			refused = &Conflict{Err: apperr.Conflict("campaign.err.changed"), Plan: s.view(row, p.req, a, prop, nil), NewProposal: true}
+			refused = &Conflict{Err: apperr.Conflict("campaign.err.changed"), Plan: s.view(row, p, a, prop, nil), NewProposal: true}
 			return nil
 		}
 		if left := cur.Unaccepted(); len(left) > 0 {
@@ -64,7 +64,7 @@ func (s *Service) Confirm(ctx context.Context, caller access.Caller, id int64) (
 		if err := tx.SavePlan(ctx, row); err != nil {
 			return err
 		}
-		out = s.view(row, p.req, a, cur.Proposal, cur.Accepted)
+		out = s.view(row, p, a, cur.Proposal, cur.Accepted)
 		out.SessionIDs = ids
 		return nil
 	})

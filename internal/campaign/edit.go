@@ -92,7 +92,7 @@ func (s *Service) Edit(ctx context.Context, caller access.Caller, id int64, e Ed
 		if err := tx.SavePlan(ctx, row); err != nil {
 			return err
 		}
-		out = s.view(row, p.req, a, prop, keep)
+		out = s.view(row, p, a, prop, keep)
 		out.Changed = cur.Changed
 		return nil
 	})

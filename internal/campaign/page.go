@@ -149,5 +149,9 @@ func (s *Service) Form(ctx context.Context, caller access.Caller) (*Form, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Form{Formats: s.catalog.Formats(), Departments: deps}, nil
+	available, err := s.formats.Available(ctx, caller.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return &Form{Formats: available, Departments: deps}, nil
 }

@@ -19,7 +19,10 @@ func (s *Service) Propose(ctx context.Context, caller access.Caller, req Request
 	}
 	now := s.now()
 	var v apperr.Validation
-	p := s.parse(req, &v)
+	p, err := s.parse(ctx, s.store, caller.OrgID, req, &v)
+	if err != nil {
+		return nil, err
+	}
 	a, err := load(ctx, s.store, caller.OrgID, p, &v, now)
 	if err != nil {
 		return nil, err
@@ -41,7 +44,7 @@ func (s *Service) Propose(ctx context.Context, caller access.Caller, req Request
 	if err := s.store.CreatePlan(ctx, row); err != nil {
 		return nil, err
 	}
-	return s.view(row, p.req, a, prop, nil), nil
+	return s.view(row, p, a, prop, nil), nil
 }
 
 // Plan returns a plan of the caller's commune, checked against the commune
@@ -84,7 +87,10 @@ func (s *Service) current(ctx context.Context, rd reader, row *store.Plan) (*Pla
 	// The request was valid when stored; what the catalogue or the
 	// commune changed since shows in the check below.
 	var ignored apperr.Validation
-	p := s.parse(req, &ignored)
+	p, err := s.parse(ctx, rd, row.OrgID, req, &ignored)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	a, err := load(ctx, rd, row.OrgID, p, &ignored, s.now())
 	if err != nil {
 		return nil, nil, nil, err
@@ -100,7 +106,7 @@ func (s *Service) current(ctx context.Context, rd reader, row *store.Plan) (*Pla
 		}
 		changed = plan.Fingerprint(a.req) != row.Fingerprint
 	}
-	v := s.view(row, p.req, a, prop, accepted(acc, prop))
+	v := s.view(row, p, a, prop, accepted(acc, prop))
 	v.Changed = changed
 	return v, a, p, nil
 }

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/plan"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -106,11 +108,15 @@ type parsed struct {
 // parse reads req, recording what is wrong with it in v under the JSON's
 // field names. What plan.Propose checks itself (capacity, the window's
 // order, an audience of nobody…) is left to it.
-func (s *Service) parse(req Request, v *apperr.Validation) *parsed {
+func (s *Service) parse(ctx context.Context, rd formats.Reader, orgID int64, req Request, v *apperr.Validation) (*parsed, error) {
 	p := &parsed{req: req}
-	if f, ok := s.catalog.Format(req.Format); ok {
-		p.format = f
+	// The catalogue's formats and the commune's own (in their current
+	// version, which the sessions confirmed will keep).
+	f, _, err := s.formats.In(rd).Scheduling(ctx, orgID, req.Format)
+	if err != nil {
+		return nil, err
 	}
+	p.format = f
 	date := func(field, raw string) plan.Date {
 		if strings.TrimSpace(raw) == "" {
 			return plan.Date{}
@@ -151,7 +157,7 @@ func (s *Service) parse(req Request, v *apperr.Validation) *parsed {
 	if req.Language != "" && !i18n.Valid(req.Language) {
 		v.Add("language", "err.language")
 	}
-	return p
+	return p, nil
 }
 
 // duration is the length of one session, 0 for an unknown format.

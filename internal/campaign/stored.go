@@ -136,10 +136,11 @@ func decode(raw string) (*plan.Proposal, []acceptance, error) {
 
 // view builds what HR sees of row, whose proposal is p (its warnings
 // final) and whose people are a's.
-func (s *Service) view(row *store.Plan, req Request, a *audience, p *plan.Proposal, ok map[string]bool) *Plan {
+func (s *Service) view(row *store.Plan, parsed *parsed, a *audience, p *plan.Proposal, ok map[string]bool) *Plan {
+	req := parsed.req
 	v := &Plan{ID: row.ID, OrgID: row.OrgID, Status: row.Status, Request: req, Proposal: p, Accepted: ok,
 		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, ConfirmedAt: row.ConfirmedAt, SessionIDs: []int64{}}
-	v.Format, _ = s.catalog.Format(row.FormatSlug)
+	v.Format = parsed.format
 	if v.Accepted == nil {
 		v.Accepted = map[string]bool{}
 	}

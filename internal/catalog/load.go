@@ -75,6 +75,16 @@ func (c *Catalog) ExercisesOf(f *Format) []*Exercise {
 	return out
 }
 
+// Exercises returns every exercise, ordered by slug.
+func (c *Catalog) Exercises() []*Exercise {
+	out := make([]*Exercise, 0, len(c.exercises))
+	for _, e := range c.exercises {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
+	return out
+}
+
 // ExerciseCount returns how many distinct exercises the catalogue holds.
 func (c *Catalog) ExerciseCount() int { return len(c.exercises) }
 
@@ -318,28 +328,16 @@ func (l *loader) loadFormat(name string) (*Format, *yaml.Node) {
 	if !ok {
 		return nil, nil
 	}
-	v := validator{l: l, file: name, doc: doc}
-	v.slug(f.Slug, name)
-	v.required(f.Title, "title")
-	v.required(f.Summary, "summary")
-	oneOf(&v, f.Source, Sources, "source")
-	oneOf(&v, f.Participation, []Participation{Voluntary, Mandatory}, "participation")
-	oneOf(&v, f.Grouping, []Grouping{GroupTeam, GroupDepartment, GroupMixed}, "grouping")
-	oneOf(&v, f.Trainer, []TrainerKind{TrainerInternal, TrainerExternal, TrainerPeerCommune}, "trainer")
-	if f.DurationMinutes <= 0 {
-		v.at("duration_minutes").fail("la durée doit être positive")
-	} else if f.DurationMinutes > maxDuration {
-		v.at("duration_minutes").fail(fmt.Sprintf("durée de %d minutes : au plus %d", f.DurationMinutes, maxDuration))
+	v := validator{l: l, file: name, doc: doc, before: len(l.problems)}
+	if ValidSlug(f.Slug) {
+		v.fileName(f.Slug, name)
 	}
-	if len(f.Audiences) == 0 {
-		v.at("audiences").fail("au moins un public est requis")
+	for _, is := range ValidateFormat(&f, func(s string) (*Exercise, bool) {
+		e, ok := l.exercises[s]
+		return e, ok
+	}) {
+		v.at(is.Path...).fail(is.Text("fr"))
 	}
-	for i, a := range f.Audiences {
-		oneOf(&v, a, Audiences, "audiences", i)
-	}
-	v.themes(f.Themes)
-	v.agenda(&f)
-	v.formatExercises(&f)
 	if len(l.problems) > v.before {
 		return nil, doc
 	}
@@ -371,7 +369,14 @@ func (v *validator) slug(slug, name string) {
 		v.at("slug").fail("slug vide")
 	case !slugRE.MatchString(slug):
 		v.at("slug").fail(fmt.Sprintf("slug %q invalide : minuscules, chiffres et tirets", slug))
-	case strings.TrimSuffix(strings.TrimSuffix(path.Base(name), ".yaml"), ".yml") != slug:
+	default:
+		v.fileName(slug, name)
+	}
+}
+
+// fileName checks that a file is named after its slug.
+func (v *validator) fileName(slug, name string) {
+	if strings.TrimSuffix(strings.TrimSuffix(path.Base(name), ".yaml"), ".yml") != slug {
 		v.at("slug").fail(fmt.Sprintf("le fichier doit s'appeler %s.yaml", slug))
 	}
 }
@@ -404,70 +409,6 @@ func oneOf[T ~string](v *validator, got T, allowed []T, path ...any) {
 		names[i] = string(a)
 	}
 	v.at(path...).fail(fmt.Sprintf("%s : valeur %q inconnue (attendu : %s)", pathName(path), got, strings.Join(names, ", ")))
-}
-
-func (v *validator) themes(themes []Theme) {
-	seen := map[ThemeKey]bool{}
-	for i, t := range themes {
-		oneOf(v, t.Key, ThemeKeys, "themes", i, "key")
-		if seen[t.Key] {
-			v.at("themes", i, "key").fail(fmt.Sprintf("thème %q répété", t.Key))
-		}
-		seen[t.Key] = true
-		v.required(t.Focus, "themes", i, "focus")
-	}
-	for _, k := range ThemeKeys {
-		if !seen[k] {
-			v.at("themes").fail(fmt.Sprintf("thème %q manquant : chaque format couvre les trois thèmes du guide", k))
-		}
-	}
-}
-
-func (v *validator) agenda(f *Format) {
-	if len(f.Agenda) == 0 {
-		v.at("agenda").fail("agenda vide")
-		return
-	}
-	sum := 0
-	for i, it := range f.Agenda {
-		v.positive(it.Minutes, "agenda", i, "minutes")
-		v.required(it.Title, "agenda", i, "title")
-		oneOf(v, it.Kind, AgendaKinds, "agenda", i, "kind")
-		sum += it.Minutes
-	}
-	if f.DurationMinutes > 0 && sum != f.DurationMinutes {
-		v.at("agenda").fail(fmt.Sprintf("l'agenda totalise %d minutes, la durée du format est de %d", sum, f.DurationMinutes))
-	}
-}
-
-func (v *validator) formatExercises(f *Format) {
-	if len(f.Exercises) == 0 {
-		v.at("exercises").fail("au moins un exercice est requis")
-		return
-	}
-	seen := map[string]bool{}
-	exMinutes := 0
-	for i, s := range f.Exercises {
-		e, ok := v.l.exercises[s]
-		switch {
-		case !ok:
-			v.at("exercises", i).fail(fmt.Sprintf("exercice inconnu %q", s))
-		case seen[s]:
-			v.at("exercises", i).fail(fmt.Sprintf("exercice %q répété", s))
-		default:
-			exMinutes += e.Minutes
-		}
-		seen[s] = true
-	}
-	handsOn := 0
-	for _, it := range f.Agenda {
-		if it.Kind == KindHandsOn {
-			handsOn += it.Minutes
-		}
-	}
-	if exMinutes > handsOn {
-		v.at("exercises").fail(fmt.Sprintf("les exercices durent %d minutes, l'agenda ne prévoit que %d minutes de pratique (hands_on)", exMinutes, handsOn))
-	}
 }
 
 func (v *validator) exerciseText(t *ExerciseText, minutes int) {

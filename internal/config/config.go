@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -37,6 +38,12 @@ type Config struct {
 	// RetentionMonths is how long the personal data of people who left,
 	// and of disabled accounts, is kept (ATELIER_RETENTION_MONTHS).
 	RetentionMonths int
+	// DBMaxConns caps the PostgreSQL connection pool (ATELIER_DB_MAX_CONNS,
+	// 16 by default; SQLite always uses one connection).
+	DBMaxConns int
+	// PprofAddr (ATELIER_PPROF_ADDR), when set, serves Go's profiler on a
+	// loopback address, for measuring under load; off by default.
+	PprofAddr string
 }
 
 // FromEnv reads the settings through getenv (os.Getenv in production).
@@ -87,6 +94,21 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("ATELIER_RETENTION_MONTHS must be a number of months between 1 and 240, not %q", raw)
 		}
 		c.RetentionMonths = n
+	}
+	c.DBMaxConns = 16
+	if raw := getenv("ATELIER_DB_MAX_CONNS"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > 500 {
+			return c, fmt.Errorf("ATELIER_DB_MAX_CONNS must be a number of connections between 1 and 500, not %q", raw)
+		}
+		c.DBMaxConns = n
+	}
+	if raw := getenv("ATELIER_PPROF_ADDR"); raw != "" {
+		host, _, err := net.SplitHostPort(raw)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return c, fmt.Errorf("ATELIER_PPROF_ADDR must be a loopback address such as 127.0.0.1:6060, not %q", raw)
+		}
+		c.PprofAddr = raw
 	}
 	if c.SMTPURL != "" {
 		u, err := url.Parse(c.SMTPURL)

@@ -45,7 +45,26 @@ func TestFromEnv(t *testing.T) {
 		}},
 		"reply address with a name":      {env: map[string]string{"ATELIER_REPLY_ADDRESS": "RH <formations@ecublens.example>"}, wantErr: true},
 		"listener without reply address": {env: map[string]string{"ATELIER_INBOUND_SMTP_ADDR": "10.0.0.5:2525"}, wantErr: true},
-		"imap without reply address":     {env: map[string]string{"ATELIER_IMAP_URL": "imaps://u:pw@mail.ecublens.example/INBOX"}, wantErr: true},
+		"pool size": {env: map[string]string{"ATELIER_DB_MAX_CONNS": "40"}, check: func(t *testing.T, c Config) {
+			if c.DBMaxConns != 40 {
+				t.Errorf("pool %d", c.DBMaxConns)
+			}
+		}},
+		"pool size default": {env: nil, check: func(t *testing.T, c Config) {
+			if c.DBMaxConns != 16 || c.PprofAddr != "" {
+				t.Errorf("pool %d, pprof %q", c.DBMaxConns, c.PprofAddr)
+			}
+		}},
+		"pool size zero":         {env: map[string]string{"ATELIER_DB_MAX_CONNS": "0"}, wantErr: true},
+		"pool size not a number": {env: map[string]string{"ATELIER_DB_MAX_CONNS": "many"}, wantErr: true},
+		"pprof on loopback": {env: map[string]string{"ATELIER_PPROF_ADDR": "127.0.0.1:6060"}, check: func(t *testing.T, c Config) {
+			if c.PprofAddr != "127.0.0.1:6060" {
+				t.Errorf("pprof %q", c.PprofAddr)
+			}
+		}},
+		"pprof on every address":     {env: map[string]string{"ATELIER_PPROF_ADDR": "0.0.0.0:6060"}, wantErr: true},
+		"pprof without a port":       {env: map[string]string{"ATELIER_PPROF_ADDR": "127.0.0.1"}, wantErr: true},
+		"imap without reply address": {env: map[string]string{"ATELIER_IMAP_URL": "imaps://u:pw@mail.ecublens.example/INBOX"}, wantErr: true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/auth"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/tz"
 )
@@ -32,8 +33,8 @@ func sessions(ctx context.Context, s *store.Store, cat *catalog.Catalog, now tim
 	// Bookings and marks happen "now"; the held session was planned and
 	// booked four weeks ago, before it took place.
 	clock := func() time.Time { return now }
-	b := booking.New(s, cat, clock, "demo.atelier.example", nil)
-	earlier := booking.New(s, cat, func() time.Time { return now.AddDate(0, 0, -28) }, "demo.atelier.example", nil)
+	b := booking.New(s, formats.NewResolver(cat, s), clock, "demo.atelier.example", nil)
+	earlier := booking.New(s, formats.NewResolver(cat, s), func() time.Time { return now.AddDate(0, 0, -28) }, "demo.atelier.example", nil)
 	day := func(days, hour, minute int) string {
 		d := now.In(tz.Zurich).AddDate(0, 0, days)
 		return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, tz.Zurich).Format(time.RFC3339)

@@ -15,8 +15,10 @@ import (
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/directory"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/mail"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/strategy"
@@ -32,10 +34,13 @@ type Service struct {
 	Calendar  *calendar.Service
 	Outbox    *mail.Outbox
 	StaffLog  *audit.StaffLog
-	Catalog   *catalog.Catalog
-	Inquiry   *inquiry.Service
-	Strategy  *strategy.Service
-	Now       func() time.Time
+	// Formats gives the formats a commune schedules: the catalogue's and
+	// its own.
+	Formats  *formats.Resolver
+	Inquiry  *inquiry.Service
+	Strategy *strategy.Service
+	Regions  *region.Service
+	Now      func() time.Time
 }
 
 // HistoryLength is how many entries the session page shows.
@@ -47,9 +52,14 @@ type Dashboard struct {
 	// AdminHome is true for an admin outside any commune: their start page
 	// is the administration.
 	AdminHome bool
-	Trainer   bool
-	Upcoming  []booking.SessionView
-	Campaign  *report.Campaign
+	// RegionHome is true for a region's coordinator: their start page is
+	// the regional view.
+	RegionHome bool
+	// Sharing is the commune's region and whether it shares with it (HR).
+	Sharing  *region.Sharing
+	Trainer  bool
+	Upcoming []booking.SessionView
+	Campaign *report.Campaign
 	// Feed is the caller's calendar feed; its address shows only when
 	// just made.
 	Feed *calendar.StaffFeedState
@@ -59,6 +69,9 @@ type Dashboard struct {
 func (s *Service) Dashboard(ctx context.Context, caller access.Caller, lang string) (*Dashboard, error) {
 	if caller.Role == access.RoleAdmin && caller.OrgID == 0 {
 		return &Dashboard{AdminHome: true}, nil
+	}
+	if caller.Role == access.RoleCoordinator {
+		return &Dashboard{RegionHome: true}, nil
 	}
 	now := s.Now()
 	d := &Dashboard{Trainer: caller.Role == access.RoleTrainer}
@@ -73,6 +86,9 @@ func (s *Service) Dashboard(ctx context.Context, caller access.Caller, lang stri
 	}
 	if !d.Trainer {
 		if d.Campaign, err = s.Report.Campaign(ctx, caller, lang); err != nil {
+			return nil, err
+		}
+		if d.Sharing, err = s.Regions.SharingOf(ctx, caller, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -210,7 +226,9 @@ func (s *Service) People(ctx context.Context, caller access.Caller, f store.Peop
 
 // ReportsPage is the campaign report with the exports' filters.
 type ReportsPage struct {
-	Campaign    *report.Campaign
+	Campaign *report.Campaign
+	// Charts are the report's key figures as pictures.
+	Charts      report.Charts
 	Formats     []*catalog.Format
 	Departments []store.Department
 }
@@ -225,13 +243,19 @@ func (s *Service) Reports(ctx context.Context, caller access.Caller, lang string
 	if err != nil {
 		return nil, err
 	}
-	return &ReportsPage{Campaign: rep, Formats: s.Catalog.Formats(), Departments: deps}, nil
+	available, err := s.Formats.Available(ctx, caller.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return &ReportsPage{Campaign: rep, Charts: s.Report.Charts(rep, lang), Formats: available, Departments: deps}, nil
 }
 
 // AdminPage lists communes and accounts.
 type AdminPage struct {
 	Orgs  []store.Org
 	Users []auth.Account
+	// Regions are the regions with their communes.
+	Regions []region.Overview
 	// Actions are the latest staff actions on accounts and personal data.
 	Actions []store.StaffAction
 }
@@ -250,7 +274,11 @@ func (s *Service) Admin(ctx context.Context, caller access.Caller) (*AdminPage, 
 	if err != nil {
 		return nil, err
 	}
-	return &AdminPage{Orgs: orgs, Users: users, Actions: actions}, nil
+	regions, err := s.Regions.List(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	return &AdminPage{Orgs: orgs, Users: users, Actions: actions, Regions: regions}, nil
 }
 
 // SessionForm is what the scheduling form offers.
@@ -265,7 +293,11 @@ func (s *Service) SessionForm(ctx context.Context, caller access.Caller) (*Sessi
 	if err != nil {
 		return nil, err
 	}
-	return &SessionForm{Formats: s.Catalog.Formats(), Trainers: trainers}, nil
+	available, err := s.Formats.Available(ctx, caller.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return &SessionForm{Formats: available, Trainers: trainers}, nil
 }
 
 // PersonForm is what the person form offers, and the person edited.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/atelier-ch/atelier/internal/access"
+	"github.com/atelier-ch/atelier/internal/chart"
 	"github.com/atelier-ch/atelier/internal/directory"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/report"
@@ -31,6 +32,26 @@ func (s *Service) Surveys(ctx context.Context, caller access.Caller, lang string
 	p := &SurveysPage{Surveys: list, Roles: directory.Roles, CanLaunch: caller.Commune(access.LaunchSurvey, caller.OrgID) == nil}
 	if p.Departments, err = s.Directory.Departments(ctx, caller); err != nil {
 		return nil, err
+	}
+	return p, nil
+}
+
+// SurveyResultsPage is a survey's anonymous results and their charts, by
+// key (inquiry.Chart's).
+type SurveyResultsPage struct {
+	*inquiry.Results
+	Charts map[string]chart.Chart
+}
+
+// SurveyResults gathers the results page of survey id.
+func (s *Service) SurveyResults(ctx context.Context, caller access.Caller, id int64, lang string) (*SurveyResultsPage, error) {
+	r, err := s.Inquiry.Results(ctx, caller, id, lang)
+	if err != nil {
+		return nil, err
+	}
+	p := &SurveyResultsPage{Results: r, Charts: map[string]chart.Chart{}}
+	for _, c := range s.Inquiry.Charts(r, lang) {
+		p.Charts[c.Key] = c.Chart
 	}
 	return p, nil
 }

@@ -28,7 +28,11 @@ var Roles = func() []string {
 	return out
 }()
 
-var orgSlugRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`)
+var slugRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`)
+
+// ValidSlug reports whether s can name a commune or a region in addresses:
+// lower-case letters, digits and inner dashes, 2 to 64 characters.
+func ValidSlug(s string) bool { return len(s) >= 2 && slugRE.MatchString(s) }
 
 // Store is what the directory needs from the data layer; a transaction's
 // *store.Store is one too.
@@ -77,7 +81,7 @@ func (d *Service) CreateOrg(ctx context.Context, caller access.Caller, in NewOrg
 	slug := strings.TrimSpace(in.Slug)
 	if slug == "" {
 		v.Add("slug", "err.required")
-	} else if len(slug) < 2 || !orgSlugRE.MatchString(slug) {
+	} else if !ValidSlug(slug) {
 		v.Add("slug", "err.slug_invalid")
 	}
 	name := requiredLine(&v, "name", in.Name, 200)

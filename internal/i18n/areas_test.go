@@ -9,14 +9,14 @@ import (
 	"testing"
 )
 
-// TestAreas checks the translation files of the survey, memento, roadmap
-// and rsvp packages: each file's keys carry its area's prefix (so that two areas
-// cannot define one key), and every key the package's code names is
-// defined.
+// TestAreas checks the translation files of the survey, memento, roadmap,
+// rsvp, region and exchange packages: each file's keys carry its area's
+// prefix (so that two areas cannot define one key), and every key the
+// package's code names is defined.
 func TestAreas(t *testing.T) {
 	tr := MustLoad()
-	keyRE := regexp.MustCompile(`"((?:survey|memento|roadmap|rsvp|err)\.[a-z_.]*[a-z_])"`)
-	for _, area := range []string{"survey", "memento", "roadmap", "rsvp"} {
+	keyRE := regexp.MustCompile(`"((?:survey|memento|roadmap|rsvp|region|exchange|formats|pool|err)\.[a-z_.]*[a-z_])"`)
+	for _, area := range []string{"survey", "memento", "roadmap", "rsvp", "region", "exchange", "formats"} {
 		t.Run(area, func(t *testing.T) {
 			for _, lang := range Languages {
 				data, err := os.ReadFile(filepath.Join("locales", lang, area+".json"))

@@ -107,8 +107,22 @@ func (t *Translator) T(lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
-	return fmt.Sprintf(s, localize(Normalize(lang), args)...)
+	args = localize(Normalize(lang), args)
+	copied := false
+	for i, a := range args {
+		if k, ok := a.(Key); ok {
+			if !copied { // the caller's arguments stay as they were
+				args, copied = append([]any(nil), args...), true
+			}
+			args[i] = t.T(lang, string(k))
+		}
+	}
+	return fmt.Sprintf(s, args...)
 }
+
+// Key is a message argument that is itself a message: the name of a field
+// or a question, written in the message's language.
+type Key string
 
 // Msg renders a Msg in lang.
 func (t *Translator) Msg(lang string, m Msg) string { return t.T(lang, m.Key, m.Args...) }

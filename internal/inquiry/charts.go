@@ -3,77 +3,110 @@ package inquiry
 import (
 	"fmt"
 
+	"github.com/atelier-ch/atelier/internal/chart"
 	"github.com/atelier-ch/atelier/internal/i18n"
 )
 
-// Unit says how a chart's values are written.
-type Unit int
-
-// Units of a chart.
-const (
-	UnitPercent Unit = iota // shares from 0 to 1
-	UnitValue               // averages on a scale
-	UnitCount               // whole numbers
-)
-
-// Chart is the data of one bar chart of a survey's results: a title, the
-// unit and scale of the values, one row per bar. It has the shape of the
-// report charts' Bars (internal/chart, drawn as SVG on the pages and into
-// the PDFs), which take it over as is; until then the pages and the PDF
-// show the same figures as tables.
+// Chart is one chart of a survey's results (package chart draws it as SVG
+// on the page and with gofpdf in the PDF), with a key that names it.
 type Chart struct {
+	// Key is "response_rate", "using_ai", "services", "groups", "tasks" or
+	// "worries".
 	Key   string
-	Title string
-	Unit  Unit
-	// Max is the value of a full bar (5 for a 1–5 scale); 0 for the
-	// drawing's default.
-	Max  float64
-	Rows []ChartRow
+	Chart chart.Chart
 }
 
-// ChartRow is one bar; a nil Value shows « – » and no bar.
-type ChartRow struct {
-	Label string
-	Value *float64
-	Note  string
-}
+// maxChartRows bounds a chart's rows (package chart refuses more than a
+// thousand).
+const maxChartRows = 1000
 
-// Charts builds the charts of a survey's results in lang: per part of the
-// breakdown by service (parts withheld have no bar), the share using
-// generative AI, the interest in a training and the competence; for the
-// whole administration, the tasks and the worries most cited. Like the
-// results, no bar comes from fewer than MinGroup people.
+// Charts builds the charts of a survey's results in lang. Once the survey
+// has closed: the share using generative AI per service; competence and
+// interest side by side per service and per group; the tasks and the
+// worries most cited by the whole administration. While it is open, the
+// response rate per service only, as the results hold nothing else then.
+//
+// A chart shows what the tables show and nothing more: a part without
+// figures (withheld, under MinGroup respondents) has no row, « autres »
+// is not broken down, and a chart with no bar is left out.
 func Charts(r *Results, tr *i18n.Translator, lang string) []Chart {
+	lang = i18n.Normalize(lang)
 	t := func(key string, args ...any) string { return tr.T(lang, key, args...) }
-	perService := func(key, title string, unit Unit, max float64, value func(*Figures) *float64) Chart {
-		c := Chart{Key: key, Title: title, Unit: unit, Max: max}
-		for _, p := range append([]Part{r.Overall}, r.Services...) {
-			row := ChartRow{Label: p.Name}
+	parts := func(ps []Part) []Part {
+		out := []Part{}
+		for _, p := range ps {
 			if p.Figures != nil {
-				row.Value = value(p.Figures)
-				row.Note = t("strategy.chart.respondents", p.Figures.Respondents)
+				out = append(out, p)
 			}
-			c.Rows = append(c.Rows, row)
 		}
-		return c
+		return out[:min(len(out), maxChartRows)]
 	}
-	charts := []Chart{
-		perService("using_ai", t("survey.results.using_ai"), UnitPercent, 0, func(f *Figures) *float64 { return f.UsingAI }),
-		perService("interest", t("survey.results.interest"), UnitValue, 5, func(f *Figures) *float64 { return f.Interest }),
-		perService("competence", t("survey.results.competence"), UnitValue, 5, func(f *Figures) *float64 { return f.Competence }),
+	services := parts(append([]Part{r.Overall}, r.Services...))
+	groups := parts(append([]Part{r.Overall}, r.Groups...))
+	// A part's label says how many answered: « Finances (6 réponses) ».
+	label := func(p Part) string {
+		return p.Name + " (" + t("strategy.chart.respondents", p.Figures.Respondents) + ")"
 	}
+
+	var out []Chart
+	add := func(key string, c chart.Chart, rows int) {
+		if rows > 0 {
+			out = append(out, Chart{Key: key, Chart: c})
+		}
+	}
+	if r.Partial {
+		b := chart.Bars{Title: t("chart.survey.response_rate"), Unit: chart.Percent}
+		n := 0
+		for _, p := range services {
+			if f := p.Figures; f.ResponseRate != nil {
+				b.Rows = append(b.Rows, chart.BarRow{Label: p.Name, Value: f.ResponseRate, Note: fmt.Sprintf("%d / %d", f.Respondents, f.Population)})
+				n++
+			}
+		}
+		add("response_rate", b, n)
+		return out
+	}
+
+	using := chart.Bars{Title: t("chart.survey.using_ai"), Unit: chart.Percent}
+	n := 0
+	for _, p := range services {
+		if p.Figures.UsingAI != nil {
+			using.Rows = append(using.Rows, chart.BarRow{Label: label(p), Value: p.Figures.UsingAI})
+			n++
+		}
+	}
+	add("using_ai", using, n)
+
+	pairs := func(key, title string, ps []Part) {
+		c := chart.Paired{Title: title, SeriesLabels: [2]string{t("chart.survey.competence"), t("chart.survey.interest")}}
+		for _, p := range ps {
+			if f := p.Figures; f.Competence != nil || f.Interest != nil {
+				c.Rows = append(c.Rows, chart.PairedRow{Label: label(p), A: f.Competence, B: f.Interest})
+			}
+		}
+		add(key, c, len(c.Rows))
+	}
+	pairs("services", t("chart.survey.services"), services)
+	pairs("groups", t("chart.survey.groups"), groups)
+
 	if f := r.Overall.Figures; f != nil {
 		for _, c := range []struct {
 			key, title string
 			counts     []Count
-		}{{"tasks", t("survey.results.tasks"), f.TopTasks}, {"worries", t("survey.results.worries"), f.TopWorries}} {
-			chart := Chart{Key: c.key, Title: c.title, Unit: UnitCount}
-			for _, n := range c.counts {
+		}{{"tasks", t("chart.survey.tasks"), f.TopTasks}, {"worries", t("chart.survey.worries"), f.TopWorries}} {
+			b := chart.Bars{Title: c.title, Unit: chart.Count}
+			for _, n := range c.counts[:min(len(c.counts), maxChartRows)] {
 				v := float64(n.Count)
-				chart.Rows = append(chart.Rows, ChartRow{Label: n.Label, Value: &v, Note: fmt.Sprintf("%d / %d", n.Count, f.Respondents)})
+				b.Rows = append(b.Rows, chart.BarRow{Label: n.Label, Value: &v, Note: t("chart.survey.of", f.Respondents)})
 			}
-			charts = append(charts, chart)
+			add(c.key, b, len(b.Rows))
 		}
 	}
-	return charts
+	return out
+}
+
+// Charts builds the charts of a survey's results in lang (the function
+// Charts, with the service's translations).
+func (s *Service) Charts(r *Results, lang string) []Chart {
+	return Charts(r, s.tr, lang)
 }

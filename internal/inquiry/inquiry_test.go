@@ -15,6 +15,8 @@ import (
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/chart"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/mail"
@@ -55,7 +57,7 @@ func (w *world) set(t time.Time) {
 
 func (w *world) instance(s *store.Store) instance {
 	comp := calendar.NewComposer(w.tr, "https://atelier.example", calendar.Party{Email: "noreply@atelier.example"})
-	n := mail.NewNotifier(w.cat, comp, w.tr, "atelier.example", w.clock)
+	n := mail.NewNotifier(formats.NewResolver(w.cat, nil), comp, w.tr, "atelier.example", w.clock)
 	return instance{store: s, svc: inquiry.New(s, w.cat, w.tr, n, w.clock)}
 }
 
@@ -301,23 +303,49 @@ func TestGroupOf(t *testing.T) {
 	}
 }
 
-// TestCharts: the chart data follow the results, withheld parts without a
-// bar.
+// TestCharts: the charts follow the results; a part without figures
+// (withheld, under five respondents) has no row, and an open survey shows
+// its response rates only.
 func TestCharts(t *testing.T) {
 	f := func(v float64) *float64 { return &v }
 	r := &inquiry.Results{
 		Overall: inquiry.Part{Name: "Toute l’administration", Figures: &inquiry.Figures{Respondents: 12, UsingAI: f(0.5), Interest: f(3.5), Competence: f(2.5),
 			TopTasks: []inquiry.Count{{Key: "writing", Label: "Rédiger", Count: 7}}, TopWorries: []inquiry.Count{{Key: "job", Label: "Mon poste", Count: 3}}}},
-		Services: []inquiry.Part{{Name: "Finances", Figures: &inquiry.Figures{Respondents: 7, UsingAI: f(0.2)}}, {Name: "Autres", Withheld: true}},
+		Services: []inquiry.Part{{Name: "Finances", Figures: &inquiry.Figures{Respondents: 7, UsingAI: f(0.2), Competence: f(3.1)}}, {Name: "Autres", Withheld: true}},
+		Groups:   []inquiry.Part{{Name: "Personnel", Figures: &inquiry.Figures{Respondents: 9, Interest: f(4)}}, {Name: "Cadres", Withheld: true}},
 	}
-	charts := inquiry.Charts(r, i18n.MustLoad(), "fr")
-	if len(charts) != 5 || charts[0].Key != "using_ai" || len(charts[0].Rows) != 3 || charts[0].Rows[2].Value != nil || *charts[0].Rows[1].Value != 0.2 {
-		t.Fatalf("charts %+v", charts)
+	charts := map[string]chart.Chart{}
+	var keys []string
+	for _, c := range inquiry.Charts(r, i18n.MustLoad(), "fr") {
+		charts[c.Key] = c.Chart
+		keys = append(keys, c.Key)
 	}
-	if c := charts[3]; c.Key != "tasks" || c.Unit != inquiry.UnitCount || *c.Rows[0].Value != 7 || c.Rows[0].Note != "7 / 12" {
-		t.Errorf("tasks chart %+v", c)
+	if strings.Join(keys, ",") != "using_ai,services,groups,tasks,worries" {
+		t.Fatalf("charts %v", keys)
 	}
-	if c := charts[1]; c.Max != 5 || c.Unit != inquiry.UnitValue || c.Rows[0].Note != "12 réponses" {
-		t.Errorf("interest chart %+v", c)
+	using := charts["using_ai"].(chart.Bars)
+	if len(using.Rows) != 2 || using.Rows[1].Label != "Finances (7 réponses)" || *using.Rows[1].Value != 0.2 || using.Unit != chart.Percent {
+		t.Errorf("using AI %+v", using)
+	}
+	services := charts["services"].(chart.Paired)
+	if len(services.Rows) != 2 || *services.Rows[0].A != 2.5 || *services.Rows[0].B != 3.5 || *services.Rows[1].A != 3.1 || services.Rows[1].B != nil || services.SeriesLabels[0] != "maîtrise" {
+		t.Errorf("services %+v", services)
+	}
+	groups := charts["groups"].(chart.Paired)
+	if len(groups.Rows) != 2 || groups.Rows[1].Label != "Personnel (9 réponses)" {
+		t.Errorf("groups %+v", groups)
+	}
+	if c := charts["tasks"].(chart.Bars); c.Unit != chart.Count || *c.Rows[0].Value != 7 || c.Rows[0].Note != "sur 12" {
+		t.Errorf("tasks %+v", c)
+	}
+	r.Partial = true
+	r.Overall.Figures = &inquiry.Figures{Respondents: 12, Population: 20, ResponseRate: f(0.6)}
+	r.Services[0].Figures = &inquiry.Figures{Respondents: 7, Population: 9, ResponseRate: f(7.0 / 9)}
+	open := inquiry.Charts(r, i18n.MustLoad(), "de")
+	if len(open) != 1 || open[0].Key != "response_rate" {
+		t.Fatalf("open survey's charts %+v", open)
+	}
+	if b := open[0].Chart.(chart.Bars); len(b.Rows) != 2 || b.Rows[1].Note != "7 / 9" || b.Title != "Rücklaufquote, nach Abteilung" {
+		t.Errorf("response rates %+v", b)
 	}
 }

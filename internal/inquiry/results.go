@@ -72,15 +72,9 @@ type Results struct {
 // population with survey.Aggregate's anonymity rules. The campaign report
 // uses it too, so that both show the same merges.
 func Aggregate(cs *catalog.Survey, rows []store.SurveyResponse, pop []store.PopulationRow) (survey.Results, error) {
-	responses := make([]survey.Response, len(rows))
-	for i, r := range rows {
-		responses[i] = survey.Response{Group: survey.Group(r.GroupKey)}
-		if r.DepartmentID != nil {
-			responses[i].DepartmentID = *r.DepartmentID
-		}
-		if err := json.Unmarshal([]byte(r.Answers), &responses[i].Answers); err != nil {
-			return survey.Results{}, fmt.Errorf("inquiry: answers of survey %d: %w", r.SurveyID, err)
-		}
+	responses, err := Responses(rows)
+	if err != nil {
+		return survey.Results{}, err
 	}
 	p := survey.Population{Departments: map[int64]int{}, Groups: map[survey.Group]int{}}
 	for _, row := range pop {
@@ -93,6 +87,28 @@ func Aggregate(cs *catalog.Survey, rows []store.SurveyResponse, pop []store.Popu
 		p.Total += int(row.N)
 	}
 	return survey.Aggregate(cs, responses, p), nil
+}
+
+// Responses reads stored answers as package survey's responses, each with
+// its service and group.
+func Responses(rows []store.SurveyResponse) ([]survey.Response, error) {
+	responses := make([]survey.Response, len(rows))
+	for i, r := range rows {
+		responses[i] = survey.Response{Group: survey.Group(r.GroupKey)}
+		if r.DepartmentID != nil {
+			responses[i].DepartmentID = *r.DepartmentID
+		}
+		if err := json.Unmarshal([]byte(r.Answers), &responses[i].Answers); err != nil {
+			return nil, fmt.Errorf("inquiry: answers of survey %d: %w", r.SurveyID, err)
+		}
+	}
+	return responses, nil
+}
+
+// Labels names the counts of a question's options in lang, as the results
+// do.
+func Labels(tr *i18n.Translator, lang string, cs *catalog.Survey, question string, counts []survey.Count) []Count {
+	return namer{tr: tr, lang: i18n.Normalize(lang), cs: cs}.counts(question, counts)
 }
 
 // Results computes the results of survey id of the caller's commune, in

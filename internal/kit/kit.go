@@ -14,9 +14,11 @@ import (
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/attendance"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/sheets"
@@ -29,7 +31,8 @@ import (
 type Store interface {
 	Session(ctx context.Context, id int64) (*store.Session, error)
 	SessionTrainers(ctx context.Context, sessionIDs []int64) (map[int64][]int64, error)
-	UsersByID(ctx context.Context, orgID int64, ids []int64) (map[int64]*store.User, error)
+	UsersIn(ctx context.Context, orgIDs, ids []int64) (map[int64]*store.User, error)
+	SessionQuotas(ctx context.Context, sessionIDs []int64) (map[int64][]store.SessionQuota, error)
 	Org(ctx context.Context, id int64) (*store.Org, error)
 	RegistrationRows(ctx context.Context, f store.RegistrationFilter) ([]store.RegistrationRow, error)
 }
@@ -45,22 +48,27 @@ type File struct {
 // Service produces the documents.
 type Service struct {
 	store   Store
-	catalog *catalog.Catalog
+	formats *formats.Resolver
 	sheets  *sheets.Kit
 	reports *report.Service
 	tickets *ticket.Service
+	// Formats reads the formats the commune adapted, for their sheets
+	// outside a session.
+	Formats *formats.Service
 	// Surveys and Strategy give the survey results, the memento and the
 	// roadmap; nil in a kit that prints none of them.
 	Surveys  *inquiry.Service
 	Strategy *strategy.Service
+	// Regions gives the regional view; nil in a kit that prints none.
+	Regions *region.Service
 	// BaseURL is the site's address, printed where a document sends its
 	// reader to a page.
 	BaseURL string
 }
 
 // New returns a Service.
-func New(s Store, c *catalog.Catalog, k *sheets.Kit, r *report.Service, t *ticket.Service) *Service {
-	return &Service{store: s, catalog: c, sheets: k, reports: r, tickets: t}
+func New(s Store, f *formats.Resolver, k *sheets.Kit, r *report.Service, t *ticket.Service) *Service {
+	return &Service{store: s, formats: f, sheets: k, reports: r, tickets: t}
 }
 
 // ParseVariant reads the variant of exercise sheets asked for; empty is
@@ -85,21 +93,23 @@ func render(name string, draw func(*bytes.Buffer) error) (*File, error) {
 }
 
 // FormatSheets prints a format's exercise sheets, without a session: the
-// catalogue is public.
-func (s *Service) FormatSheets(slug, variant, lang string) (*File, error) {
-	f, ok := s.catalog.Format(slug)
-	if !ok {
-		return nil, apperr.NotFound("err.not_found")
-	}
+// catalogue's to anyone, a commune's own format (version 0: the current)
+// to those who see it.
+func (s *Service) FormatSheets(ctx context.Context, caller access.Caller, slug string, version int, variant, lang string) (*File, error) {
 	v, err := ParseVariant(variant)
 	if err != nil {
 		return nil, err
 	}
+	d, err := s.Formats.Get(ctx, caller, slug, version)
+	if err != nil {
+		return nil, err
+	}
+	f := d.Format
 	if !i18n.Valid(lang) {
 		lang = "fr"
 	}
 	return render(fmt.Sprintf("fiches-%s-%s.pdf", f.Slug, v), func(b *bytes.Buffer) error {
-		return s.sheets.ExerciseSheets(b, f, s.catalog.ExercisesOf(f), v, nil, lang)
+		return s.sheets.ExerciseSheets(b, f, d.Exercises, v, nil, lang)
 	})
 }
 
@@ -117,8 +127,13 @@ func (s *Service) printable(ctx context.Context, caller access.Caller, id int64)
 	if err := caller.OnSession(access.PrintKit, access.Session{OrgID: sess.OrgID, Open: sess.OpenToOtherCommunes, Trainers: trainers[id]}); err != nil {
 		return nil, nil, sheets.Session{}, err
 	}
-	f, ok := s.catalog.Format(sess.FormatSlug)
-	if !ok {
+	// The version the session was scheduled with: its documents never
+	// change when the commune adapts the format afterwards.
+	f, err := s.formats.Session(ctx, sess)
+	if err != nil {
+		return nil, nil, sheets.Session{}, err
+	}
+	if f == nil {
 		return nil, nil, sheets.Session{}, store.ErrNotFound
 	}
 	ks, err := s.sheetSession(ctx, sess, trainers[id])
@@ -135,7 +150,16 @@ func (s *Service) sheetSession(ctx context.Context, sess *store.Session, trainer
 	if len(trainerIDs) == 0 {
 		return ks, nil
 	}
-	users, err := s.store.UsersByID(ctx, sess.OrgID, trainerIDs)
+	// A pooled session may be run by a trainer of a commune holding seats.
+	orgIDs := []int64{sess.OrgID}
+	quotas, err := s.store.SessionQuotas(ctx, []int64{sess.ID})
+	if err != nil {
+		return ks, err
+	}
+	for _, q := range quotas[sess.ID] {
+		orgIDs = append(orgIDs, q.OrgID)
+	}
+	users, err := s.store.UsersIn(ctx, orgIDs, trainerIDs)
 	if err != nil {
 		return ks, err
 	}
@@ -180,7 +204,7 @@ func (s *Service) SessionSheets(ctx context.Context, caller access.Caller, id in
 		return nil, err
 	}
 	return render(fmt.Sprintf("fiches-%d-%s.pdf", sess.ID, v), func(b *bytes.Buffer) error {
-		return s.sheets.ExerciseSheets(b, f, s.catalog.ExercisesOf(f), v, &ks, sess.Language)
+		return s.sheets.ExerciseSheets(b, f, s.formats.Exercises(f), v, &ks, sess.Language)
 	})
 }
 

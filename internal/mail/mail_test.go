@@ -24,6 +24,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -32,11 +33,12 @@ import (
 )
 
 type fixture struct {
-	store *store.Store
-	svc   *booking.Service
-	hr    access.Caller
-	org   *store.Org
-	now   time.Time
+	store    *store.Store
+	svc      *booking.Service
+	notifier *mail.Notifier
+	hr       access.Caller
+	org      *store.Org
+	now      time.Time
 }
 
 func newFixture(t *testing.T, db storetest.DB) *fixture { return newFixtureTB(t, db) }
@@ -52,7 +54,9 @@ func newFixtureTB(t testing.TB, db storetest.DB) *fixture {
 	f := &fixture{store: s, now: time.Date(2026, 3, 1, 9, 0, 0, 0, tz.Zurich)}
 	clock := func() time.Time { return f.now }
 	comp := calendar.NewComposer(tr, "https://atelier.example", calendar.Party{Email: "noreply@atelier.example"})
-	f.svc = booking.New(s, cat, clock, "atelier.example", mail.NewNotifier(cat, comp, tr, "atelier.example", clock))
+	resolver := formats.NewResolver(cat, s)
+	f.notifier = mail.NewNotifier(resolver, comp, tr, "atelier.example", clock)
+	f.svc = booking.New(s, resolver, clock, "atelier.example", f.notifier)
 	f.org = &store.Org{Slug: "ecublens", Name: "Commune d’Ecublens", HRSenderName: "Service RH, Ecublens", HRSenderEmail: "rh@ecublens.example"}
 	if err := s.CreateOrg(context.Background(), f.org); err != nil {
 		t.Fatal(err)

@@ -6,8 +6,10 @@ package mail
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
 	"github.com/atelier-ch/atelier/internal/clean"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -25,10 +28,14 @@ import (
 // Notifier composes the message of each booking event and queues it.
 type Notifier struct {
 	catalog  *catalog.Catalog
+	formats  *formats.Resolver
 	composer *calendar.Composer
 	tr       *i18n.Translator
 	host     string
 	now      func() time.Time
+	log      *slog.Logger
+	// composeNever, in tests, leaves queued messages to ComposeQueued.
+	composeNever bool
 
 	// orgs caches communes briefly: a booking would otherwise read its
 	// commune while holding the session's lock.
@@ -63,30 +70,85 @@ func (n *Notifier) org(ctx context.Context, tx *store.Store, id int64) (*store.O
 	return o, nil
 }
 
-// NewNotifier returns a Notifier; host names the site in Message-IDs.
-func NewNotifier(c *catalog.Catalog, comp *calendar.Composer, tr *i18n.Translator, host string, now func() time.Time) *Notifier {
-	return &Notifier{catalog: c, composer: comp, tr: tr, host: host, now: now}
+// WithLog makes the notifier log to l (by default it logs nothing).
+func (n *Notifier) WithLog(l *slog.Logger) *Notifier {
+	if l != nil {
+		n.log = l
+	}
+	return n
 }
 
-// Notify queues one message per event, inside the caller's transaction.
-// People without an email get nothing (their link still works).
+// NewNotifier returns a Notifier; f finds a session's format, host names
+// the site in Message-IDs.
+func NewNotifier(f *formats.Resolver, comp *calendar.Composer, tr *i18n.Translator, host string, now func() time.Time) *Notifier {
+	return &Notifier{catalog: f.Catalog(), formats: f, composer: comp, tr: tr, host: host, now: now, log: slog.New(slog.DiscardHandler)}
+}
+
+// Notify queues one message per event, inside the caller's transaction:
+// a small row that says what happened, composed (subject, bodies,
+// calendar file) right after the transaction commits, outside the locks it
+// held. Should the process stop in between, ComposeQueued composes it
+// later from the same row: a message is never lost, and composing twice
+// writes it once. People without an email get nothing (their link still
+// works).
 func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking.Event) error {
 	var msgs []*store.OutboxMessage
+	var recs []*queued
 	sessions := map[int64]*store.Session{}
 	orgs := map[int64]*store.Org{}
 	for _, ev := range events {
-		m, err := n.compose(ctx, tx, ev, sessions, orgs)
+		q, err := n.resolve(ctx, tx, ev, sessions, orgs)
 		if err != nil {
 			return err
 		}
-		if m != nil {
-			msgs = append(msgs, m)
+		if q == nil {
+			continue
 		}
+		m, err := n.queue(q)
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, m)
+		recs = append(recs, q)
 	}
-	return tx.EnqueueMail(ctx, msgs)
+	if err := tx.EnqueueMail(ctx, msgs); err != nil {
+		return err
+	}
+	if len(msgs) == 0 || n.composeNever {
+		return nil
+	}
+	tx.AfterCommit(ctx, func(ctx context.Context, s *store.Store) {
+		done := make(map[string]*store.Composed, len(msgs))
+		for i, m := range msgs {
+			c, err := n.compose(ctx, recs[i])
+			if err != nil {
+				n.log.WarnContext(ctx, "mail not composed yet", "err", err)
+				continue // the sweep composes it
+			}
+			done[m.MessageID] = c
+		}
+		if err := s.ComposeMail(ctx, done); err != nil {
+			// Committed all the same: the sweep composes them later.
+			n.log.WarnContext(ctx, "mail not composed yet", "messages", len(msgs), "err", err)
+		}
+	})
+	return nil
 }
 
-func (n *Notifier) compose(ctx context.Context, tx *store.Store, ev booking.Event, sessions map[int64]*store.Session, orgs map[int64]*store.Org) (*store.OutboxMessage, error) {
+// queued is what a message remembers of its change until it is composed:
+// the rows as the change left them, and the session before a reschedule.
+type queued struct {
+	Kind         booking.EventKind
+	Registration *store.Registration
+	Person       *store.Person
+	Session      *store.Session
+	Before       *store.Session `json:",omitempty"`
+	org          *store.Org
+}
+
+// resolve gathers what an event's message needs, reading inside the
+// transaction only what the event does not carry; nil means no message.
+func (n *Notifier) resolve(ctx context.Context, tx *store.Store, ev booking.Event, sessions map[int64]*store.Session, orgs map[int64]*store.Org) (*queued, error) {
 	var err error
 	r := ev.Registration
 	if r == nil {
@@ -127,29 +189,106 @@ func (n *Notifier) compose(ctx context.Context, tx *store.Store, ev booking.Even
 		}
 		orgs[org.ID] = org
 	}
-	format, _ := n.catalog.Format(sess.FormatSlug)
-	entry := calendar.Entry{Session: sess, Registration: r, Person: p, Org: org, Format: format}
+	// Copies: the caller may change its rows after the commit.
+	rc, pc, sc := *r, *p, *sess
+	return &queued{Kind: ev.Kind, Registration: &rc, Person: &pc, Session: &sc, Before: ev.Before, org: org}, nil
+}
+
+// queue is the outbox row of a message to compose: who it goes to, from
+// whom, and the change as JSON.
+func (n *Notifier) queue(q *queued) (*store.OutboxMessage, error) {
+	event, err := json.Marshal(q)
+	if err != nil {
+		return nil, err
+	}
+	from := n.composer.Organizer(q.org)
+	sid, rid := q.Session.ID, q.Registration.ID
+	return &store.OutboxMessage{
+		OrgID: q.Registration.OrgID, SessionID: &sid, RegistrationID: &rid, Kind: string(q.Kind),
+		ToEmail: *q.Person.Email, ToName: clean.Line(q.Person.Name), FromEmail: from.Email, FromName: clean.Line(from.Name),
+		MessageID: fmt.Sprintf("<%s@%s>", strings.ToLower(rand.Text()), n.host),
+		Status:    store.OutboxPending, NextAttemptAt: n.now().UTC(), CreatedAt: n.now().UTC(), Event: string(event),
+	}, nil
+}
+
+// compose writes a queued message; nil means there is nothing to send.
+// The format is the version the session keeps, whenever this runs.
+func (n *Notifier) compose(ctx context.Context, q *queued) (*store.Composed, error) {
+	format, err := n.formats.Session(ctx, q.Session)
+	if err != nil {
+		return nil, err
+	}
+	entry := calendar.Entry{Session: q.Session, Registration: q.Registration, Person: q.Person, Org: q.org, Format: format}
 	lang := "fr"
-	if p.Language == "de" {
+	if q.Person.Language == "de" {
 		lang = "de"
 	}
 	method, ics, err := n.composer.InviteFile(entry, lang, n.now())
 	if errors.Is(err, calendar.ErrInvalid) {
-		return nil, nil // e.g. a commune sender address that is not valid: no mail
+		// e.g. a commune sender address that is not valid: no mail, as
+		// before it was queued.
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	body := n.body(ev, entry, lang)
-	from := n.composer.Organizer(org)
-	sid := sess.ID
-	return &store.OutboxMessage{
-		OrgID: r.OrgID, SessionID: &sid, RegistrationID: &r.ID, Kind: string(ev.Kind),
-		ToEmail: *p.Email, ToName: clean.Line(p.Name), FromEmail: from.Email, FromName: clean.Line(from.Name),
+	body := n.body(q.Kind, q.Before, entry, lang)
+	return &store.Composed{
 		Subject: clean.Truncate(clean.Line(body.subject), 250), TextBody: body.text, HTMLBody: body.html,
-		ICS: string(ics), ICSMethod: string(method), PageURL: qrFor(ev.Kind, n.composer.PageURL(r.Token)), MessageID: fmt.Sprintf("<%s@%s>", strings.ToLower(rand.Text()), n.host),
-		Status: store.OutboxPending, NextAttemptAt: n.now().UTC(), CreatedAt: n.now().UTC(),
+		ICS: string(ics), ICSMethod: string(method), PageURL: qrFor(q.Kind, n.composer.PageURL(q.Registration.Token)),
 	}, nil
+}
+
+// ComposeQueued composes the messages queued before the given time and not
+// composed yet (their process stopped right after the commit), of one
+// commune or, with orgID 0, all; it returns how many it composed.
+func (n *Notifier) ComposeQueued(ctx context.Context, s *store.Store, orgID int64, before time.Time) (int, error) {
+	total := 0
+	for {
+		msgs, err := s.UncomposedMail(ctx, orgID, before, 200)
+		if err != nil || len(msgs) == 0 {
+			return total, err
+		}
+		done := make(map[string]*store.Composed, len(msgs))
+		for _, m := range msgs {
+			var q queued
+			if err := json.Unmarshal([]byte(m.Event), &q); err != nil || q.Session == nil || q.Registration == nil || q.Person == nil {
+				n.log.ErrorContext(ctx, "queued mail unreadable, dropped", "id", m.ID, "err", err)
+				done[m.MessageID] = nil
+				continue
+			}
+			if q.org, err = n.org(ctx, s, q.Session.OrgID); err != nil {
+				return total, err
+			}
+			if done[m.MessageID], err = n.compose(ctx, &q); err != nil {
+				return total, err
+			}
+		}
+		if err := s.ComposeMail(ctx, done); err != nil {
+			return total, err
+		}
+		total += len(msgs)
+	}
+}
+
+// RunComposer composes, every period, what was queued but not composed
+// (a process that stopped between a commit and its mails), until ctx ends.
+func (n *Notifier) RunComposer(ctx context.Context, s *store.Store, period time.Duration) {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		// Leave the messages of changes just committed to their own process.
+		if k, err := n.ComposeQueued(ctx, s, 0, n.now().Add(-period)); err != nil && ctx.Err() == nil {
+			n.log.ErrorContext(ctx, "outbox: composing queued mail", "err", err)
+		} else if k > 0 {
+			n.log.InfoContext(ctx, "outbox: queued mail composed", "messages", k)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // change is one line of "what changed" in a reschedule message.
@@ -176,7 +315,7 @@ type content struct {
 
 type composed struct{ subject, text, html string }
 
-func (n *Notifier) body(ev booking.Event, e calendar.Entry, lang string) composed {
+func (n *Notifier) body(kind booking.EventKind, before *store.Session, e calendar.Entry, lang string) composed {
 	t := func(key string, args ...any) string { return n.tr.T(lang, key, args...) }
 	s := e.Session
 	when := i18n.DateRange(lang, tz.In(s.StartsAt), tz.In(s.EndsAt))
@@ -186,7 +325,7 @@ func (n *Notifier) body(ev booking.Event, e calendar.Entry, lang string) compose
 	}
 	c := content{Lang: lang, Colon: colon, Greeting: t("mail.greeting", e.Person.Name), Link: n.composer.PageURL(e.Registration.Token), LinkText: t("mail.link"), Footer: e.Org.Name}
 	c.Facts = []change{{Label: t("mail.when"), After: when}, {Label: t("mail.where"), After: schedule.Place(s)}}
-	if qrFor(ev.Kind, "x") != "" {
+	if qrFor(kind, "x") != "" {
 		c.QR, c.QRID, c.QRText = true, QRContentID, t("participant.qr_hint")
 	}
 	if e.Format != nil {
@@ -197,7 +336,7 @@ func (n *Notifier) body(ev booking.Event, e calendar.Entry, lang string) compose
 		}
 	}
 	var subject string
-	switch ev.Kind {
+	switch kind {
 	case booking.EventBooked:
 		subject, c.Lead = t("mail.booked.subject", s.Title), t("mail.booked.lead", s.Title)
 	case booking.EventWaitlisted:
@@ -216,7 +355,7 @@ func (n *Notifier) body(ev booking.Event, e calendar.Entry, lang string) compose
 		c.Summary, c.Bring = "", ""
 	case booking.EventRescheduled:
 		subject, c.Lead = t("mail.rescheduled.subject", s.Title), t("mail.rescheduled.lead", s.Title)
-		c.Changes = n.changes(ev.Before, s, lang)
+		c.Changes = n.changes(before, s, lang)
 	}
 	return composed{subject: subject, text: renderText(c), html: renderHTML(c)}
 }

@@ -20,8 +20,17 @@ type OutboxStore interface {
 // sent, sent and failed. A mail belongs to the person's commune, whoever
 // hosts the session it is about.
 type Outbox struct {
-	store OutboxStore
-	now   func() time.Time
+	store    OutboxStore
+	now      func() time.Time
+	notifier *Notifier
+	db       *store.Store
+}
+
+// ComposingWith makes List compose first what is queued for the commune
+// and not composed yet, so that HR sees every mail whole.
+func (o *Outbox) ComposingWith(n *Notifier, db *store.Store) *Outbox {
+	o.notifier, o.db = n, db
+	return o
 }
 
 // NewOutbox returns an Outbox.
@@ -56,6 +65,11 @@ func (o *Outbox) List(ctx context.Context, caller access.Caller, f store.OutboxF
 		return nil, 0, apperr.Invalid("status", "err.outbox_status")
 	}
 	f.OrgID = caller.OrgID
+	if o.notifier != nil {
+		if _, err := o.notifier.ComposeQueued(ctx, o.db, caller.OrgID, time.Time{}); err != nil {
+			return nil, 0, err
+		}
+	}
 	msgs, total, err := o.store.Outbox(ctx, f)
 	withoutLinks(msgs)
 	return msgs, total, err

@@ -15,6 +15,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/apperr"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/privacy"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/store/storetest"
@@ -65,7 +66,7 @@ func newFixture(t *testing.T, db storetest.DB) *fixture {
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, tz.Zurich)
 	f.now.Store(&now)
 	clock := func() time.Time { return *f.now.Load() }
-	f.booking = booking.New(s, cat, clock, "atelier.test", f.mails)
+	f.booking = booking.New(s, formats.NewResolver(cat, s), clock, "atelier.test", f.mails)
 	f.privacy = privacy.New(s, f.mails, clock, 24)
 	f.org = &store.Org{Slug: "ecublens", Name: "Ecublens"}
 	if err := s.CreateOrg(context.Background(), f.org); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -31,13 +32,14 @@ type Store interface {
 type Service struct {
 	store   Store
 	catalog *catalog.Catalog
+	formats *formats.Resolver
 	tr      *i18n.Translator
 	now     func() time.Time
 }
 
-// New returns a Service.
-func New(s Store, c *catalog.Catalog, tr *i18n.Translator, now func() time.Time) *Service {
-	return &Service{store: s, catalog: c, tr: tr, now: now}
+// New returns a Service; f gives the formats a commune schedules.
+func New(s Store, f *formats.Resolver, tr *i18n.Translator, now func() time.Time) *Service {
+	return &Service{store: s, catalog: f.Catalog(), formats: f, tr: tr, now: now}
 }
 
 // Ratings are feedback averages; nil when nobody answered.
@@ -154,6 +156,8 @@ type Campaign struct {
 	Commune     Commune      `json:"commune"`
 	Departments []Department `json:"departments"`
 	Pilot       Pilot        `json:"suggested_pilot"`
+	// Calendar is the commune's sessions over time.
+	Calendar Calendar `json:"sessions_over_time"`
 }
 
 // Thresholds of the pilot suggestion.
@@ -179,7 +183,22 @@ func (s *Service) CampaignOf(ctx context.Context, orgID int64, lang string) (*Ca
 	if err != nil {
 		return nil, err
 	}
-	return s.compute(d, orgID, lang), nil
+	// The catalogue's formats and the commune's own: a mandatory format of
+	// the commune is missing for whoever has not attended it either.
+	available, err := s.formats.Available(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return s.compute(d, orgID, available, lang, nil), nil
+}
+
+// whoOf names the person behind a registration within the commune, the
+// registration itself once the person was erased.
+func whoOf(r *store.Registration) string {
+	if r.PersonID != nil {
+		return fmt.Sprintf("p%d", *r.PersonID)
+	}
+	return fmt.Sprintf("r%d", r.ID)
 }
 
 func ratio(a, b int) float64 {
@@ -225,7 +244,10 @@ func (r *rater) ratings() Ratings {
 	return out
 }
 
-func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campaign {
+// compute computes the campaign report; available are the formats the
+// commune schedules (the catalogue's and its own); when det is not nil, it
+// also records there what the report counted, row by row (SharedOf).
+func (s *Service) compute(d *store.ReportData, orgID int64, available []*catalog.Format, lang string, det *details) *Campaign {
 	now := s.now()
 	sessions := map[int64]*store.Session{}
 	for i := range d.Sessions {
@@ -277,16 +299,19 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 		if r == nil || r.OrgID != orgID {
 			continue
 		}
-		who := fmt.Sprintf("r%d", r.ID)
-		if r.PersonID != nil {
-			who = fmt.Sprintf("p%d", *r.PersonID)
-		}
+		who := whoOf(r)
 		dep := deptOf(r)
 		if raters[dep] == nil {
 			raters[dep] = &rater{}
 		}
 		raters[dep].add(who, f)
 		all.add(who, f)
+		if det != nil {
+			if sess := sessions[r.SessionID]; sess != nil {
+				det.ratings = append(det.ratings, Rating{Who: who, Format: sess.FormatSlug, Overall: f.Overall, WillUse: f.WillUse,
+					ConfidenceBefore: f.ConfidenceBefore, ConfidenceAfter: f.ConfidenceAfter, UseCases: f.UseCases, Worries: f.Worries})
+			}
+		}
 	}
 
 	before, merged, ref := s.before(d, now)
@@ -298,7 +323,7 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 	}
 
 	var mandatory []*catalog.Format
-	for _, f := range s.catalog.Formats() {
+	for _, f := range available {
 		if f.Participation == catalog.Mandatory {
 			mandatory = append(mandatory, f)
 		}
@@ -379,6 +404,9 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 		if trained {
 			cm.Trained++
 		}
+		if det != nil {
+			det.people = append(det.people, personRow{who: fmt.Sprintf("p%d", p.ID), trained: trained})
+		}
 		if p.Role == string(catalog.AudienceCouncilMember) {
 			cm.CouncilMembers++
 			if trained {
@@ -413,6 +441,9 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 		case store.AttendAbsent:
 			absent++
 		}
+		if det != nil && (r.Attendance == store.AttendPresent || r.Attendance == store.AttendAbsent) {
+			det.attendance = append(det.attendance, attendanceRow{who: whoOf(r), absent: r.Attendance == store.AttendAbsent, format: sess.FormatSlug})
+		}
 	}
 	fillSum := 0.0
 	for i := range d.Sessions {
@@ -425,7 +456,11 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 			continue
 		}
 		cm.SessionsHeld++
-		fillSum += math.Min(1, ratio(booked[sess.ID], sess.Capacity))
+		fill := math.Min(1, ratio(booked[sess.ID], sess.Capacity))
+		fillSum += fill
+		if det != nil {
+			det.held = append(det.held, heldRow{format: sess.FormatSlug, fill: fill})
+		}
 	}
 	if cm.SessionsHeld > 0 {
 		v := fillSum / float64(cm.SessionsHeld)
@@ -436,6 +471,7 @@ func (s *Service) compute(d *store.ReportData, orgID int64, lang string) *Campai
 		cm.NoShowRate = &v
 	}
 	c.Pilot = s.pilot(c.Departments, d.Survey != nil, lang)
+	c.Calendar = calendar(d.Sessions, orgID)
 	return c
 }
 

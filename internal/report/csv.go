@@ -46,7 +46,9 @@ func (s *Service) AttendanceCSV(ctx context.Context, caller access.Caller, f Att
 	}
 	var v apperr.Validation
 	if f.Format != "" {
-		if _, ok := s.catalog.Format(f.Format); !ok {
+		if fm, _, err := s.formats.Scheduling(ctx, caller.OrgID, f.Format); err != nil {
+			return nil, err
+		} else if fm == nil {
 			v.Add("format", "err.format_unknown")
 		}
 	}

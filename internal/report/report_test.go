@@ -11,6 +11,7 @@ import (
 
 	catalogdata "github.com/atelier-ch/atelier/catalog"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -126,7 +127,7 @@ func TestCampaignAgainstRecomputation(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/seed=%d", db.Name, seed), func(t *testing.T) {
 				s := storetest.Open(t, storetest.Fresh(t, db.Name))
 				w := generate(t, s, cat, seed)
-				svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return w.now })
+				svc := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return w.now })
 				got, err := svc.CampaignOf(context.Background(), w.org.ID, "fr")
 				if err != nil {
 					t.Fatal(err)
@@ -204,6 +205,13 @@ func check(t *testing.T, w *world, cat *catalog.Catalog, got *report.Campaign) {
 	}
 	if c.SessionsHeld != held || c.SessionsPlanned != planned || (held > 0 && !near(ptr(c.AverageFillRate), fill/float64(held))) {
 		t.Errorf("sessions held %d planned %d fill %v; want %d %d %v", c.SessionsHeld, c.SessionsPlanned, ptr(c.AverageFillRate), held, planned, fill/float64(held))
+	}
+	counted := 0
+	for _, p := range got.Calendar.Periods {
+		counted += p.Sessions
+	}
+	if counted != held+planned || len(got.Calendar.Periods) == 0 {
+		t.Errorf("calendar counts %d sessions in %d periods, want %d", counted, len(got.Calendar.Periods), held+planned)
 	}
 	if present+absent > 0 && !near(ptr(c.NoShowRate), float64(absent)/float64(present+absent)) {
 		t.Errorf("no-show %v, want %v", ptr(c.NoShowRate), float64(absent)/float64(present+absent))
@@ -310,7 +318,7 @@ func TestPilotRules(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t, storetest.Databases(t)[0])
 	now := time.Date(2026, 9, 1, 12, 0, 0, 0, tz.Zurich)
-	svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return now })
+	svc := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return now })
 	org := &store.Org{Slug: "p", Name: "P"}
 	_ = s.CreateOrg(ctx, org)
 	got, err := svc.CampaignOf(ctx, org.ID, "fr")
@@ -370,7 +378,7 @@ func TestSurveyBeforeAndPilot(t *testing.T) {
 		t.Run(db.Name, func(t *testing.T) {
 			s := storetest.Open(t, db)
 			now := time.Date(2026, 9, 1, 12, 0, 0, 0, tz.Zurich)
-			svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return now })
+			svc := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return now })
 			org := &store.Org{Slug: "sv", Name: "SV"}
 			if err := s.CreateOrg(ctx, org); err != nil {
 				t.Fatal(err)
@@ -461,9 +469,29 @@ func TestSurveyBeforeAndPilot(t *testing.T) {
 				t.Errorf("pilot %+v, want Écoles with %q", got.Pilot, want)
 			}
 
+			// The charts: before beside after for the services shown;
+			// Social (4 answers, no feedback) and Travaux (merged with
+			// it) have no row at all.
+			ch := svc.Charts(got, "fr")
+			if ch.Competence == nil || ch.Interest == nil {
+				t.Fatalf("no before/after charts: %+v", ch)
+			}
+			rows := map[string][2]float64{}
+			for _, r := range ch.Interest.Rows {
+				rows[r.Label] = [2]float64{ptr(r.A), ptr(r.B)}
+			}
+			if len(rows) != 3 || rows["Toute la commune"][0] != (6*2+6*5+4*5+5*5)/21.0 || rows["Finances"] != [2]float64{2, 4} || rows["Écoles"] != [2]float64{5, 5} {
+				t.Errorf("interest chart %v", rows)
+			}
+			for _, r := range ch.Competence.Rows {
+				if r.Label == "Social" || r.Label == "Travaux" {
+					t.Errorf("competence chart shows %s: %+v", r.Label, r)
+				}
+			}
+
 			// While the survey is open, its figures stay out of the report
 			// and out of the pilot's choice.
-			early := report.New(s, cat, i18n.MustLoad(), func() time.Time { return sv.ClosesAt.Add(-time.Hour) })
+			early := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return sv.ClosesAt.Add(-time.Hour) })
 			open, err := early.CampaignOf(ctx, org.ID, "fr")
 			if err != nil {
 				t.Fatal(err)
@@ -510,7 +538,7 @@ func TestPilotNoneWithSurvey(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t, storetest.Databases(t)[0])
 	now := time.Date(2026, 9, 1, 12, 0, 0, 0, tz.Zurich)
-	svc := report.New(s, cat, i18n.MustLoad(), func() time.Time { return now })
+	svc := report.New(s, formats.NewResolver(cat, s), i18n.MustLoad(), func() time.Time { return now })
 	org := &store.Org{Slug: "n", Name: "N"}
 	_ = s.CreateOrg(ctx, org)
 	sv := &store.Survey{OrgID: org.ID, Kind: "etat_des_lieux", Slug: "etat-des-lieux", ClosesAt: now.UTC(), CreatedAt: now.Add(-96 * time.Hour).UTC()}

@@ -25,6 +25,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/calendar"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inbound"
 	"github.com/atelier-ch/atelier/internal/mail"
@@ -90,8 +91,8 @@ func newEnv(t testing.TB, db storetest.DB) *env {
 	e := &env{t: t, store: s, cat: cat, now: time.Date(2026, 3, 2, 9, 0, 0, 0, tz.Zurich), logs: &syncBuffer{}}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	comp := calendar.NewComposer(tr, "https://atelier.example", calendar.Party{Email: "noreply@atelier.example"}, calendar.ReplyTo(replyAddress))
-	notifier := mail.NewNotifier(cat, comp, tr, "atelier.example", e.clock)
-	e.booking = booking.New(s, cat, e.clock, "atelier.example", notifier)
+	notifier := mail.NewNotifier(formats.NewResolver(cat, s), comp, tr, "atelier.example", e.clock)
+	e.booking = booking.New(s, formats.NewResolver(cat, s), e.clock, "atelier.example", notifier)
 	e.svc = rsvp.New(s, e.booking, notifier, e.clock, log)
 	e.org = &store.Org{Slug: "ecublens", Name: "Commune d’Ecublens", HRSenderName: "Service RH, Ecublens", HRSenderEmail: "rh@ecublens.example"}
 	ctx := context.Background()

@@ -48,8 +48,9 @@ type Store interface {
 // Rules are the participant's booking rules, reused rather than copied.
 type Rules interface {
 	// SelfCancelRefusal says why the participant may not give their seat
-	// up now, or nil when they may.
-	SelfCancelRefusal(sess *store.Session, r *store.Registration) error
+	// up now, or nil when they may; tx is the transaction it runs in, nil
+	// outside one.
+	SelfCancelRefusal(ctx context.Context, tx *store.Store, sess *store.Session, r *store.Registration) error
 }
 
 // Service applies answers.
@@ -91,9 +92,9 @@ type Offer struct {
 }
 
 // OfferFor says what the page of registration r in sess offers now.
-func (s *Service) OfferFor(sess *store.Session, r *store.Registration) Offer {
+func (s *Service) OfferFor(ctx context.Context, sess *store.Session, r *store.Registration) Offer {
 	open := r.Status == store.RegBooked && refusal(sess, r, store.RsvpAccepted) == nil && schedule.BookingsOpen(sess, s.now()) == nil
-	return Offer{CanAnswer: open, DeclineCancels: open && s.rules.SelfCancelRefusal(sess, r) == nil}
+	return Offer{CanAnswer: open, DeclineCancels: open && s.rules.SelfCancelRefusal(ctx, nil, sess, r) == nil}
 }
 
 // Answer records the answer of the participant holding token. A decline
@@ -158,7 +159,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Store, sess *store.Sessio
 		return nil, err
 	}
 	res := &Result{Registration: r}
-	cancels := answer == store.RsvpDeclined && s.rules.SelfCancelRefusal(sess, r) == nil
+	cancels := answer == store.RsvpDeclined && s.rules.SelfCancelRefusal(ctx, tx, sess, r) == nil
 	if cancels && !confirmed {
 		return nil, ErrConfirmDecline
 	}

@@ -28,14 +28,14 @@ func TestAnswerFromPage(t *testing.T) {
 
 			// The page offers the answers to the person holding a seat only.
 			sess, _ := e.store.Session(ctx, vol.ID)
-			if o := e.svc.OfferFor(sess, e.reg(regs[0].ID)); !o.CanAnswer || !o.DeclineCancels {
+			if o := e.svc.OfferFor(context.Background(), sess, e.reg(regs[0].ID)); !o.CanAnswer || !o.DeclineCancels {
 				t.Errorf("booked, voluntary: %+v", o)
 			}
-			if o := e.svc.OfferFor(sess, e.reg(regs[1].ID)); o.CanAnswer {
+			if o := e.svc.OfferFor(context.Background(), sess, e.reg(regs[1].ID)); o.CanAnswer {
 				t.Errorf("waitlisted: %+v", o)
 			}
 			msess, _ := e.store.Session(ctx, mand.ID)
-			if o := e.svc.OfferFor(msess, e.reg(m.ID)); !o.CanAnswer || o.DeclineCancels {
+			if o := e.svc.OfferFor(context.Background(), msess, e.reg(m.ID)); !o.CanAnswer || o.DeclineCancels {
 				t.Errorf("mandatory: %+v", o)
 			}
 
@@ -101,7 +101,7 @@ func TestAnswerFromPage(t *testing.T) {
 
 			// Once the session is held, the page offers nothing.
 			e.setNow(start.Add(4 * time.Hour))
-			if o := e.svc.OfferFor(msess, e.reg(m.ID)); o.CanAnswer {
+			if o := e.svc.OfferFor(context.Background(), msess, e.reg(m.ID)); o.CanAnswer {
 				t.Errorf("held: %+v", o)
 			}
 		})

@@ -31,6 +31,12 @@ func (k *Kit) CampaignReport(w io.Writer, commune string, r *report.Campaign, la
 		{d.t("pdf.report.no_show"), pctp(c.NoShowRate)},
 		{d.t("pdf.report.feedback"), d.t("pdf.report.feedback_value", nump(d.lang, c.Feedback.Overall), nump(d.lang, c.Feedback.WillUse), c.Feedback.Respondents)},
 	}, 2)
+	charts := report.BuildCharts(r, d.k.tr, d.lang)
+	if charts.Trained != nil || charts.Sessions != nil {
+		d.y += chartGap
+		d.chart(charts.Trained)
+		d.chart(charts.Sessions)
+	}
 
 	d.heading(d.t("pdf.report.pilot"), colAccent, 12)
 	if r.Pilot.Suggested {
@@ -42,6 +48,10 @@ func (k *Kit) CampaignReport(w io.Writer, commune string, r *report.Campaign, la
 
 	d.heading(d.t("pdf.report.departments"), colAccent, 20)
 	d.departmentTable(r.Departments)
+	if charts.Confidence != nil {
+		d.y += chartGap
+		d.chart(charts.Confidence)
+	}
 	if c.Survey != nil || c.MementoVersion > 0 {
 		d.heading(d.t("strategy.report.before_after"), colAccent, 20)
 		if s := c.Survey; s != nil {
@@ -53,6 +63,11 @@ func (k *Kit) CampaignReport(w io.Writer, commune string, r *report.Campaign, la
 		}
 		if c.MementoVersion > 0 {
 			d.item(nil, 0, d.t("strategy.report.memento", c.MementoVersion, c.MementoRead, c.People), stBody(), "")
+		}
+		if charts.Competence != nil {
+			d.y += 2
+			d.chart(charts.Competence)
+			d.chart(charts.Interest)
 		}
 		d.beforeAfterTable(r.Departments)
 		d.flow(d.wrap(d.t("strategy.report.note"), d.contentW(), stSmall()), d.left, stSmall())

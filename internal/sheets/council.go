@@ -3,10 +3,12 @@ package sheets
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/atelier-ch/atelier/internal/chart"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/report"
 	"github.com/atelier-ch/atelier/internal/roadmap"
@@ -187,7 +189,87 @@ func (k *Kit) CouncilPage(w io.Writer, c *Council, lang string) (err error) {
 			line(nil, d.para(s.Notes), small, 2)
 		}
 	}
+
+	// The campaign's key figures as pictures, in the room left: the
+	// roadmap's text comes first, and the page stays one page.
+	if c.Campaign != nil && !full {
+		ch := report.BuildCharts(c.Campaign, d.k.tr, d.lang)
+		if cs, size, ok := d.councilCharts(ch, 14); ok {
+			heading(d.t("chart.heading"))
+			d.chartsSideBySide(cs, size)
+		}
+	}
 	return d.finish(w)
+}
+
+// councilGap is the room between two charts side by side, in millimetres.
+const councilGap = 8.0
+
+// councilCharts chooses what of the campaign's charts fits in the room
+// left under a heading headH high: the share trained per service and the
+// sessions over time side by side, at a smaller size if need be, else one
+// of them alone across the page.
+func (d *doc) councilCharts(ch report.Charts, headH float64) ([]chart.Chart, float64, bool) {
+	var both []chart.Chart
+	if ch.Trained != nil {
+		both = append(both, *ch.Trained)
+	}
+	if ch.Sessions != nil {
+		both = append(both, *ch.Sessions)
+	}
+	choices := [][]chart.Chart{both}
+	if len(both) == 2 {
+		choices = append(choices, both[:1], both[1:])
+	}
+	for _, cs := range choices {
+		for _, size := range []float64{8.5, 7.5} {
+			if len(cs) > 0 && d.sideBySideHeight(cs, size)+headH <= d.room() {
+				return cs, size, true
+			}
+		}
+	}
+	return nil, 0, false
+}
+
+// columns returns the left edge and width of each of n charts side by
+// side: with two, the bars get the wider column, for their labels and
+// numbers.
+func (d *doc) columns(n int) (xs, ws []float64) {
+	free := d.contentW() - councilGap*float64(n-1)
+	shares := []float64{1}
+	if n == 2 {
+		shares = []float64{0.58, 0.42}
+	}
+	x := d.left
+	for i := range n {
+		w := free / float64(n)
+		if len(shares) == n {
+			w = free * shares[i]
+		}
+		xs, ws = append(xs, x), append(ws, w)
+		x += w + councilGap
+	}
+	return xs, ws
+}
+
+// sideBySideHeight is the height of charts drawn side by side at size.
+func (d *doc) sideBySideHeight(cs []chart.Chart, size float64) float64 {
+	_, ws := d.columns(len(cs))
+	h := 0.0
+	for i, c := range cs {
+		h = math.Max(h, d.chartHeight(c, ws[i], size))
+	}
+	return h
+}
+
+// chartsSideBySide draws charts in columns from the cursor.
+func (d *doc) chartsSideBySide(cs []chart.Chart, size float64) {
+	xs, ws := d.columns(len(cs))
+	h := 0.0
+	for i, c := range cs {
+		h = math.Max(h, d.drawChart(c, xs[i], d.y, ws[i], size))
+	}
+	d.y += h
 }
 
 // councilFigures writes the campaign's key figures on a shaded band.

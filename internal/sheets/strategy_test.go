@@ -67,6 +67,9 @@ func TestCouncilPage(t *testing.T) {
 		Survey:         &CouncilSurvey{ClosesAt: time.Date(2026, 3, 20, 22, 59, 0, 0, time.UTC), Invited: 41, Responses: 30, ResponseRate: f(30.0 / 41), MinGroup: 5, UsingAI: f(0.4), Competence: f(2.6), Interest: f(3.9), TopTask: "Rédiger", TopTaskN: 18, TopWorry: "La fiabilité", TopWorryN: 21},
 		MementoVersion: 2, MementoDate: time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC),
 	}
+	fin := int64(4)
+	c.Campaign.Departments = []report.Department{{ID: &fin, Name: "Finances", People: 12, Trained: 9, ShareTrained: 0.75}, {Name: "Sans service (conseil, etc.)", People: 7, Trained: 3, ShareTrained: 3.0 / 7}}
+	c.Campaign.Calendar = report.Calendar{Unit: report.UnitMonth, Periods: []report.Period{{Start: "2026-03-01", Sessions: 3}, {Start: "2026-04-01", Sessions: 1}, {Start: "2026-05-01", Sessions: 2}}}
 	for _, lang := range []string{"fr", "de"} {
 		var buf bytes.Buffer
 		if err := k.CouncilPage(&buf, c, lang); err != nil {
@@ -78,6 +81,28 @@ func TestCouncilPage(t *testing.T) {
 			"Prochaines étapes", "4. Test avec une équipe ou un service pilote — En cours · dès le 01.06.2026 · responsable : Marc Favre"}
 		if lang == "de" {
 			want = []string{"Fahrplan", "Wo die Gemeinde steht", "Interesse 3.9 / 5", "Vorschlag des Kampagnenberichts: Écoles et jeunesse"}
+		}
+		checkText(t, doc, want, nil)
+		if doc.pages != 1 {
+			t.Errorf("%s: %d pages", lang, doc.pages)
+		}
+		keepPNG(t, buf.Bytes())
+	}
+
+	// Short notes: the campaign's key figures as charts under the roadmap,
+	// still on one page.
+	c.Roadmap.Steps[3].Notes = "Mettre à plat les processus du service pilote."
+	c.Roadmap.Questions.CouncilSupport.Note = "Décision du conseil."
+	for _, lang := range []string{"fr", "de"} {
+		var buf bytes.Buffer
+		if err := k.CouncilPage(&buf, c, lang); err != nil {
+			t.Fatal(err)
+		}
+		doc := readPDF(t, buf.Bytes())
+		want := []string{"La campagne en graphiques", "Part des personnes formées, par service", "Toute la commune", "29 % (12 / 41)", "75 % (9 / 12)", "43 % (3 / 7)",
+			"Séances de la campagne, par mois", "mars", "avr.", "mai", "Prochaines étapes"}
+		if lang == "de" {
+			want = []string{"Die Kampagne in Grafiken", "Anteil geschulter Personen", "Ganze Gemeinde", "75 % (9 / 12)", "Kurse der Kampagne, pro Monat", "März", "Apr."}
 		}
 		checkText(t, doc, want, nil)
 		if doc.pages != 1 {

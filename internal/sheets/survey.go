@@ -3,8 +3,10 @@ package sheets
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
+	"github.com/atelier-ch/atelier/internal/chart"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -36,16 +38,29 @@ func (k *Kit) SurveyResults(w io.Writer, r *inquiry.Results, lang string) (err e
 		d.y += 2
 		d.item(nil, 0, d.t("strategy.results.partial"), stBody(), "")
 	}
+	charts := map[string]chart.Chart{}
+	for _, c := range inquiry.Charts(r, d.k.tr, d.lang) {
+		charts[c.Key] = c.Chart
+	}
 	d.heading(d.t("survey.results.overall"), colAccent, 12)
 	if r.Overall.Figures == nil {
 		d.item(nil, 0, d.t("survey.results.withheld", r.MinGroup), stBody(), "")
 	} else {
 		d.figureLines(r.Overall.Figures)
 	}
+	if charts["tasks"] != nil || charts["worries"] != nil {
+		d.y += chartGap
+		d.chart(charts["tasks"])
+		d.chart(charts["worries"])
+	}
 
-	d.heading(d.t("strategy.pdf.survey.by_service"), colAccent, 20)
+	d.heading(d.t("strategy.pdf.survey.by_service"), colAccent, math.Max(20, d.keepFor(charts["response_rate"], charts["using_ai"])))
+	d.chart(charts["response_rate"])
+	d.chart(charts["using_ai"])
+	d.chart(charts["services"])
 	d.partTable(r.Services, r.MinGroup)
-	d.heading(d.t("strategy.pdf.survey.by_group"), colAccent, 20)
+	d.heading(d.t("strategy.pdf.survey.by_group"), colAccent, math.Max(20, d.keepFor(charts["groups"])))
+	d.chart(charts["groups"])
 	d.partTable(r.Groups, r.MinGroup)
 
 	if f := r.Overall.Figures; f != nil {

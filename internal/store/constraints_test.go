@@ -59,6 +59,10 @@ func rowDefaults(table string, id any) row {
 		return row{"plan_id": 1, "position": 0, "session_id": 1}
 	case "surveys":
 		return row{"org_id": 1, "kind": "etat_des_lieux", "slug": fmt.Sprintf("survey-%v", id), "closes_at": t0.Add(7 * 24 * time.Hour), "created_at": t0}
+	case "regions":
+		return row{"slug": fmt.Sprintf("region-%v", id), "name": "Région", "created_at": t0}
+	case "experiences":
+		return row{"org_id": 1, "content": "{}", "updated_at": t0, "created_at": t0}
 	case "survey_invitations":
 		return row{"survey_id": 9, "org_id": 1, "token": fmt.Sprintf("st-%v", id), "group_key": "staff", "created_at": t0}
 	}
@@ -116,7 +120,7 @@ func TestConstraints(t *testing.T) {
 	}
 	fk := func(name string) [2]string { return [2]string{"FOREIGN KEY constraint failed", name} }
 	ck := func(name string) [2]string { return [2]string{name, name} }
-	waitlistUnique := [2]string{"UNIQUE constraint failed: registrations.session_id, registrations.waitlist_position", "ux_registrations_session_waitlist"}
+	waitlistUnique := [2]string{"UNIQUE constraint failed: registrations.session_id, registrations.waitlist_scope, registrations.waitlist_position", "ux_registrations_session_waitlist"}
 	cases := map[string][]change{
 		"capacity 0":                  {{table: "sessions", row: row{"id": 9, "capacity": 0}, err: ck("ck_sessions_capacity")}},
 		"capacity set to 0":           {{sql: "UPDATE sessions SET capacity = 0 WHERE id = 1", err: ck("ck_sessions_capacity")}},
@@ -133,21 +137,48 @@ func TestConstraints(t *testing.T) {
 		"promoted keeping a position": {{sql: "UPDATE registrations SET status = 'booked' WHERE id = 2", err: ck("ck_registrations_waitlist")}},
 		"duplicate waitlist position": {{table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 1}, err: waitlistUnique}},
 		"unknown registration status": {{table: "registrations", row: row{"id": 9, "status": "pending"}, err: ck("ck_registrations_status")}},
-		"unknown attendance":          {{table: "registrations", row: row{"id": 9, "attendance": "late"}, err: ck("ck_registrations_attendance")}},
-		"registration of no session":  {{table: "registrations", row: row{"id": 9, "session_id": 99}, err: fk("fk_registrations_session")}},
-		"registration of no person":   {{table: "registrations", row: row{"id": 9, "person_id": 99}, err: fk("fk_registrations_person")}},
-		"registration of no commune":  {{table: "registrations", row: row{"id": 9, "org_id": 99}, err: fk("fk_registrations_org")}},
-		"unknown answer":              {{table: "registrations", row: row{"id": 9, "rsvp": "maybe"}, err: ck("ck_registrations_rsvp")}},
-		"answer set to nothing":       {{sql: "UPDATE registrations SET rsvp = '' WHERE id = 1", err: ck("ck_registrations_rsvp")}},
-		"reply of no registration":    {{table: "calendar_replies", row: row{"message_key": "k9", "registration_id": 99}, err: fk("fk_calendar_replies_registration")}},
-		"reply with no answer":        {{table: "calendar_replies", row: row{"message_key": "k9", "answer": "needs_action"}, err: ck("ck_calendar_replies_answer")}},
-		"unknown user role":           {{table: "users", row: row{"id": 9, "role": "root"}, err: ck("ck_users_role")}},
-		"unknown user language":       {{table: "users", row: row{"id": 9, "language": "en"}, err: ck("ck_users_language")}},
-		"unknown person role":         {{table: "people", row: row{"id": 9, "role": "mayor"}, err: ck("ck_people_role")}},
-		"person in no department":     {{table: "people", row: row{"id": 9, "department_id": 99}, err: fk("fk_people_department")}},
-		"unknown token kind":          {{table: "auth_tokens", row: row{"id": 9, "kind": "cli"}, err: ck("ck_auth_tokens_kind")}},
-		"token of no user":            {{table: "auth_tokens", row: row{"id": 9, "user_id": 99}, err: fk("fk_auth_tokens_user")}},
-		"unknown outbox status":       {{table: "outbox_messages", row: row{"id": 9, "status": "queued"}, err: ck("ck_outbox_messages_status")}},
+		// Migration 0014: one waiting list per commune in a session with
+		// quotas, positions unique in each list, a commune on its own list.
+		"waiting on another commune's list": {{table: "orgs", row: row{"id": 9}}, {table: "registrations", row: row{"id": 9, "status": "waitlisted", "waitlist_position": 2, "waitlist_scope": 9}, err: ck("ck_registrations_waitlist_scope")}},
+		"two communes' lists in one session": {
+			{table: "orgs", row: row{"id": 9}},
+			{table: "registrations", row: row{"id": 9, "org_id": 9, "status": "waitlisted", "waitlist_position": 1, "waitlist_scope": 9}},
+			{table: "registrations", row: row{"id": 10, "org_id": 1, "status": "waitlisted", "waitlist_position": 1, "waitlist_scope": 1}},
+			{table: "registrations", row: row{"id": 11, "org_id": 9, "status": "waitlisted", "waitlist_position": 1, "waitlist_scope": 9}, err: waitlistUnique},
+		},
+		"quota below 0":       {{table: "session_quotas", row: row{"session_id": 1, "org_id": 1, "seats": -1}, err: ck("ck_session_quotas_seats")}},
+		"quota of no commune": {{table: "session_quotas", row: row{"session_id": 1, "org_id": 99, "seats": 2}, err: fk("fk_session_quotas_org")}},
+		"quota of no session": {{table: "session_quotas", row: row{"session_id": 99, "org_id": 1, "seats": 2}, err: fk("fk_session_quotas_session")}},
+		"deleting a session takes its quotas": {{table: "sessions", row: row{"id": 9}}, {table: "session_quotas", row: row{"session_id": 9, "org_id": 1, "seats": 2}}, {sql: "DELETE FROM sessions WHERE id = 9", after: [][]string{
+			{"SELECT COUNT(*) FROM session_quotas", "0"},
+		}}},
+		// Migration 0013: versions of a commune's formats, which sessions keep.
+		"session of no format version": {{table: "sessions", row: row{"id": 9, "format_version_id": 99}, err: fk("fk_sessions_format_version")}},
+		"format version 0": {
+			{table: "formats", row: row{"id": 9, "org_id": 1, "slug": "f9", "based_on": "intro", "version": 1, "created_at": t0, "updated_at": t0}},
+			{table: "format_versions", row: row{"id": 9, "format_id": 9, "version": 0, "body": "{}", "created_at": t0}, err: ck("ck_format_versions_version")},
+		},
+		"a version kept by a session stays": {
+			{table: "formats", row: row{"id": 9, "org_id": 1, "slug": "f9", "based_on": "intro", "version": 1, "created_at": t0, "updated_at": t0}},
+			{table: "format_versions", row: row{"id": 9, "format_id": 9, "version": 1, "body": "{}", "created_at": t0}},
+			{table: "sessions", row: row{"id": 9, "format_version_id": 9}},
+			{sql: "DELETE FROM format_versions WHERE id = 9", err: fk("fk_sessions_format_version")},
+		},
+		"unknown attendance":         {{table: "registrations", row: row{"id": 9, "attendance": "late"}, err: ck("ck_registrations_attendance")}},
+		"registration of no session": {{table: "registrations", row: row{"id": 9, "session_id": 99}, err: fk("fk_registrations_session")}},
+		"registration of no person":  {{table: "registrations", row: row{"id": 9, "person_id": 99}, err: fk("fk_registrations_person")}},
+		"registration of no commune": {{table: "registrations", row: row{"id": 9, "org_id": 99}, err: fk("fk_registrations_org")}},
+		"unknown answer":             {{table: "registrations", row: row{"id": 9, "rsvp": "maybe"}, err: ck("ck_registrations_rsvp")}},
+		"answer set to nothing":      {{sql: "UPDATE registrations SET rsvp = '' WHERE id = 1", err: ck("ck_registrations_rsvp")}},
+		"reply of no registration":   {{table: "calendar_replies", row: row{"message_key": "k9", "registration_id": 99}, err: fk("fk_calendar_replies_registration")}},
+		"reply with no answer":       {{table: "calendar_replies", row: row{"message_key": "k9", "answer": "needs_action"}, err: ck("ck_calendar_replies_answer")}},
+		"unknown user role":          {{table: "users", row: row{"id": 9, "role": "root"}, err: ck("ck_users_role")}},
+		"unknown user language":      {{table: "users", row: row{"id": 9, "language": "en"}, err: ck("ck_users_language")}},
+		"unknown person role":        {{table: "people", row: row{"id": 9, "role": "mayor"}, err: ck("ck_people_role")}},
+		"person in no department":    {{table: "people", row: row{"id": 9, "department_id": 99}, err: fk("fk_people_department")}},
+		"unknown token kind":         {{table: "auth_tokens", row: row{"id": 9, "kind": "cli"}, err: ck("ck_auth_tokens_kind")}},
+		"token of no user":           {{table: "auth_tokens", row: row{"id": 9, "user_id": 99}, err: fk("fk_auth_tokens_user")}},
+		"unknown outbox status":      {{table: "outbox_messages", row: row{"id": 9, "status": "queued"}, err: ck("ck_outbox_messages_status")}},
 		"mail about a session and a survey": {
 			{table: "surveys", row: row{"id": 9}},
 			{table: "survey_invitations", row: row{"id": 9}},
@@ -180,6 +211,29 @@ func TestConstraints(t *testing.T) {
 			{"SELECT COUNT(*) FROM plan_sessions", "0"},
 			{"SELECT COUNT(*) FROM sessions", "1"},
 		}}},
+		// Regions (0012).
+		"two regions of one slug":              {{table: "regions", row: row{"id": 8, "slug": "region-9"}}, {table: "regions", row: row{"id": 9}, err: [2]string{"UNIQUE constraint failed: regions.slug", "ux_regions_slug"}}},
+		"commune in no region":                 {{sql: "UPDATE orgs SET region_id = 99 WHERE id = 1", err: fk("fk_orgs_region")}},
+		"sharing without a region":             {{sql: "UPDATE orgs SET share_with_region = true WHERE id = 1", err: ck("ck_orgs_share_with_region")}},
+		"coordinator of no region":             {{table: "users", row: row{"id": 9, "org_id": nil, "role": "coordinator"}, err: ck("ck_users_coordinator")}},
+		"coordinator of a missing region":      {{table: "users", row: row{"id": 9, "org_id": nil, "role": "coordinator", "region_id": 99}, err: fk("fk_users_region")}},
+		"coordinator in a commune":             {{table: "regions", row: row{"id": 9}}, {table: "users", row: row{"id": 9, "role": "coordinator", "region_id": 9}, err: ck("ck_users_coordinator")}},
+		"coordinator with a feed":              {{table: "regions", row: row{"id": 9}}, {table: "users", row: row{"id": 9, "org_id": nil, "role": "coordinator", "region_id": 9, "feed_token_hash": "h"}, err: ck("ck_users_coordinator")}},
+		"hr of a region":                       {{table: "regions", row: row{"id": 9}}, {table: "users", row: row{"id": 9, "region_id": 9}, err: ck("ck_users_coordinator")}},
+		"deleting a region in use":             {{table: "regions", row: row{"id": 9}}, {sql: "UPDATE orgs SET region_id = 9 WHERE id = 1"}, {sql: "DELETE FROM regions WHERE id = 9", err: fk("fk_orgs_region")}},
+		"two experiences of a commune":         {{table: "experiences", row: row{"id": 8}}, {table: "experiences", row: row{"id": 9}, err: [2]string{"UNIQUE constraint failed: experiences.org_id", "ux_experiences_org"}}},
+		"experience published to no region":    {{table: "experiences", row: row{"id": 9, "published_at": t0, "published_content": "{}"}, err: ck("ck_experiences_published")}},
+		"experience published without content": {{table: "regions", row: row{"id": 9}}, {table: "experiences", row: row{"id": 9, "published_at": t0, "published_region_id": 9}, err: ck("ck_experiences_published")}},
+		"experience of no commune":             {{table: "experiences", row: row{"id": 9, "org_id": 99}, err: fk("fk_experiences_org")}},
+		"a region, its coordinator and a shared, published experience": {
+			{table: "regions", row: row{"id": 9}},
+			{sql: "UPDATE orgs SET region_id = 9, share_with_region = true WHERE id = 1"},
+			{table: "users", row: row{"id": 9, "org_id": nil, "role": "coordinator", "region_id": 9}},
+			{table: "experiences", row: row{"id": 9, "published_at": t0, "published_content": "{}", "published_region_id": 9, "updated_by": 9}},
+			{sql: "DELETE FROM users WHERE id = 9", after: [][]string{
+				{"SELECT COUNT(*) FROM experiences WHERE updated_by IS NULL", "1"},
+			}},
+		},
 		"valid rows pass": {
 			{table: "sessions", row: row{"id": 9, "capacity": 1}},
 			{table: "registrations", row: row{"id": 9, "person_id": 3, "status": "waitlisted", "waitlist_position": 2}},
@@ -314,7 +368,7 @@ func TestShiftWaitlist(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				if err := s.Tx(ctx, func(tx *store.Store) error { return tx.ShiftWaitlist(ctx, 1, tc.after, tc.n) }); err != nil {
+				if err := s.Tx(ctx, func(tx *store.Store) error { return tx.ShiftWaitlist(ctx, 1, 0, tc.after, tc.n) }); err != nil {
 					t.Fatalf("ShiftWaitlist: %v", err)
 				}
 				var got []int

@@ -13,7 +13,21 @@ type Org struct {
 	Name          string
 	HRSenderName  string
 	HRSenderEmail string
-	CreatedAt     time.Time
+	// RegionID is the region the commune belongs to, nil for none.
+	RegionID *int64
+	// ShareWithRegion is the commune's consent to show its aggregates to
+	// its region (off until HR turns it on; only with a region).
+	ShareWithRegion bool
+	CreatedAt       time.Time
+}
+
+// Region is a group of communes working together (a regional body such as
+// the Antenne Région Valais romand), with its coordinators.
+type Region struct {
+	ID        int64
+	Slug      string
+	Name      string
+	CreatedAt time.Time
 }
 
 // Department is a service of a commune.
@@ -51,10 +65,12 @@ type Person struct {
 // TableName maps Person to its table.
 func (Person) TableName() string { return "people" }
 
-// User is an account that signs in: admin, hr or trainer.
+// User is an account that signs in: admin, hr, trainer, or the coordinator
+// of a region (who belongs to a region and to no commune).
 type User struct {
 	ID           int64
 	OrgID        *int64
+	RegionID     *int64
 	Email        string
 	Name         string
 	PasswordHash string
@@ -77,10 +93,13 @@ const (
 	RoleAdmin   = "admin"
 	RoleHR      = "hr"
 	RoleTrainer = "trainer"
+	// RoleCoordinator coordinates a region: it reads the aggregates its
+	// communes share and their exchange of experience, nothing of a commune.
+	RoleCoordinator = "coordinator"
 )
 
 // UserRoles lists the valid user roles.
-var UserRoles = []string{RoleAdmin, RoleHR, RoleTrainer}
+var UserRoles = []string{RoleAdmin, RoleHR, RoleTrainer, RoleCoordinator}
 
 // AuthToken is a bearer token or a browser session, stored as a SHA-256 hash.
 type AuthToken struct {
@@ -100,10 +119,14 @@ const (
 
 // Session is a scheduled, in-person training session of a catalogue format.
 type Session struct {
-	ID                   int64
-	UID                  string
-	OrgID                int64
-	FormatSlug           string
+	ID         int64
+	UID        string
+	OrgID      int64
+	FormatSlug string
+	// FormatVersionID is the version of a commune's own format the session
+	// was scheduled with (nil for a format of the catalogue): its sheets,
+	// programme and certificates keep that version.
+	FormatVersionID      *int64
 	Title                string
 	StartsAt             time.Time
 	EndsAt               time.Time
@@ -130,6 +153,16 @@ const (
 	SessionCancelled = "cancelled"
 )
 
+// SessionQuota is a commune's seats in a pooled session.
+type SessionQuota struct {
+	SessionID int64 `gorm:"primaryKey;autoIncrement:false"`
+	OrgID     int64 `gorm:"primaryKey;autoIncrement:false"`
+	Seats     int
+}
+
+// TableName maps SessionQuota to its table.
+func (SessionQuota) TableName() string { return "session_quotas" }
+
 // SessionTrainer links a session to a trainer (a user).
 type SessionTrainer struct {
 	SessionID int64 `gorm:"primaryKey;autoIncrement:false"`
@@ -144,11 +177,15 @@ type Registration struct {
 	OrgID            int64
 	Status           string
 	WaitlistPosition *int
-	Attendance       string
-	AttendanceAt     *time.Time
-	AttendanceBy     *int64
-	Token            string
-	WalkIn           bool
+	// WaitlistScope is the waiting list the registration is (or was last)
+	// on: 0, the session's one list, or its commune's own list in a
+	// session with quotas. Positions are 1..n within each list.
+	WaitlistScope int64
+	Attendance    string
+	AttendanceAt  *time.Time
+	AttendanceBy  *int64
+	Token         string
+	WalkIn        bool
 	// Sequence counts this registration's own changes; the participant's
 	// calendar SEQUENCE is the session's plus this.
 	Sequence int
@@ -244,6 +281,11 @@ type OutboxMessage struct {
 	LastError          string
 	SentAt             *time.Time
 	CreatedAt          time.Time
+	// Event, while not empty, is the change the message is about (JSON),
+	// queued in the change's transaction and composed after it commits:
+	// the subject, bodies and calendar file are written then, and only a
+	// composed message is sent or shown.
+	Event string `json:"-"`
 }
 
 // Outbox statuses.
@@ -323,4 +365,24 @@ type PlanSession struct {
 	PlanID    int64 `gorm:"primaryKey;autoIncrement:false"`
 	Position  int   `gorm:"primaryKey;autoIncrement:false"`
 	SessionID int64
+}
+
+// Experience is a commune's exchange of experience after its pilot (the
+// guide's §4): its answers as it edits them, and the copy it last published
+// to its region.
+type Experience struct {
+	ID    int64
+	OrgID int64
+	// Language is the language the answers are written in.
+	Language string
+	// Content is the JSON of internal/exchange's answers.
+	Content string
+	// PublishedContent, PublishedRegionID and PublishedAt are what was
+	// published, to which region, when; nil until published.
+	PublishedContent  *string
+	PublishedRegionID *int64
+	PublishedAt       *time.Time
+	UpdatedBy         *int64
+	UpdatedAt         time.Time
+	CreatedAt         time.Time
 }

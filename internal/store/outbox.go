@@ -13,7 +13,7 @@ func (s *Store) EnqueueMail(ctx context.Context, msgs []*OutboxMessage) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	return translate(s.with(ctx).CreateInBatches(msgs, 100).Error)
+	return s.insert(ctx, msgs, 100)
 }
 
 // ClaimMail takes up to n messages that are due (pending and past their
@@ -24,7 +24,7 @@ func (s *Store) ClaimMail(ctx context.Context, worker string, n int, now, leaseE
 	var out []OutboxMessage
 	err := s.Tx(ctx, func(tx *Store) error {
 		q := tx.with(ctx).Model(&OutboxMessage{}).
-			Where("(status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until < ?)", OutboxPending, now, OutboxSending, now).
+			Where("((status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until < ?)) AND event = ''", OutboxPending, now, OutboxSending, now).
 			Order("id").Limit(n)
 		if s.dialect == Postgres {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
@@ -133,4 +133,57 @@ func (s *Store) RetryMail(ctx context.Context, orgID, id int64, now time.Time) (
 		return &m, ErrConflict
 	}
 	return &m, nil
+}
+
+// Composed is what composing a queued message writes.
+type Composed struct {
+	Subject, TextBody, HTMLBody, ICS, ICSMethod, PageURL string
+}
+
+// UncomposedMail lists up to n messages still waiting to be composed, of
+// one commune (orgID ≠ 0) or all, queued before the given time (zero: any
+// time), oldest first.
+func (s *Store) UncomposedMail(ctx context.Context, orgID int64, before time.Time, n int) ([]OutboxMessage, error) {
+	q := s.with(ctx).Where("event <> ''")
+	if !before.IsZero() {
+		q = q.Where("created_at < ?", before.UTC())
+	}
+	if orgID != 0 {
+		q = q.Where("org_id = ?", orgID)
+	}
+	var out []OutboxMessage
+	return out, translate(q.Order("id").Limit(n).Find(&out).Error)
+}
+
+// ComposeMail writes the composed content of queued messages (by
+// Message-ID, known before the row is written), each unless
+// it was composed meanwhile (by another instance, or this one's sweep):
+// composing twice writes once. A nil entry drops its message: there is
+// nothing to send (e.g. a commune sender address that is not valid).
+func (s *Store) ComposeMail(ctx context.Context, done map[string]*Composed) error {
+	if len(done) == 0 {
+		return nil
+	}
+	write := func(tx *Store) error {
+		for messageID, c := range done {
+			q := tx.with(ctx).Model(&OutboxMessage{}).Where("message_id = ? AND event <> ''", messageID)
+			var err error
+			if c == nil {
+				err = q.Delete(&OutboxMessage{}).Error
+			} else {
+				err = q.Updates(map[string]any{
+					"subject": c.Subject, "text_body": c.TextBody, "html_body": c.HTMLBody, "ics": c.ICS,
+					"ics_method": c.ICSMethod, "page_url": c.PageURL, "event": "",
+				}).Error
+			}
+			if err != nil {
+				return translate(err)
+			}
+		}
+		return nil
+	}
+	if len(done) == 1 {
+		return write(s) // one statement: no transaction needed
+	}
+	return s.Tx(ctx, write)
 }

@@ -3,15 +3,14 @@ package store
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
 )
 
 // ReportData is everything a commune's reports are computed from. Rows
-// hold only the columns reports read (see ReportData's method): the large
+// hold only the columns reports read (the constants below): the large
 // tables are read whole, and every column costs.
 type ReportData struct {
-	// People: id, department, name, role.
+	// People: id, commune, department, name and its parts, role.
 	People      []Person
 	Departments []Department
 	// Registrations of the commune's people (in any commune's session) and
@@ -22,8 +21,8 @@ type ReportData struct {
 	// Sessions the commune runs, and those its people are registered in:
 	// id, commune, format, title, start, end, capacity, status.
 	Sessions []Session
-	// Feedback of the commune's people: registration, the four marks and
-	// the two texts.
+	// Feedback of the commune's people: registration, session, the four
+	// marks and the two texts.
 	Feedback []Feedback
 	// Survey is the commune's last état des lieux, nil when none was
 	// launched; its answers (without their keys) and how many were asked
@@ -39,7 +38,7 @@ type ReportData struct {
 
 // The columns ReportData reads.
 const (
-	reportPeopleColumns   = "id, org_id, department_id, name, role"
+	reportPeopleColumns   = "id, org_id, department_id, name, given_name, family_name, role"
 	reportRegColumns      = "id, session_id, person_id, org_id, status, attendance, anon_department_id, anon_role"
 	reportSessionColumns  = "id, org_id, format_slug, title, starts_at, ends_at, capacity, status"
 	reportFeedbackColumns = "id, registration_id, session_id, org_id, overall, will_use, confidence_before, confidence_after, use_cases, worries"
@@ -48,54 +47,159 @@ const (
 // ReportData loads a commune's reporting data in a fixed number of
 // queries, whatever its size.
 func (s *Store) ReportData(ctx context.Context, orgID int64) (*ReportData, error) {
-	d := &ReportData{}
+	all, err := s.ReportDataOf(ctx, []int64{orgID})
+	if err != nil {
+		return nil, err
+	}
+	return all[orgID], nil
+}
+
+// ReportDataOf loads the reporting data of several communes (a region's)
+// in a fixed number of queries, whatever their number: each commune's is
+// what ReportData gives it alone.
+func (s *Store) ReportDataOf(ctx context.Context, orgIDs []int64) (map[int64]*ReportData, error) {
+	out := make(map[int64]*ReportData, len(orgIDs))
+	for _, id := range orgIDs {
+		out[id] = &ReportData{}
+	}
+	if len(orgIDs) == 0 {
+		return out, nil
+	}
 	db := s.with(ctx)
-	if err := db.Select(reportPeopleColumns).Where("org_id = ?", orgID).Order(s.bytewise("sort_key")).Order("id").Find(&d.People).Error; err != nil {
+	var people []Person
+	if err := db.Select(reportPeopleColumns).Where("org_id IN ?", orgIDs).Order(s.bytewise("sort_key")).Order("id").Find(&people).Error; err != nil {
 		return nil, translate(err)
 	}
-	if err := db.Where("org_id = ?", orgID).Find(&d.Departments).Error; err != nil {
+	for _, p := range people {
+		out[p.OrgID].People = append(out[p.OrgID].People, p)
+	}
+	var deps []Department
+	if err := db.Where("org_id IN ?", orgIDs).Find(&deps).Error; err != nil {
 		return nil, translate(err)
 	}
-	SortDepartments(d.Departments)
-	// Two plain halves rather than one OR, which both engines answer by
-	// merging two index scans: the commune's registrations, then other
-	// communes' people in its sessions. Sorted here, where the first half
-	// mostly comes in order already.
-	err := db.Raw("SELECT "+reportRegColumns+" FROM registrations WHERE org_id = ? UNION ALL SELECT "+reportRegColumns+
-		" FROM registrations WHERE org_id <> ? AND session_id IN (SELECT id FROM sessions WHERE org_id = ?)", orgID, orgID, orgID).
-		Scan(&d.Registrations).Error
+	for _, d := range deps {
+		out[d.OrgID].Departments = append(out[d.OrgID].Departments, d)
+	}
+	for _, d := range out {
+		SortDepartments(d.Departments)
+	}
+	// Registrations of the communes' people, and every registration in
+	// their own sessions; the sessions they run or their people go to.
+	// The registrations in two plain halves rather than one OR, which both
+	// engines answer by merging two index scans: the communes' people's,
+	// then other communes' people in their sessions. Sorted here, where the
+	// first half mostly comes in order already.
+	var regs []Registration
+	err := db.Raw("SELECT "+reportRegColumns+" FROM registrations WHERE org_id IN ? UNION ALL SELECT "+reportRegColumns+
+		" FROM registrations WHERE org_id NOT IN ? AND session_id IN (SELECT id FROM sessions WHERE org_id IN ?)", orgIDs, orgIDs, orgIDs).
+		Scan(&regs).Error
 	if err != nil {
 		return nil, translate(err)
 	}
-	slices.SortFunc(d.Registrations, func(a, b Registration) int { return cmp.Compare(a.ID, b.ID) })
-	sub := db.Model(&Registration{}).Select("session_id").Where("org_id = ?", orgID)
-	if err := db.Select(reportSessionColumns).Where("org_id = ? OR id IN (?)", orgID, sub).Order("starts_at").Order("id").Find(&d.Sessions).Error; err != nil {
+	slices.SortFunc(regs, func(a, b Registration) int { return cmp.Compare(a.ID, b.ID) })
+	sub := db.Model(&Registration{}).Select("session_id").Where("org_id IN ?", orgIDs)
+	var sessions []Session
+	if err := db.Select(reportSessionColumns).Where("org_id IN ? OR id IN (?)", orgIDs, sub).Order("starts_at").Order("id").Find(&sessions).Error; err != nil {
 		return nil, translate(err)
 	}
-	fsub := db.Model(&Registration{}).Select("id").Where("org_id = ?", orgID)
-	if err := db.Select(reportFeedbackColumns).Where("registration_id IN (?)", fsub).Order("id").Find(&d.Feedback).Error; err != nil {
+	hostOf := make(map[int64]int64, len(sessions))
+	for _, sess := range sessions {
+		hostOf[sess.ID] = sess.OrgID
+	}
+	attends := map[int64]map[int64]bool{} // session → communes whose people registered
+	regOrg := make(map[int64]int64, len(regs))
+	for _, r := range regs {
+		regOrg[r.ID] = r.OrgID
+		if attends[r.SessionID] == nil {
+			attends[r.SessionID] = map[int64]bool{}
+		}
+		attends[r.SessionID][r.OrgID] = true
+		if d, ok := out[r.OrgID]; ok {
+			d.Registrations = append(d.Registrations, r)
+		}
+		if host := hostOf[r.SessionID]; host != r.OrgID {
+			if d, ok := out[host]; ok {
+				d.Registrations = append(d.Registrations, r)
+			}
+		}
+	}
+	for _, sess := range sessions {
+		for id, d := range out {
+			if sess.OrgID == id || attends[sess.ID][id] {
+				d.Sessions = append(d.Sessions, sess)
+			}
+		}
+	}
+	fsub := db.Model(&Registration{}).Select("id").Where("org_id IN ?", orgIDs)
+	var fb []Feedback
+	if err := db.Select(reportFeedbackColumns).Where("registration_id IN (?)", fsub).Order("id").Find(&fb).Error; err != nil {
 		return nil, translate(err)
 	}
-	sv, err := s.LatestSurvey(ctx, orgID, "etat_des_lieux")
-	switch {
-	case err == nil:
-		d.Survey = sv
-		if d.SurveyResponses, err = s.SurveyResponses(ctx, sv.ID); err != nil {
-			return nil, err
+	for _, f := range fb {
+		out[regOrg[f.RegistrationID]].Feedback = append(out[regOrg[f.RegistrationID]].Feedback, f)
+	}
+	if err := s.surveysOf(ctx, orgIDs, out); err != nil {
+		return nil, err
+	}
+	var versions []struct {
+		OrgID   int64
+		Version int
+	}
+	if err := db.Model(&MementoVersion{}).Select("org_id, MAX(version) AS version").Where("org_id IN ?", orgIDs).Group("org_id").Scan(&versions).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, v := range versions {
+		out[v.OrgID].MementoVersion = v.Version
+	}
+	var reads []MementoRead
+	if err := db.Where("org_id IN ?", orgIDs).Order("id").Find(&reads).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, r := range reads {
+		out[r.OrgID].MementoReads = append(out[r.OrgID].MementoReads, r)
+	}
+	return out, nil
+}
+
+// surveysOf loads each commune's last état des lieux, its answers and its
+// population into out.
+func (s *Store) surveysOf(ctx context.Context, orgIDs []int64, out map[int64]*ReportData) error {
+	db := s.with(ctx)
+	var surveys []Survey
+	if err := db.Where("org_id IN ? AND kind = ?", orgIDs, "etat_des_lieux").Order("created_at DESC").Order("id DESC").Find(&surveys).Error; err != nil {
+		return translate(err)
+	}
+	var ids []int64
+	orgOf := map[int64]int64{}
+	for i := range surveys {
+		if d := out[surveys[i].OrgID]; d.Survey == nil {
+			d.Survey = &surveys[i]
+			ids = append(ids, surveys[i].ID)
+			orgOf[surveys[i].ID] = surveys[i].OrgID
 		}
-		if d.SurveyPopulation, err = s.SurveyPopulation(ctx, sv.ID); err != nil {
-			return nil, err
-		}
-	case !errors.Is(err, ErrNotFound):
-		return nil, err
 	}
-	if m, err := s.LatestMemento(ctx, orgID); err == nil {
-		d.MementoVersion = m.Version
-	} else if !errors.Is(err, ErrNotFound) {
-		return nil, err
+	if len(ids) == 0 {
+		return nil
 	}
-	if d.MementoReads, err = s.MementoReads(ctx, orgID); err != nil {
-		return nil, err
+	var responses []SurveyResponse
+	if err := db.Select("id, survey_id, org_id, department_id, group_key, answers").Where("survey_id IN ?", ids).Order("answers").Order("id").Find(&responses).Error; err != nil {
+		return translate(err)
 	}
-	return d, nil
+	for _, r := range responses {
+		d := out[orgOf[r.SurveyID]]
+		d.SurveyResponses = append(d.SurveyResponses, r)
+	}
+	var pop []struct {
+		SurveyID int64
+		PopulationRow
+	}
+	if err := db.Model(&SurveyInvitation{}).Select("survey_id, department_id, group_key, COUNT(*) AS n").
+		Where("survey_id IN ?", ids).Group("survey_id, department_id, group_key").Order("survey_id").Order("department_id").Order("group_key").Scan(&pop).Error; err != nil {
+		return translate(err)
+	}
+	for _, p := range pop {
+		d := out[orgOf[p.SurveyID]]
+		d.SurveyPopulation = append(d.SurveyPopulation, p.PopulationRow)
+	}
+	return nil
 }

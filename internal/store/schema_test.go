@@ -304,10 +304,17 @@ func tableConstraints(ddl string) map[string]string {
 	// A named CHECK written on a column (what ALTER TABLE ADD COLUMN can
 	// add) is listed with the table's own.
 	column := regexp.MustCompile(`(?is)\sCONSTRAINT\s+(\S+)\s+(CHECK\s*\(.*\))\s*$`)
+	// So is a named foreign key written on a column, as the table's own
+	// FOREIGN KEY (column) would be.
+	columnFK := regexp.MustCompile(`(?is)^(\S+)\s.*?\sCONSTRAINT\s+(\S+)\s+(REFERENCES\s+\S+\s*\([^)]*\))`)
 	for _, p := range parts {
-		m := named.FindStringSubmatch(strings.TrimSpace(p))
+		p = strings.TrimSpace(p)
+		if m := columnFK.FindStringSubmatch(p); m != nil && named.FindStringSubmatch(p) == nil {
+			out[strings.Trim(m[2], "`\"")] = "FOREIGN KEY (" + strings.Trim(m[1], "`\"") + ") " + strings.Join(strings.Fields(m[3]), " ")
+		}
+		m := named.FindStringSubmatch(p)
 		if m == nil {
-			m = column.FindStringSubmatch(strings.TrimSpace(p))
+			m = column.FindStringSubmatch(p)
 		}
 		if m != nil {
 			out[strings.Trim(m[1], "`\"")] = strings.Join(strings.Fields(m[2]), " ")

@@ -90,7 +90,9 @@ type SessionFilter struct {
 // Sessions lists sessions by start time, with the total before paging.
 func (s *Store) Sessions(ctx context.Context, f SessionFilter) ([]Session, int64, error) {
 	q := s.with(ctx).Model(&Session{})
-	if f.IncludeOpen {
+	// A trainer may run another commune's pooled session: their own
+	// sessions include it.
+	if f.IncludeOpen || f.TrainerID != 0 {
 		q = q.Where("(org_id = ? OR open_to_other_communes = ?)", f.OrgID, true)
 	} else {
 		q = q.Where("org_id = ?", f.OrgID)
@@ -125,6 +127,9 @@ type Counts struct {
 	Booked      int
 	Waitlisted  int
 	MaxPosition int
+	// NoQuotas says the session holds no seats per commune (BookingState
+	// only: elsewhere false means not known).
+	NoQuotas bool
 	// Present counts the booked people marked present (CountsBySession
 	// only).
 	Present int
@@ -198,7 +203,7 @@ func (s *Store) InsertRegistrations(ctx context.Context, regs []*Registration) e
 	if len(regs) == 0 {
 		return nil
 	}
-	return translate(s.with(ctx).CreateInBatches(regs, 200).Error)
+	return s.insert(ctx, regs, 200)
 }
 
 // SaveRegistration updates every field of a registration.
@@ -218,31 +223,30 @@ func (s *Store) RegistrationByToken(ctx context.Context, token string) (*Registr
 	return &r, translate(s.with(ctx).Where("token = ?", token).Take(&r).Error)
 }
 
-// FirstWaitlisted returns up to n waitlisted registrations of a session,
-// in waiting-list order.
-func (s *Store) FirstWaitlisted(ctx context.Context, sessionID int64, n int) ([]Registration, error) {
+// FirstWaitlisted returns up to n registrations of one of a session's
+// waiting lists (scope: 0, the session's list; a commune's id, its list in
+// a session with quotas), in waiting-list order.
+func (s *Store) FirstWaitlisted(ctx context.Context, sessionID, scope int64, n int) ([]Registration, error) {
 	var out []Registration
-	err := s.with(ctx).Where("session_id = ? AND status = ?", sessionID, RegWaitlisted).
-		Order("waitlist_position").Order("id").Limit(n).Find(&out).Error
+	err := scoped(s.with(ctx), sessionID, scope).Order("waitlist_position").Order("id").Limit(n).Find(&out).Error
 	return out, translate(err)
 }
 
-// ShiftWaitlist moves every waitlisted registration of a session behind
-// position after forward by n places.
+// ShiftWaitlist moves every registration of one of a session's waiting
+// lists behind position after forward by n places.
 //
-// Positions are unique per session, and both engines check a unique index
+// Positions are unique per list, and both engines check a unique index
 // row by row within an UPDATE, in whatever order the plan visits the rows:
 // "position - n" in one statement collides with a row not moved yet. So
 // the rows first jump past any real position (where they cannot meet
 // anything), then come back to their place.
-func (s *Store) ShiftWaitlist(ctx context.Context, sessionID int64, after, n int) error {
-	err := s.with(ctx).Model(&Registration{}).Where("session_id = ? AND status = ? AND waitlist_position > ?", sessionID, RegWaitlisted, after).
+func (s *Store) ShiftWaitlist(ctx context.Context, sessionID, scope int64, after, n int) error {
+	err := scoped(s.with(ctx).Model(&Registration{}), sessionID, scope).Where("waitlist_position > ?", after).
 		Update("waitlist_position", gorm.Expr("waitlist_position + ?", waitlistShiftOffset)).Error
 	if err != nil {
 		return translate(err)
 	}
-	return translate(s.with(ctx).Model(&Registration{}).
-		Where("session_id = ? AND status = ? AND waitlist_position > ?", sessionID, RegWaitlisted, waitlistShiftOffset).
+	return translate(scoped(s.with(ctx).Model(&Registration{}), sessionID, scope).Where("waitlist_position > ?", waitlistShiftOffset).
 		Update("waitlist_position", gorm.Expr("waitlist_position - ?", waitlistShiftOffset+n)).Error)
 }
 
@@ -299,7 +303,7 @@ func (s *Store) InsertAudit(ctx context.Context, entries []AuditEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return translate(s.with(ctx).CreateInBatches(entries, 200).Error)
+	return s.insert(ctx, entries, 200)
 }
 
 // SessionHistory returns a session's audit log, oldest first, or with
@@ -371,17 +375,21 @@ func (s *Store) BookingState(ctx context.Context, sessionID int64, personIDs []i
 	}
 	var rows []struct {
 		Registration
-		CBooked     int
-		CWaitlisted int
-		CMaxPos     *int
+		CBooked int
+		CMaxPos *int
+		CQuotas int
 	}
-	err := s.with(ctx).Raw(`SELECT r.*, c.c_booked, c.c_waitlisted, c.c_max_pos
-FROM (SELECT
-    COALESCE(SUM(CASE WHEN status = 'booked' THEN 1 ELSE 0 END), 0) AS c_booked,
-    COALESCE(SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END), 0) AS c_waitlisted,
-    MAX(CASE WHEN status = 'waitlisted' THEN waitlist_position END) AS c_max_pos
-  FROM registrations WHERE session_id = ? AND status IN ('booked', 'waitlisted')) c
-LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, sessionID, personIDs).Scan(&rows).Error
+	// Both counts come from indexes, whatever the length of the waiting
+	// list: the booked seats (at most the capacity) by (session, status),
+	// the last place by (session, waitlist_position). The list is 1..n,
+	// so its length is its last place. Whether the session has quotas
+	// comes along, so that a booking without them reads nothing more.
+	err := s.with(ctx).Raw(`SELECT r.*,
+  (SELECT count(*) FROM registrations WHERE session_id = ? AND status = 'booked') AS c_booked,
+  (SELECT max(waitlist_position) FROM registrations WHERE session_id = ?) AS c_max_pos,
+  (SELECT count(*) FROM session_quotas WHERE session_id = ?) AS c_quotas
+FROM (SELECT 1 AS one) one
+LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, sessionID, sessionID, sessionID, personIDs).Scan(&rows).Error
 	if err != nil {
 		return Counts{}, nil, translate(err)
 	}
@@ -389,9 +397,9 @@ LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, 
 	var c Counts
 	for i := range rows {
 		row := &rows[i]
-		c = Counts{Booked: row.CBooked, Waitlisted: row.CWaitlisted}
+		c = Counts{Booked: row.CBooked, NoQuotas: row.CQuotas == 0}
 		if row.CMaxPos != nil {
-			c.MaxPosition = *row.CMaxPos
+			c.MaxPosition, c.Waitlisted = *row.CMaxPos, *row.CMaxPos
 		}
 		if row.ID != 0 && row.PersonID != nil {
 			r := row.Registration

@@ -59,6 +59,11 @@ const (
 type Store struct {
 	db      *gorm.DB
 	dialect Dialect
+	// afterCommit, inside Tx, collects what runs once the transaction has
+	// committed (see AfterCommit).
+	afterCommit *[]func(context.Context, *Store)
+	// pending, inside Batch, holds the inserts written at its end.
+	pending *[]any
 }
 
 // Options tune Open.
@@ -260,14 +265,50 @@ func migrationLockKey() int64 {
 // Tx runs fn in one transaction; fn gets a Store bound to it. Never use the
 // outer Store inside fn: with SQLite's single connection that deadlocks.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.afterCommit != nil {
+		// Nested (a savepoint): what waits for the commit waits for the
+		// outer transaction's, and goes if the savepoint rolls back.
+		mark := len(*s.afterCommit)
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			*s.afterCommit = (*s.afterCommit)[:mark]
+			return fn(&Store{db: tx, dialect: s.dialect, afterCommit: s.afterCommit})
+		})
+		if err != nil {
+			*s.afterCommit = (*s.afterCommit)[:mark]
+		}
+		return err
+	}
+	var after []func(context.Context, *Store)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, dialect: s.dialect})
+		after = after[:0] // a retried body starts afresh
+		return fn(&Store{db: tx, dialect: s.dialect, afterCommit: &after})
 	})
 	if err != nil && !errors.Is(err, ErrUnavailable) && unavailable(err) {
 		// BEGIN or COMMIT itself did not get through in time.
 		return fmt.Errorf("store.Tx: %w: %v", ErrUnavailable, err)
 	}
+	if err == nil {
+		// Committed: what waited for it runs now, outside any lock, even if
+		// the request is ending.
+		done := context.WithoutCancel(ctx)
+		for _, f := range after {
+			f(done, s)
+		}
+	}
 	return err
+}
+
+// AfterCommit runs f once the transaction s is bound to has committed, and
+// never if it rolls back; outside a transaction f runs at once. f gets the
+// Store the transaction was opened on. Work that needs no lock (composing
+// a mail) goes there, so that the transaction, and the rows it locks, last
+// as briefly as possible.
+func (s *Store) AfterCommit(ctx context.Context, f func(context.Context, *Store)) {
+	if s.afterCommit == nil {
+		f(ctx, s)
+		return
+	}
+	*s.afterCommit = append(*s.afterCommit, f)
 }
 
 func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
@@ -342,6 +383,12 @@ func gormLogger(l *slog.Logger) logger.Interface {
 type slogGorm struct{ l *slog.Logger }
 
 func (g *slogGorm) LogMode(logger.LogLevel) logger.Interface { return g }
+
+// ParamsFilter keeps the values out of every logged statement: they hold
+// personal tokens, names and addresses; the SQL shows its placeholders.
+func (g *slogGorm) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
+}
 func (g *slogGorm) Info(ctx context.Context, msg string, args ...any) {
 	g.l.InfoContext(ctx, fmt.Sprintf(msg, args...))
 }

@@ -155,30 +155,18 @@ func Aggregate(s *catalog.Survey, responses []Response, pop Population) Results 
 	}
 
 	services, groups := serviceDimension(responses, pop), groupDimension(responses, pop)
-	var sc, gc []cell
-	for {
-		sc, gc = services.split(responses), groups.split(responses)
-		key, inServices, ok := nestedLeak(sc, gc)
-		if !ok {
-			break
-		}
-		if inServices {
-			services.forced[key] = true
-		} else {
-			groups.forced[key] = true
-		}
-	}
-	res.Services = services.parts(s, responses, sc)
-	res.Groups = groups.parts(s, responses, gc)
+	sc, gc := Breakdown(len(responses), nil, services, groups)
+	res.Services = parts(s, responses, services, sc)
+	res.Groups = parts(s, responses, groups, gc)
 	return res
 }
 
 // serviceDimension splits by service, in the order of their ids.
-func serviceDimension(responses []Response, pop Population) dimension {
-	d := dimension{keyOf: func(r Response) string { return DepartmentKey(r.DepartmentID) }, pop: map[string]int{}, forced: map[string]bool{}}
+func serviceDimension(responses []Response, pop Population) Dimension {
+	d := Dimension{Key: func(i int) string { return DepartmentKey(responses[i].DepartmentID) }, Pop: map[string]int{}}
 	var ids []int64
 	for id, n := range pop.Departments {
-		d.pop[DepartmentKey(id)] = n
+		d.Pop[DepartmentKey(id)] = n
 		ids = append(ids, id)
 	}
 	for _, r := range responses {
@@ -186,29 +174,29 @@ func serviceDimension(responses []Response, pop Population) dimension {
 	}
 	slices.Sort(ids)
 	for _, id := range slices.Compact(ids) {
-		d.order = append(d.order, DepartmentKey(id))
+		d.Order = append(d.Order, DepartmentKey(id))
 	}
 	return d
 }
 
 // groupDimension splits by group, in the order of Groups, then any other
 // group met, so that no response falls outside the breakdown.
-func groupDimension(responses []Response, pop Population) dimension {
-	d := dimension{keyOf: func(r Response) string { return groupKey(r.Group) }, pop: map[string]int{}, forced: map[string]bool{}}
+func groupDimension(responses []Response, pop Population) Dimension {
+	d := Dimension{Key: func(i int) string { return groupKey(responses[i].Group) }, Pop: map[string]int{}}
 	for g, n := range pop.Groups {
-		d.pop[groupKey(g)] = n
+		d.Pop[groupKey(g)] = n
 	}
 	for _, g := range Groups {
-		d.order = append(d.order, string(g))
+		d.Order = append(d.Order, string(g))
 	}
-	extra := slices.Collect(maps.Keys(d.pop))
+	extra := slices.Collect(maps.Keys(d.Pop))
 	for _, r := range responses {
 		extra = append(extra, groupKey(r.Group))
 	}
 	slices.Sort(extra)
 	for _, g := range slices.Compact(extra) {
-		if !slices.Contains(d.order, g) {
-			d.order = append(d.order, g)
+		if !slices.Contains(d.Order, g) {
+			d.Order = append(d.Order, g)
 		}
 	}
 	return d
@@ -221,49 +209,106 @@ func groupKey(g Group) string {
 	return string(g)
 }
 
-// dimension is one way of splitting the respondents: by service or by group.
+// Dimension is one way of splitting items (answers, ratings) into parts:
+// by service, by group, by commune, by format.
+type Dimension struct {
+	// Key is the part item i belongs to.
+	Key func(i int) string
+	// Order lists the parts in the order they are shown.
+	Order []string
+	// Pop is how many people each part holds (invited, employed); a part
+	// with people but no item is still named among the merged.
+	Pop map[string]int
+}
+
+// Cell is a part of a breakdown before its figures: the items it holds.
+type Cell struct {
+	// Key is a part's key, or KeyOthers for the small parts merged.
+	Key string
+	// Merged lists the keys gathered in KeyOthers.
+	Merged []string
+	// Members are the indexes of the items the cell holds.
+	Members []int
+	// Withheld says that the cell holds fewer than MinGroup people: no
+	// figure may come from it.
+	Withheld bool
+}
+
+// Breakdown applies the anonymity rule of Aggregate to n items split two
+// ways (b may be a Dimension with no Key: one breakdown only). who names
+// the person behind item i, so that a person with several items (ratings
+// of two sessions) counts once; nil means one person per item. Every item
+// lands in exactly one cell of each dimension.
+func Breakdown(n int, who func(i int) string, a, b Dimension) (ca, cb []Cell) {
+	if who == nil {
+		who = strconv.Itoa
+	}
+	da := dimension{Dimension: a, forced: map[string]bool{}}
+	db := dimension{Dimension: b, forced: map[string]bool{}}
+	for {
+		ca = da.split(n, who)
+		if b.Key == nil {
+			return ca, nil
+		}
+		cb = db.split(n, who)
+		key, inA, ok := nestedLeak(ca, cb, who)
+		if !ok {
+			return ca, cb
+		}
+		if inA {
+			da.forced[key] = true
+		} else {
+			db.forced[key] = true
+		}
+	}
+}
+
+// People counts the distinct people behind items.
+func People(items []int, who func(i int) string) int {
+	if who == nil {
+		return len(items)
+	}
+	seen := make(map[string]bool, len(items))
+	for _, i := range items {
+		seen[who(i)] = true
+	}
+	return len(seen)
+}
+
+// dimension is a Dimension as Breakdown works on it.
 type dimension struct {
-	keyOf  func(Response) string
-	order  []string
-	pop    map[string]int
+	Dimension
 	forced map[string]bool // merged into KeyOthers whatever their size
 }
 
-// cell is a part before its figures: the respondents it holds, as indexes
-// of the responses.
-type cell struct {
-	key      string
-	merged   []string
-	members  []int
-	withheld bool
-}
-
 // split applies the merge rules of Aggregate within the dimension. Every
-// response lands in exactly one cell, so that the cells add up to the whole
+// item lands in exactly one cell, so that the cells add up to the whole
 // and no subtraction within the dimension isolates a small group.
-func (d dimension) split(responses []Response) []cell {
+func (d dimension) split(n int, who func(int) string) []Cell {
 	byKey := map[string][]int{}
-	for i, r := range responses {
-		k := d.keyOf(r)
+	for i := range n {
+		k := d.Key(i)
 		byKey[k] = append(byKey[k], i)
 	}
+	size := func(k string) int { return People(byKey[k], who) }
 	var shown, small []string
-	for _, k := range d.order {
+	for _, k := range d.Order {
 		switch {
-		case len(byKey[k]) >= MinGroup && !d.forced[k]:
+		case size(k) >= MinGroup && !d.forced[k]:
 			shown = append(shown, k)
-		case len(byKey[k]) > 0 || d.pop[k] > 0:
+		case len(byKey[k]) > 0 || d.Pop[k] > 0:
 			small = append(small, k)
 		}
 	}
 	smallCount := func() (n, keys int) {
+		var members []int
 		for _, k := range small {
 			if len(byKey[k]) > 0 {
-				n += len(byKey[k])
+				members = append(members, byKey[k]...)
 				keys++
 			}
 		}
-		return n, keys
+		return People(members, who), keys
 	}
 	// Under MinGroup, the part needs company (see Aggregate); holding one
 	// forced part only, it would be that part renamed.
@@ -272,82 +317,83 @@ func (d dimension) split(responses []Response) []cell {
 		// whose merge costs the least detail.
 		i := 0
 		for j, k := range shown {
-			if len(byKey[k]) <= len(byKey[shown[i]]) {
+			if size(k) <= size(shown[i]) {
 				i = j
 			}
 		}
 		small = append(small, shown[i])
 		shown = slices.Delete(shown, i, i+1)
-		slices.SortFunc(small, func(a, b string) int { return cmp.Compare(slices.Index(d.order, a), slices.Index(d.order, b)) })
+		slices.SortFunc(small, func(a, b string) int { return cmp.Compare(slices.Index(d.Order, a), slices.Index(d.Order, b)) })
 	}
-	cells := make([]cell, 0, len(shown)+1)
+	cells := make([]Cell, 0, len(shown)+1)
 	for _, k := range shown {
-		cells = append(cells, cell{key: k, members: byKey[k]})
+		cells = append(cells, Cell{Key: k, Members: byKey[k]})
 	}
 	if len(small) == 0 {
 		return cells
 	}
-	others := cell{key: KeyOthers, merged: small}
+	others := Cell{Key: KeyOthers, Merged: small}
 	for _, k := range small {
-		others.members = append(others.members, byKey[k]...)
+		others.Members = append(others.Members, byKey[k]...)
 	}
-	others.withheld = len(others.members) < MinGroup
+	others.Withheld = People(others.Members, who) < MinGroup
 	return append(cells, others)
 }
 
-// nestedLeak finds a shown service and a shown group, one inside the other,
-// that differ by 1 to MinGroup-1 respondents, and says which cell to merge
-// away: the service when it is one (services are many and small, groups
-// are three), else the group, else (both are KeyOthers) the smallest
-// service shown.
-func nestedLeak(services, groups []cell) (key string, inServices, ok bool) {
-	for _, a := range services {
-		for _, b := range groups {
-			if a.withheld || b.withheld {
+// nestedLeak finds a shown part of a and a shown part of b whose items,
+// one's minus the other's, come from 1 to MinGroup-1 people: subtracting
+// one's figures from the other's would show them. It says which cell to
+// merge away: a's part when it is not KeyOthers (services are many and
+// small, groups are three), else b's, else (both are KeyOthers) a's
+// smallest part shown.
+func nestedLeak(a, b []Cell, who func(int) string) (key string, inA, ok bool) {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Withheld || y.Withheld {
 				continue
 			}
-			in := intersection(a.members, b.members)
-			da, db := len(a.members)-in, len(b.members)-in
-			leaks := (db == 0 && da > 0 && da < MinGroup) || (da == 0 && db > 0 && db < MinGroup)
+			dx, dy := minus(x.Members, y.Members), minus(y.Members, x.Members)
+			leaks := (len(dy) == 0 && len(dx) > 0 && People(dx, who) < MinGroup) || (len(dx) == 0 && len(dy) > 0 && People(dy, who) < MinGroup)
 			switch {
 			case !leaks:
-			case a.key != KeyOthers:
-				return a.key, true, true
-			case b.key != KeyOthers:
-				return b.key, false, true
+			case x.Key != KeyOthers:
+				return x.Key, true, true
+			case y.Key != KeyOthers:
+				return y.Key, false, true
 			default:
-				return smallest(services)
+				return smallest(a, who)
 			}
 		}
 	}
 	return "", false, false
 }
 
-func smallest(services []cell) (string, bool, bool) {
+func smallest(cells []Cell, who func(int) string) (string, bool, bool) {
 	best := -1
-	for i, c := range services {
-		if c.key != KeyOthers && (best < 0 || len(c.members) <= len(services[best].members)) {
+	for i, c := range cells {
+		if c.Key != KeyOthers && (best < 0 || People(c.Members, who) <= People(cells[best].Members, who)) {
 			best = i
 		}
 	}
 	if best < 0 {
 		return "", false, false
 	}
-	return services[best].key, true, true
+	return cells[best].Key, true, true
 }
 
-func intersection(a, b []int) int {
-	in := map[int]bool{}
-	for _, i := range a {
+// minus returns the items of a that are not in b.
+func minus(a, b []int) []int {
+	in := make(map[int]bool, len(b))
+	for _, i := range b {
 		in[i] = true
 	}
-	n := 0
-	for _, i := range b {
-		if in[i] {
-			n++
+	var out []int
+	for _, i := range a {
+		if !in[i] {
+			out = append(out, i)
 		}
 	}
-	return n
+	return out
 }
 
 func answersOf(responses []Response, members []int) []Answers {
@@ -359,23 +405,23 @@ func answersOf(responses []Response, members []int) []Answers {
 }
 
 // parts computes the figures of the cells that are shown.
-func (d dimension) parts(s *catalog.Survey, responses []Response, cells []cell) []Part {
-	parts := make([]Part, len(cells))
+func parts(s *catalog.Survey, responses []Response, d Dimension, cells []Cell) []Part {
+	out := make([]Part, len(cells))
 	for i, c := range cells {
-		parts[i] = Part{Key: c.key, Merged: c.merged, Withheld: c.withheld}
-		if c.withheld {
+		out[i] = Part{Key: c.Key, Merged: c.Merged, Withheld: c.Withheld}
+		if c.Withheld {
 			continue
 		}
-		population := d.pop[c.key]
-		if c.key == KeyOthers {
+		population := d.Pop[c.Key]
+		if c.Key == KeyOthers {
 			population = 0
-			for _, k := range c.merged {
-				population += d.pop[k]
+			for _, k := range c.Merged {
+				population += d.Pop[k]
 			}
 		}
-		parts[i].Figures = figures(s, answersOf(responses, c.members), population)
+		out[i].Figures = figures(s, answersOf(responses, c.Members), population)
 	}
-	return parts
+	return out
 }
 
 // figures computes the results of a set of respondents; callers make sure

@@ -12,6 +12,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/attendance"
 	"github.com/atelier-ch/atelier/internal/booking"
 	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/rsvp"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
@@ -51,7 +52,7 @@ type Store interface {
 // Service opens tickets.
 type Service struct {
 	store      Store
-	catalog    *catalog.Catalog
+	formats    *formats.Resolver
 	booking    *booking.Service
 	attendance *attendance.Service
 	answers    *rsvp.Service
@@ -59,8 +60,8 @@ type Service struct {
 }
 
 // New returns a Service.
-func New(s Store, c *catalog.Catalog, b *booking.Service, a *attendance.Service, answers *rsvp.Service, now func() time.Time) *Service {
-	return &Service{store: s, catalog: c, booking: b, attendance: a, answers: answers, now: now}
+func New(s Store, f *formats.Resolver, b *booking.Service, a *attendance.Service, answers *rsvp.Service, now func() time.Time) *Service {
+	return &Service{store: s, formats: f, booking: b, attendance: a, answers: answers, now: now}
 }
 
 // Open finds what a participant's token opens. An unknown token is
@@ -87,7 +88,9 @@ func (s *Service) Open(ctx context.Context, token string) (*Ticket, error) {
 			return nil, err
 		}
 	}
-	t.Format, _ = s.catalog.Format(sess.FormatSlug)
+	if t.Format, err = s.formats.Session(ctx, sess); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -98,6 +101,8 @@ type Page struct {
 	// Answer offers « je viens / peut-être / je ne viens pas ».
 	Answer    rsvp.Offer
 	CanCancel bool
+	// CancelRefusal says why not, nil when the participant may cancel.
+	CancelRefusal error
 	// FeedbackOpen is true once the session has ended, for people booked.
 	FeedbackOpen bool
 	// Feedback is the answer already given, if any.
@@ -129,8 +134,9 @@ func (s *Service) Page(ctx context.Context, token string) (*Page, error) {
 		return nil, err
 	}
 	p := &Page{Ticket: t, Phase: schedule.PhaseOf(t.Session, s.now())}
-	p.CanCancel = s.booking.SelfCancelRefusal(t.Session, t.Registration) == nil
-	p.Answer = s.answers.OfferFor(t.Session, t.Registration)
+	p.CancelRefusal = s.booking.SelfCancelRefusal(ctx, nil, t.Session, t.Registration)
+	p.CanCancel = p.CancelRefusal == nil
+	p.Answer = s.answers.OfferFor(ctx, t.Session, t.Registration)
 	p.FeedbackOpen = s.attendance.FeedbackRefusal(t.Session, t.Registration) == nil
 	p.Present = t.Registration.Attendance == store.AttendPresent
 	p.Certificate = attendance.CertificateRefusal(t.Registration) == nil && t.Person != nil && t.Format != nil

@@ -38,11 +38,18 @@ const (
 	rHROtherOpen role = "hr_other_open" // HR of commune B, on A's session open to all
 	rParticipant role = "participant"   // a participant's token, nothing else
 	rAnon        role = "anon"          // nobody
+	// rCoordinator coordinates the region of A and B: every route is walked
+	// with it too (coordinatorCells), and no answer may carry a name, an
+	// address or a token of either commune.
+	rCoordinator role = "coordinator"
 )
 
 var matrixRoles = []role{rAdmin, rHR, rTrainerOf, rTrainerNot, rHROther, rHROtherOpen, rParticipant, rAnon}
 
-const trainerNotEmail = "formateur2@commune-a.example"
+const (
+	trainerNotEmail  = "formateur2@commune-a.example"
+	coordinatorEmail = "coordination@region.example"
+)
 
 // want is the status of each role, in matrixRoles' order.
 type want [8]int
@@ -87,6 +94,8 @@ type matrix struct {
 	// link to it (the participant's person is invited).
 	surveyA     int64
 	surveyToken string
+	// formatA is a format of A's own (a copy of the session's format).
+	formatA string
 }
 
 func (m *matrix) next() int { m.n++; return m.n }
@@ -250,6 +259,35 @@ func matrixRows() map[string]struct {
 		"GET /api/v1/formats":                  {get("/api/v1/formats"), same(200)},
 		"GET /api/v1/formats/:slug":            {get("/api/v1/formats/ucv-consultation"), same(200)},
 		"GET /api/v1/formats/:slug/sheets.pdf": {get("/api/v1/formats/ucv-consultation/sheets.pdf"), same(200)},
+
+		// A commune's own formats: its staff read them, its HR copies and
+		// adapts them; another commune does not see them.
+		"GET /api/v1/formats/:slug/versions": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/api/v1/formats/" + m.formatA + "/versions"}
+		}, api(403, 200, 200, 200, 404, 404)},
+		"POST /api/v1/formats/:slug/copy": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/formats/" + m.formatA + "/copy"}
+		}, api(403, 201, 403, 403, 404, 404)},
+		"PATCH /api/v1/formats/:slug": {func(m *matrix, r role) mreq {
+			return mreq{method: "PATCH", path: "/api/v1/formats/" + m.formatA, json: map[string]string{"title": fmt.Sprintf("Format de A %d", m.next())}}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"GET /app/formats/:slug/edit": {func(m *matrix, r role) mreq {
+			return mreq{method: "GET", path: "/app/formats/" + m.formatA + "/edit"}
+		}, pages(403, 200, 403, 403, 404, 404)},
+		"POST /app/formats/:slug": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/formats/" + m.formatA, form: m.formatFormA()}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		"POST /app/formats/:slug/copy": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/formats/" + m.formatA + "/copy", form: url.Values{}}
+		}, pages(403, 303, 403, 403, 404, 404)},
+		// Withdrawn as soon as published: B (of the same region) never
+		// sees it in the other rows.
+		"POST /api/v1/formats/:slug/publish": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/formats/" + m.formatA + "/publish", json: map[string]bool{"published": false}}
+		}, api(403, 200, 403, 403, 404, 404)},
+		"POST /app/formats/:slug/publish": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/formats/" + m.formatA + "/publish", form: url.Values{"published": {"0"}}}
+		}, pages(403, 303, 403, 403, 404, 404)},
 
 		// Participant links: the token is the key; a wrong one opens nothing.
 		"GET /r/:token": {participantRoute("GET", ""), participantOnly(200)},
@@ -587,8 +625,124 @@ func matrixRows() map[string]struct {
 		"POST /app/admin/users/:id/role": {func(m *matrix, r role) mreq {
 			return mreq{method: "POST", path: "/app/admin/users/" + id(m.freshTrainerA()) + "/role", form: url.Values{"role": {"trainer"}}}
 		}, pages(303, 403, 403, 403, 403, 403)},
+
+		// Communes together: A and B are in one region and share with it;
+		// both saved their exchange of experience, A published it.
+		"POST /api/v1/regions": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/regions", json: map[string]string{"slug": fmt.Sprintf("region-%d", m.next()), "name": "Région"}}
+		}, api(201, 403, 403, 403, 403, 403)},
+		"GET /api/v1/regions": {get("/api/v1/regions"), api(200, 403, 403, 403, 403, 403)},
+		"POST /api/v1/regions/:slug/communes": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/regions/region-ab/communes", json: map[string]string{"org": "commune-a"}}
+		}, api(200, 403, 403, 403, 403, 403)},
+		"PATCH /api/v1/orgs/:slug": {func(m *matrix, r role) mreq {
+			return mreq{method: "PATCH", path: "/api/v1/orgs/commune-a", json: map[string]bool{"share_with_region": true}}
+		}, api(200, 200, 403, 403, 404, 404)},
+		"GET /api/v1/region/report":     {get("/api/v1/region/report"), api(403, 403, 403, 403, 403, 403)},
+		"GET /api/v1/region/report.pdf": {get("/api/v1/region/report.pdf"), api(403, 403, 403, 403, 403, 403)},
+		"GET /api/v1/region/experience": {get("/api/v1/region/experience"), api(403, 200, 403, 403, 200, 200)},
+		"GET /api/v1/experience":        {get("/api/v1/experience"), api(403, 200, 403, 403, 200, 200)},
+		"POST /api/v1/experience": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/api/v1/experience", json: experienceBody(fmt.Sprintf("Tâche %d", m.next()))}
+		}, api(403, 200, 403, 403, 200, 200)},
+		"POST /api/v1/experience/publish": {func(*matrix, role) mreq { return mreq{method: "POST", path: "/api/v1/experience/publish"} }, api(403, 200, 403, 403, 200, 200)},
+		"GET /app/region":                 {get("/app/region"), pages(403, 403, 403, 403, 403, 403)},
+		"GET /app/region/experience":      {get("/app/region/experience"), pages(403, 200, 403, 403, 200, 200)},
+		"GET /app/commune":                {get("/app/commune"), pages(403, 200, 403, 403, 200, 200)},
+		"POST /app/commune/share": {func(*matrix, role) mreq {
+			return mreq{method: "POST", path: "/app/commune/share", form: url.Values{"share": {"1"}, "confirmed": {"1"}}}
+		}, pages(403, 303, 403, 403, 303, 303)},
+		"GET /app/experience": {get("/app/experience"), pages(403, 200, 403, 403, 200, 200)},
+		"POST /app/experience": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/experience", form: url.Values{"favourable_tasks[0]": {fmt.Sprintf("Tâche %d", m.next())},
+				"time_gains[0].task": {"Procès-verbaux"}, "time_gains[0].hours_per_month": {"4,5"}, "quality_controls[0]": {"Relecture"},
+				"general_tools[0].tool": {"Copilot"}, "general_tools[0].tasks": {"Résumés"}, "language": {"fr"}}}
+		}, pages(403, 303, 403, 403, 303, 303)},
+		"POST /app/experience/publish": {func(*matrix, role) mreq {
+			return mreq{method: "POST", path: "/app/experience/publish", form: url.Values{"confirmed": {"1"}}}
+		}, pages(403, 303, 403, 403, 303, 303)},
+		"POST /app/admin/regions": {func(m *matrix, r role) mreq {
+			return mreq{method: "POST", path: "/app/admin/regions", form: url.Values{"slug": {fmt.Sprintf("page-region-%d", m.next())}, "name": {"Par la page"}}}
+		}, pages(303, 403, 403, 403, 403, 403)},
+		"POST /app/admin/regions/communes": {func(*matrix, role) mreq {
+			return mreq{method: "POST", path: "/app/admin/regions/communes", form: url.Values{"region": {"region-ab"}, "org": {"commune-b"}}}
+		}, pages(303, 403, 403, 403, 403, 403)},
 	}
 	return rows
+}
+
+// experienceBody is a valid exchange of experience.
+func experienceBody(task string) map[string]any {
+	return map[string]any{
+		"favourable_tasks": []string{task},
+		"time_gains":       []map[string]any{{"task": "Procès-verbaux", "hours_per_month": 6}},
+		"quality_controls": []string{"Relecture à quatre yeux"},
+		"general_tools":    []map[string]string{{"tool": "Microsoft Copilot", "tasks": "Résumés de séances"}},
+	}
+}
+
+// coordinatorCells is the status the region's coordinator gets on each
+// route: the regional view and the region's experience, the public pages,
+// their own account; nothing of a commune (404: it does not exist for
+// them) and nothing of the platform (403).
+func coordinatorCells() map[string]int {
+	return map[string]int{
+		"GET /healthz": 200, "GET /static/*filepath": 200, "HEAD /static/*filepath": 200, "GET /favicon.ico": 200, "HEAD /favicon.ico": 200,
+		"GET /": 303, "GET /login": 303, "POST /login": 401, "POST /logout": 303, "POST /api/v1/auth/token": 401,
+		"GET /api/v1/formats": 200, "GET /api/v1/formats/:slug": 200, "GET /api/v1/formats/:slug/sheets.pdf": 200,
+		// A commune's own formats are its staff's.
+		"GET /api/v1/formats/:slug/versions": 404, "POST /api/v1/formats/:slug/copy": 404, "PATCH /api/v1/formats/:slug": 404,
+		"POST /api/v1/formats/:slug/publish": 404, "GET /app/formats/:slug/edit": 404, "POST /app/formats/:slug": 404,
+		"POST /app/formats/:slug/copy": 404, "POST /app/formats/:slug/publish": 404,
+		"GET /r/:token": 404, "POST /r/:token/cancel": 404, "POST /r/:token/feedback": 404, "POST /r/:token/rsvp": 404,
+		"GET /r/:token/qr.png": 404, "GET /r/:token/certificate.pdf": 404, "GET /r/:token/invite.ics": 404, "GET /r/:token/feed.ics": 404,
+		"GET /feeds/:file": 404, "GET /s/:token": 404, "POST /s/:token": 404, "POST /r/:token/memento": 404, "GET /m/:slug": 200,
+		"GET /reset/:token": 200, "POST /reset/:token": 404,
+		"DELETE /api/v1/auth/token": 204, "PUT /api/v1/me/password": 422,
+		// The platform.
+		"POST /api/v1/orgs": 403, "GET /api/v1/orgs": 403, "POST /api/v1/users": 404, "GET /api/v1/users": 404, "GET /api/v1/staff-actions": 403,
+		"PATCH /api/v1/users/:id": 403, "POST /api/v1/users/:id/password-reset": 404, "DELETE /api/v1/users/:id/feed": 403,
+		"POST /api/v1/regions": 403, "GET /api/v1/regions": 403, "POST /api/v1/regions/:slug/communes": 403,
+		"GET /app/admin": 403, "POST /app/admin/orgs": 403, "POST /app/admin/users": 403, "POST /app/admin/users/:id/role": 403,
+		"POST /app/admin/regions": 403, "POST /app/admin/regions/communes": 403,
+		// A commune's people, services, sessions, mails, plans, reports.
+		"POST /api/v1/departments": 404, "GET /api/v1/departments": 404, "PATCH /api/v1/departments/:id": 404, "DELETE /api/v1/departments/:id": 404,
+		"POST /api/v1/departments/:id/merge": 404, "POST /api/v1/people": 404, "GET /api/v1/people": 404, "GET /api/v1/people/export.csv": 404,
+		"POST /api/v1/people/import": 404, "GET /api/v1/people/:id": 404, "PATCH /api/v1/people/:id": 404, "GET /api/v1/people/:id/export": 404,
+		"DELETE /api/v1/people/:id": 404, "POST /api/v1/people/:id/leave": 404, "POST /api/v1/people/:id/return": 404,
+		"POST /api/v1/sessions": 404, "GET /api/v1/sessions": 404, "GET /api/v1/sessions/:id": 404, "PATCH /api/v1/sessions/:id": 404,
+		"POST /api/v1/sessions/:id/cancel": 404, "POST /api/v1/sessions/:id/registrations": 404, "GET /api/v1/sessions/:id/registrations": 404,
+		"GET /api/v1/sessions/:id/history": 404, "POST /api/v1/sessions/:id/checkin": 404, "POST /api/v1/sessions/:id/walkins": 404,
+		"GET /api/v1/sessions/:id/sheets.pdf": 404, "GET /api/v1/sessions/:id/signin-sheet.pdf": 404, "GET /api/v1/sessions/:id/programme.pdf": 404,
+		"GET /api/v1/sessions/:id/certificates.pdf": 404, "DELETE /api/v1/registrations/:id": 404, "PUT /api/v1/registrations/:id/attendance": 404,
+		"POST /api/v1/registrations/:id/resend": 404, "POST /api/v1/outbox/:id/retry": 404,
+		"POST /api/v1/plans": 404, "GET /api/v1/plans/:id": 404, "PATCH /api/v1/plans/:id": 404, "POST /api/v1/plans/:id/confirm": 404,
+		"GET /api/v1/outbox": 404, "GET /api/v1/reports/attendance.csv": 404, "GET /api/v1/reports/campaign": 404, "GET /api/v1/reports/campaign.pdf": 404,
+		"GET /api/v1/feed": 404, "POST /api/v1/feed/rotate": 404, "DELETE /api/v1/feed": 204, // ending no feed is nothing
+		"POST /api/v1/surveys": 404, "GET /api/v1/surveys": 404, "GET /api/v1/surveys/:id/results": 404, "GET /api/v1/surveys/:id/results.pdf": 404,
+		"GET /api/v1/memento": 404, "PUT /api/v1/memento": 404, "GET /api/v1/memento.pdf": 404,
+		"GET /api/v1/roadmap": 404, "PUT /api/v1/roadmap": 404, "GET /api/v1/roadmap.pdf": 404,
+		"PATCH /api/v1/orgs/:slug": 404, "GET /api/v1/experience": 404, "POST /api/v1/experience": 404, "POST /api/v1/experience/publish": 404,
+		// Staff pages of a commune.
+		"POST /app/feed/rotate": 404, "GET /app/sessions": 404, "GET /app/sessions/new": 404, "POST /app/sessions": 404, "GET /app/sessions/:id": 404,
+		"POST /app/sessions/:id/book": 404, "POST /app/sessions/:id/edit": 404, "POST /app/sessions/:id/cancel": 404, "GET /app/sessions/:id/day": 404,
+		"POST /app/sessions/:id/checkin": 404, "POST /app/sessions/:id/walkin": 404, "POST /app/registrations/:id/attendance": 404,
+		"POST /app/registrations/:id/cancel": 404, "POST /app/registrations/:id/resend": 404, "POST /app/outbox/:id/retry": 404,
+		"GET /app/people": 404, "GET /app/people/new": 404, "POST /app/people": 404, "POST /app/people/import": 404, "GET /app/people/:id/edit": 404,
+		"POST /app/people/:id": 404, "POST /app/people/:id/erase": 404, "POST /app/people/:id/leave": 404, "POST /app/people/:id/return": 404,
+		"GET /app/departments": 404, "POST /app/departments": 404, "POST /app/departments/:id": 404, "POST /app/departments/:id/delete": 404,
+		"POST /app/departments/:id/merge": 404, "GET /app/reports": 404, "GET /app/accounts": 404, "POST /app/accounts": 404,
+		"POST /app/accounts/:id/disable": 404, "POST /app/accounts/:id/enable": 404, "POST /app/accounts/:id/reset": 404,
+		"GET /app/plans/new": 404, "POST /app/plans": 404, "GET /app/plans/:id": 404, "POST /app/plans/:id/move": 404, "POST /app/plans/:id/remove": 404,
+		"POST /app/plans/:id/accept": 404, "GET /app/plans/:id/confirm": 404, "POST /app/plans/:id/confirm": 404,
+		"GET /app/surveys": 404, "POST /app/surveys": 404, "GET /app/surveys/:id": 404, "GET /app/memento": 404, "POST /app/memento": 404,
+		"GET /app/roadmap": 404, "POST /app/roadmap": 404, "GET /app/commune": 404, "POST /app/commune/share": 404,
+		"GET /app/experience": 404, "POST /app/experience": 404, "POST /app/experience/publish": 404,
+		// Their own pages: the start page leads to the regional view.
+		"GET /app": 303, "GET /app/catalog": 200, "GET /app/catalog/:slug": 200, "GET /app/account": 200, "POST /app/account/password": 422,
+		"GET /api/v1/region/report": 200, "GET /api/v1/region/report.pdf": 200, "GET /api/v1/region/experience": 200,
+		"GET /app/region": 200, "GET /app/region/experience": 200,
+	}
 }
 
 // participantRoute builds a /r/ request: the participant uses their own
@@ -632,7 +786,7 @@ func participantOnly(n int) want {
 func TestAccessMatrix(t *testing.T) {
 	eachDB(t, func(t *testing.T, a *app) {
 		m := setupMatrix(t, a)
-		rows := matrixRows()
+		rows, coord := matrixRows(), coordinatorCells()
 		seen := map[string]bool{}
 		for _, rt := range a.srv.router.Routes() {
 			key := rt.Method + " " + rt.Path
@@ -650,10 +804,25 @@ func TestAccessMatrix(t *testing.T) {
 				}
 				m.checkLeaks(t, key, r, res)
 			}
+			want, ok := coord[key]
+			if !ok {
+				t.Errorf("route %s has no coordinator cell (coordinatorCells): add one", key)
+				continue
+			}
+			res := m.send(rCoordinator, row.fill(m, rCoordinator))
+			if res.Code != want {
+				t.Errorf("%s as %s: %d, want %d: %.300s", key, rCoordinator, res.Code, want, res.Body)
+			}
+			m.checkLeaks(t, key, rCoordinator, res)
 		}
 		for key := range rows {
 			if !seen[key] {
 				t.Errorf("the matrix has a row for %s, which is no route", key)
+			}
+		}
+		for key := range coord {
+			if !seen[key] {
+				t.Errorf("coordinatorCells has a cell for %s, which is no route", key)
 			}
 		}
 	})
@@ -705,10 +874,41 @@ func setupMatrix(t *testing.T, a *app) *matrix {
 	if res := a.as(hrAEmail, "PUT", "/api/v1/memento", map[string]any{"rules": []string{"Vérifier chaque réponse."}}); res.Code != http.StatusOK {
 		t.Fatalf("save memento: %d %s", res.Code, res.Body)
 	}
-	for _, r := range []role{rAdmin, rHR, rTrainerOf, rTrainerNot, rHROther, rHROtherOpen} {
+	res := a.as(hrAEmail, "POST", "/api/v1/formats/"+f.Slug+"/copy", map[string]string{"slug": "format-de-a"})
+	if res.Code != http.StatusCreated {
+		t.Fatalf("copy a format: %d %s", res.Code, res.Body)
+	}
+	m.formatA = "format-de-a"
+	// A region of A and B, both sharing, with its coordinator; both
+	// communes saved their exchange of experience and A published it.
+	a.regionOf("region-ab", "Région AB", a.orgA, a.orgB)
+	for _, email := range []string{hrAEmail, hrBEmail} {
+		if res := a.as(email, "PATCH", "/api/v1/orgs/"+map[string]string{hrAEmail: "commune-a", hrBEmail: "commune-b"}[email], map[string]bool{"share_with_region": true}); res.Code != http.StatusOK {
+			t.Fatalf("share as %s: %d %s", email, res.Code, res.Body)
+		}
+		body := experienceBody("Rédaction de courriers")
+		body["publish"] = email == hrAEmail
+		if res := a.as(email, "POST", "/api/v1/experience", body); res.Code != http.StatusOK {
+			t.Fatalf("experience as %s: %d %s", email, res.Code, res.Body)
+		}
+	}
+	a.coordinator(coordinatorEmail, "region-ab")
+	for _, r := range []role{rAdmin, rHR, rTrainerOf, rTrainerNot, rHROther, rHROtherOpen, rCoordinator} {
 		m.cookies[r] = a.browserSession(m.email(r))
 	}
 	return m
+}
+
+// formatFormA is the form of A's format as its page fills it, with a new
+// title.
+func (m *matrix) formatFormA() url.Values {
+	d, err := m.a.srv.svc.Formats.Get(context.Background(), m.a.hrA(), m.formatA, 0)
+	if err != nil {
+		m.a.t.Fatal(err)
+	}
+	f := formatForm(d.Format)
+	f.Values.Set("title", fmt.Sprintf("Format de A par la page %d", m.next()))
+	return f.Values
 }
 
 func (m *matrix) email(r role) string {
@@ -723,6 +923,8 @@ func (m *matrix) email(r role) string {
 		return trainerNotEmail
 	case rHROther, rHROtherOpen:
 		return hrBEmail
+	case rCoordinator:
+		return coordinatorEmail
 	}
 	return ""
 }
@@ -846,6 +1048,9 @@ func (m *matrix) checkLeaks(t *testing.T, key string, r role, res *httptest.Resp
 		forbidden = append(append(append(forbidden, namesB...), tokensB...), tokensA...)
 	case rAdmin:
 		forbidden = append(append(forbidden, tokensA...), tokensB...)
+	case rCoordinator:
+		// Nothing personal of any commune: no name, no address, no link.
+		forbidden = append(append(append(append(forbidden, namesA...), namesB...), tokensA...), tokensB...)
 	case rParticipant, rAnon:
 		for _, tok := range append(tokensA, tokensB...) {
 			if tok != m.regS.Token && tok != m.surveyToken {

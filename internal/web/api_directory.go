@@ -16,16 +16,21 @@ import (
 )
 
 type orgJSON struct {
-	ID            int64     `json:"id"`
-	Slug          string    `json:"slug"`
-	Name          string    `json:"name"`
-	HRSenderName  string    `json:"hr_sender_name"`
-	HRSenderEmail string    `json:"hr_sender_email"`
-	CreatedAt     time.Time `json:"created_at"`
+	ID            int64  `json:"id"`
+	Slug          string `json:"slug"`
+	Name          string `json:"name"`
+	HRSenderName  string `json:"hr_sender_name"`
+	HRSenderEmail string `json:"hr_sender_email"`
+	// RegionID is the region the commune belongs to (null: none);
+	// ShareWithRegion its consent to show its aggregates there.
+	RegionID        *int64    `json:"region_id"`
+	ShareWithRegion bool      `json:"share_with_region"`
+	CreatedAt       time.Time `json:"created_at"`
 }
 
 func toOrgJSON(o *store.Org) orgJSON {
-	return orgJSON{ID: o.ID, Slug: o.Slug, Name: o.Name, HRSenderName: o.HRSenderName, HRSenderEmail: o.HRSenderEmail, CreatedAt: tz.In(o.CreatedAt)}
+	return orgJSON{ID: o.ID, Slug: o.Slug, Name: o.Name, HRSenderName: o.HRSenderName, HRSenderEmail: o.HRSenderEmail,
+		RegionID: o.RegionID, ShareWithRegion: o.ShareWithRegion, CreatedAt: tz.In(o.CreatedAt)}
 }
 
 type createOrgRequest struct {
@@ -67,12 +72,14 @@ type userJSON struct {
 	Name     string `json:"name"`
 	Role     string `json:"role"`
 	Org      string `json:"org,omitempty"`
+	Region   string `json:"region,omitempty"`
 	Language string `json:"language"`
 	Disabled bool   `json:"disabled"`
 }
 
-func toUserJSON(u *store.User, orgSlug string) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Org: orgSlug, Language: u.Language, Disabled: u.DisabledAt != nil}
+func toUserJSON(a *auth.Account) userJSON {
+	u := &a.User
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Org: a.OrgSlug, Region: a.RegionSlug, Language: u.Language, Disabled: u.DisabledAt != nil}
 }
 
 type createUserRequest struct {
@@ -80,6 +87,7 @@ type createUserRequest struct {
 	Password string `json:"password"`
 	Role     string `json:"role"`
 	Org      string `json:"org"`
+	Region   string `json:"region"`
 	Name     string `json:"name"`
 	Language string `json:"language"`
 }
@@ -94,7 +102,7 @@ func (s *Server) apiCreateUser(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, toUserJSON(&a.User, a.OrgSlug))
+	c.JSON(http.StatusCreated, toUserJSON(a))
 	return nil
 }
 
@@ -107,7 +115,7 @@ func (s *Server) apiUsers(c *gin.Context) error {
 	}
 	out := make([]userJSON, len(accounts))
 	for i := range accounts {
-		out[i] = toUserJSON(&accounts[i].User, accounts[i].OrgSlug)
+		out[i] = toUserJSON(&accounts[i])
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
@@ -305,7 +313,7 @@ func (s *Server) apiUpdateUser(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, toUserJSON(&a.User, a.OrgSlug))
+	c.JSON(http.StatusOK, toUserJSON(a))
 	return nil
 }
 

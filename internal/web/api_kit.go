@@ -21,7 +21,11 @@ func sendPDF(c *gin.Context, f *kit.File) {
 
 // apiFormatSheets prints a format's exercise sheets, without a session.
 func (s *Server) apiFormatSheets(c *gin.Context) error {
-	f, err := s.svc.Kit.FormatSheets(c.Param("slug"), c.Query("variant"), reportLang(c))
+	version, err := queryVersion(c)
+	if err != nil {
+		return err
+	}
+	f, err := s.svc.Kit.FormatSheets(c.Request.Context(), caller(c), c.Param("slug"), version, c.Query("variant"), reportLang(c))
 	if err != nil {
 		return err
 	}

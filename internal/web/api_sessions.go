@@ -25,6 +25,7 @@ type sessionJSON struct {
 	UID                  string       `json:"uid"`
 	Org                  string       `json:"org"`
 	Format               string       `json:"format"`
+	FormatVersion        *int         `json:"format_version"`
 	Title                string       `json:"title"`
 	StartsAt             time.Time    `json:"starts_at"`
 	EndsAt               time.Time    `json:"ends_at"`
@@ -39,7 +40,20 @@ type sessionJSON struct {
 	RegistrationDeadline *time.Time   `json:"registration_deadline"`
 	Language             string       `json:"language"`
 	OpenToOtherCommunes  bool         `json:"open_to_other_communes"`
-	Trainers             []int64      `json:"trainers"`
+	// Quotas are the seats per commune slug, null without quotas.
+	Quotas map[string]int `json:"quotas"`
+	// Communes are the counts per commune of a session open to others:
+	// every commune's for the host, the caller's own for another commune.
+	Communes []communeJSON `json:"communes,omitempty"`
+	Trainers []int64       `json:"trainers"`
+}
+
+type communeJSON struct {
+	Org        string `json:"org"`
+	Name       string `json:"name"`
+	Seats      *int   `json:"seats"`
+	Booked     int    `json:"booked"`
+	Waitlisted int    `json:"waitlisted"`
 }
 
 func toSessionJSON(v *booking.SessionView) sessionJSON {
@@ -48,14 +62,37 @@ func toSessionJSON(v *booking.SessionView) sessionJSON {
 		d := tz.In(*v.RegistrationDeadline)
 		deadline = &d
 	}
-	return sessionJSON{
-		ID: v.ID, UID: v.UID, Org: v.OrgSlug, Format: v.FormatSlug, Title: v.Title,
+	var version *int
+	if v.FormatVersion > 0 {
+		n := v.FormatVersion
+		version = &n
+	}
+	var quotas map[string]int
+	slugs := map[int64]string{}
+	for _, c := range v.Communes {
+		slugs[c.OrgID] = c.Slug
+	}
+	var communes []communeJSON
+	for _, c := range v.Communes {
+		communes = append(communes, communeJSON{Org: c.Slug, Name: c.Name, Seats: c.Seats, Booked: c.Booked, Waitlisted: c.Waitlisted})
+	}
+	if len(v.Quotas) > 0 {
+		quotas = map[string]int{}
+		for _, q := range v.Quotas {
+			if slug, ok := slugs[q.OrgID]; ok {
+				quotas[slug] = q.Seats
+			}
+		}
+	}
+	out := sessionJSON{
+		ID: v.ID, UID: v.UID, Org: v.OrgSlug, Format: v.FormatSlug, FormatVersion: version, Title: v.Title,
 		StartsAt: tz.In(v.StartsAt), EndsAt: tz.In(v.EndsAt),
 		Location: locationJSON{Name: v.LocationName, Address: v.LocationAddress, Room: v.LocationRoom},
 		Capacity: v.Capacity, Booked: v.Counts.Booked, Waitlisted: v.Counts.Waitlisted,
 		Status: v.Status, Phase: string(v.Phase), RecordPast: v.RecordPast, Sequence: v.Sequence, RegistrationDeadline: deadline, Language: v.Language,
-		OpenToOtherCommunes: v.OpenToOtherCommunes, Trainers: v.Trainers,
+		OpenToOtherCommunes: v.OpenToOtherCommunes, Trainers: v.Trainers, Quotas: quotas, Communes: communes,
 	}
+	return out
 }
 
 type locationRequest struct {
@@ -75,6 +112,7 @@ type sessionRequest struct {
 	Language             optional[string]          `json:"language"`
 	Trainers             optional[[]int64]         `json:"trainers"`
 	OpenToOtherCommunes  optional[bool]            `json:"open_to_other_communes"`
+	Quotas               optional[map[string]int]  `json:"quotas"`
 	RecordPast           optional[bool]            `json:"record_past"`
 	AllowRoomOverlap     optional[bool]            `json:"allow_room_overlap"`
 }
@@ -85,6 +123,13 @@ func (r sessionRequest) input() booking.SessionInput {
 		Title: r.Title.ptr(), RegistrationDeadline: r.RegistrationDeadline.ptr(), Language: r.Language.ptr(),
 		Trainers: r.Trainers.ptr(), OpenToOtherCommunes: r.OpenToOtherCommunes.ptr(), RecordPast: r.RecordPast.ptr(),
 		AllowRoomOverlap: r.AllowRoomOverlap.ptr(),
+	}
+	if r.Quotas.Set {
+		q := r.Quotas.Value // null removes the quotas, as {} does
+		if q == nil {
+			q = map[string]int{}
+		}
+		in.Quotas = &q
 	}
 	if r.RegistrationDeadline.Set && r.RegistrationDeadline.Null {
 		in.RegistrationDeadline = new(string) // null removes the deadline

@@ -120,6 +120,16 @@ func waitFor(cond string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// fitsScreen fails when the page scrolls sideways.
+func fitsScreen(ctx context.Context, t *testing.T, what string) {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	if err != nil || !ok {
+		w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		t.Errorf("%s is wider than the phone: %d px (%v)", what, w, err)
+	}
+}
+
 func clearCookies() chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, network.ClearBrowserCookies, cdp.Empty{})
@@ -387,14 +397,7 @@ func TestSurveyInBrowser(t *testing.T) {
 	a.launch(hrAEmail, map[string]any{"kind": "etat_des_lieux", "audience": map[string]any{"all": true}, "closes_at": "2026-03-20"})
 	token := a.surveyToken(ids[0])
 
-	fits := func(what string) {
-		t.Helper()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-		if err != nil || !ok {
-			w, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-			t.Errorf("%s is wider than the phone: %d px (%v)", what, w, err)
-		}
-	}
+	fits := func(what string) { t.Helper(); fitsScreen(ctx, t, what) }
 	step(ctx, t, "open the survey on a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
 		chromedp.Navigate(base+"/s/"+token),
@@ -451,5 +454,86 @@ func TestSurveyInBrowser(t *testing.T) {
 			t.Errorf("%s lacks %q", pg.path, pg.want)
 		}
 		shoot(ctx, t, pg.name)
+	}
+}
+
+// TestRegionInBrowser drives the region on a phone (390 px wide): the
+// coordinator's start page is the regional view, which fits the screen and
+// says which commune did not share; HR of A stops sharing through the
+// confirmation step, and the coordinator then sees A as not shared; HR
+// publishes the exchange of experience after confirming.
+func TestRegionInBrowser(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t, storetest.Fresh(t, "sqlite"))
+	srv := httptest.NewServer(a.h)
+	t.Cleanup(srv.Close)
+	a.srv.baseURL = srv.URL
+	base := srv.URL
+	seedRegion(t, a)
+	secrets := regionSecrets(t, a)
+
+	fits := func(what string) { t.Helper(); fitsScreen(ctx, t, what) }
+	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)
+
+	signIn(ctx, t, base, regionCoord)
+	step(ctx, t, "the coordinator's start page", phone, chromedp.Navigate(base+"/app"), waitFor(`location.pathname === "/app/region"`), chromedp.WaitVisible(chromedp.CSS("#communes")))
+	fits("the regional view")
+	shoot(ctx, t, "region")
+	body := textOf(ctx, t, "main")
+	if !strings.Contains(body, "Commune C") || !strings.Contains(body, "n’a pas partagé") || !strings.Contains(body, "Autres communes") {
+		t.Errorf("regional view:\n%s", body)
+	}
+	checkNoSecret(t, "the regional view in the browser", body, secrets)
+	pdf, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('a[href^="/api/v1/region/report.pdf"]').href).then(r => r.status + " " + r.headers.get("Content-Type"))`, chromedp.EvalAwaitPromise))
+	if err != nil || pdf != "200 application/pdf" {
+		t.Errorf("the PDF link: %q %v", pdf, err)
+	}
+	step(ctx, t, "the exchange of experience",
+		chromedp.Click(chromedp.CSS(`.actions a[href="/app/region/experience"]`)),
+		waitFor(`location.pathname === "/app/region/experience"`), chromedp.WaitVisible(chromedp.CSS("#by-question")))
+	fits("the region's experience")
+	shoot(ctx, t, "region-experience")
+	if got := textOf(ctx, t, "#q-favourable_tasks"); !strings.Contains(got, "Commune A") || !strings.Contains(got, "Commune C") || strings.Contains(got, "Dupont") {
+		t.Errorf("favourable tasks side by side: %q", got)
+	}
+
+	// HR of A stops sharing, after the confirmation step.
+	signIn(ctx, t, base, hrAEmail)
+	step(ctx, t, "the commune's page", phone, chromedp.Navigate(base+"/app/commune"), chromedp.WaitVisible(chromedp.CSS("#share-toggle")))
+	fits("the commune's page")
+	shoot(ctx, t, "commune")
+	step(ctx, t, "ask to stop", chromedp.Click(chromedp.CSS("#share-toggle")), waitFor(`document.body.innerText.includes("Arrêter le partage ?")`))
+	fits("the confirmation step")
+	step(ctx, t, "confirm", chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), waitFor(`document.body.innerText.includes("ne partage plus")`))
+	if got := textOf(ctx, t, "#sharing"); !strings.Contains(got, "Chiffres non partagés") {
+		t.Errorf("after stopping: %q", got)
+	}
+	// The experience: changed, then published after confirming.
+	step(ctx, t, "the experience form", chromedp.Navigate(base+"/app/experience"), chromedp.WaitVisible(chromedp.CSS("#ft0")),
+		chromedp.SetValue(chromedp.CSS("#ft0"), "Réponses aux citoyens"),
+		chromedp.SetValue(chromedp.CSS("#gh0"), "beaucoup"),
+		chromedp.Click(chromedp.CSS(`form.experience-form button[type=submit]`)),
+		waitFor(`document.querySelectorAll(".field-error").length > 0`))
+	fits("the refused experience form")
+	if got := textOf(ctx, t, "#f-time_gains"); !strings.Contains(got, "Où sont les gains de temps") || !strings.Contains(got, "estimez les heures") {
+		t.Errorf("the estimate's message: %q", got)
+	}
+	step(ctx, t, "save", chromedp.SetValue(chromedp.CSS("#gh0"), "7,5"), chromedp.Click(chromedp.CSS(`form.experience-form button[type=submit]`)),
+		waitFor(`document.body.innerText.includes("Réponses enregistrées")`))
+	if !strings.Contains(textOf(ctx, t, "main"), "Modifié depuis la publication") {
+		t.Error("the change since publishing is not said")
+	}
+	step(ctx, t, "publish", chromedp.Click(chromedp.CSS("#publish")), waitFor(`document.body.innerText.includes("Publier vos réponses")`),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), waitFor(`document.body.innerText.includes("Réponses publiées")`))
+	shoot(ctx, t, "experience")
+
+	signIn(ctx, t, base, regionCoord)
+	step(ctx, t, "the regional view again", phone, chromedp.Navigate(base+"/app/region"), chromedp.WaitVisible(chromedp.CSS("#communes")))
+	if got := textOf(ctx, t, "#communes tbody tr:first-child"); !strings.Contains(got, "Commune A") || !strings.Contains(got, "n’a pas partagé") {
+		t.Errorf("A after it stopped sharing: %q", got)
+	}
+	step(ctx, t, "the experience again", chromedp.Navigate(base+"/app/region/experience"), chromedp.WaitVisible(chromedp.CSS("#by-question")))
+	if got := textOf(ctx, t, "#q-time_gains"); !strings.Contains(got, "7,5 h par mois") {
+		t.Errorf("the published estimate: %q", got)
 	}
 }

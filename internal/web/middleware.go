@@ -158,6 +158,29 @@ func (s *Server) requireUser() gin.HandlerFunc {
 	}
 }
 
+// optionalUser signs in a valid bearer token or sign-in cookie and lets
+// any other request through as nobody: for the public routes that show a
+// commune's staff more (its own formats). A wrong token is no refusal
+// there, since the route needs none.
+func (s *Server) optionalUser() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var u *store.User
+		h := c.GetHeader("Authorization")
+		if token, ok := strings.CutPrefix(h, "Bearer "); ok {
+			u, _ = s.svc.Auth.Authenticate(c.Request.Context(), strings.TrimSpace(token), store.TokenAPI)
+		} else if h == "" {
+			u = s.cookieUser(c)
+		}
+		if u != nil {
+			if err := s.signIn(c, u); err != nil {
+				s.renderError(c, err)
+				return
+			}
+		}
+		c.Next()
+	}
+}
+
 // signIn records who the request acts as. An admin acts in a commune by
 // naming it with ?org=slug; whether they may is the policy's business.
 func (s *Server) signIn(c *gin.Context, u *store.User) error {

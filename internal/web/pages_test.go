@@ -140,8 +140,11 @@ func (p *pageProblems) listen(ev any) {
 // and a session held, with attendance and feedback.
 type pagesWorld struct {
 	future, held       int64
+	survey             int64 // an état des lieux, closed
 	personID, leftID   int64
 	before, after, bad string // participant tokens: booked in future, present in held; a wrong one
+	format             string // a format of A's own, in two versions
+	pooled             int64  // a session of A with seats for B
 }
 
 func seedPages(t *testing.T, a *app) pagesWorld {
@@ -188,6 +191,48 @@ func seedPages(t *testing.T, a *app) pagesWorld {
 		if res.Code != 200 && res.Code != 201 {
 			t.Fatalf("feedback: %d %s", res.Code, res.Body)
 		}
+	}
+
+	// An état des lieux everyone answered, closed: the first service's 3
+	// answers are merged into « autres », the charts have both services
+	// and both groups.
+	sv := &store.Survey{OrgID: a.orgA.ID, Kind: "etat_des_lieux", Slug: "etat-des-lieux", Audience: `{"all":true}`,
+		ClosesAt: time.Date(2026, 2, 28, 23, 59, 0, 0, tz.Zurich).UTC(), CreatedAt: time.Date(2026, 2, 16, 9, 0, 0, 0, tz.Zurich).UTC()}
+	people, err := a.store.ReportData(ctx, a.orgA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var invites []*store.SurveyInvitation
+	var answers []store.SurveyResponse
+	for i, p := range people.People {
+		group := "staff"
+		if p.Role == "head_of_service" {
+			group = "heads_of_service"
+		}
+		invites = append(invites, &store.SurveyInvitation{OrgID: a.orgA.ID, PersonID: &p.ID, GroupKey: group, DepartmentID: p.DepartmentID, Language: "fr", Answered: true, CreatedAt: sv.CreatedAt})
+		answers = append(answers, store.SurveyResponse{OrgID: a.orgA.ID, DepartmentID: p.DepartmentID, GroupKey: group,
+			Answers: fmt.Sprintf(`{"tools":{"choices":["chatgpt"]},"tasks":{"choices":["writing"]},"frequency":{"choices":["weekly"]},"competence":{"value":%d},"worries":{"choices":["reliability"]},"interest":{"value":%d}}`, 1+i%5, 1+(i+2)%5)})
+	}
+	if err := a.store.CreateSurvey(ctx, sv, invites); err != nil {
+		t.Fatal(err)
+	}
+	for i := range answers {
+		answers[i].SurveyID = sv.ID
+		if err := a.store.SaveResponse(ctx, &answers[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.survey = sv.ID
+	if res := a.as(hrAEmail, "POST", "/api/v1/formats/ucv-consultation/copy", nil); res.Code != 201 {
+		t.Fatalf("copy: %d %s", res.Code, res.Body)
+	}
+	w.format = "ucv-consultation-commune-a"
+	pooled := inRoom(sessionBody("aubonne", time.Date(2026, 3, 12, 8, 30, 0, 0, tz.Zurich), 6), "Salle des communes")
+	pooled["quotas"] = map[string]int{"commune-b": 2}
+	w.pooled = a.createSession(hrAEmail, pooled).ID
+	a.book(hrBEmail, w.pooled, map[string]any{"person_ids": a.addPeople(a.orgB, 3, "staff", nil)})
+	if res := a.as(hrAEmail, "PATCH", "/api/v1/formats/"+w.format, map[string]any{"title": "Consultation publique : la version de la commune A, avec un titre assez long pour un téléphone"}); res.Code != 200 {
+		t.Fatalf("adapt: %d %s", res.Code, res.Body)
 	}
 	return w
 }
@@ -311,11 +356,15 @@ func TestPages(t *testing.T) {
 		pg{name: "dashboard", path: "/app", want: "Prochaines séances"},
 		pg{name: "catalog", path: "/app/catalog", want: "Catalogue des formations"},
 		pg{name: "format", path: "/app/catalog/ucv-consultation", want: "Déroulé"},
+		pg{name: "format-own", path: "/app/catalog/" + w.format, want: "Versions"},
+		pg{name: "format-own-v1", path: "/app/catalog/" + w.format + "?version=1", want: "la version actuelle est la 2"},
+		pg{name: "format-edit", path: "/app/formats/" + w.format + "/edit", want: "Enregistrer une nouvelle version"},
 		pg{name: "sessions", path: "/app/sessions"},
 		pg{name: "sessions-past", path: "/app/sessions?show=past"},
 		pg{name: "session-new", path: "/app/sessions/new"},
 		pg{name: "session", path: fmt.Sprintf("/app/sessions/%d", w.future), want: "Liste d’attente (2)"},
 		pg{name: "session-held", path: fmt.Sprintf("/app/sessions/%d", w.held)},
+		pg{name: "session-pooled", path: fmt.Sprintf("/app/sessions/%d", w.pooled), want: "Places par commune"},
 		pg{name: "people", path: "/app/people", want: "Importer depuis un fichier CSV"},
 		pg{name: "person-new", path: "/app/people/new"},
 		pg{name: "person-edit", path: fmt.Sprintf("/app/people/%d/edit", w.personID)},
@@ -324,7 +373,9 @@ func TestPages(t *testing.T) {
 		pg{name: "account", path: "/app/account"},
 		pg{name: "departments", path: "/app/departments"},
 		pg{name: "reports", path: "/app/reports", want: "Service pilote suggéré"},
+		pg{name: "survey-results", path: fmt.Sprintf("/app/surveys/%d", w.survey), want: "(7 réponses)"},
 		pg{name: "error", path: "/app/sessions/999999", status: 404},
+		pg{name: "reports-de", path: "/app/reports?lang=de", want: "Anteil geschulter Personen"},
 	)
 
 	signIn(ctx, t, base, trainerAEmail)
@@ -334,6 +385,37 @@ func TestPages(t *testing.T) {
 		pg{name: "day-held", path: fmt.Sprintf("/app/sessions/%d/day", w.held)},
 	)
 
+	signIn(ctx, t, base, hrBEmail)
+	run(pg{name: "session-pooled-guest", path: fmt.Sprintf("/app/sessions/%d", w.pooled), want: "Les places de votre commune"})
+
 	signIn(ctx, t, base, adminEmail)
 	run(pg{name: "admin", path: "/app/admin"})
+
+	// The region of A, B and C: the coordinator's pages, HR's, and the
+	// administration with its regions.
+	seedRegion(t, a)
+	signIn(ctx, t, base, regionCoord)
+	run(
+		pg{name: "region", path: "/app/region", want: "n’a pas partagé"},
+		pg{name: "region-experience", path: "/app/region/experience", want: "Par question"},
+		pg{name: "coordinator-account", path: "/app/account"},
+	)
+	signIn(ctx, t, base, hrAEmail)
+	run(
+		pg{name: "dashboard-region", path: "/app", want: "Région Valais romand"},
+		pg{name: "commune", path: "/app/commune", want: "Chiffres partagés avec la région"},
+		pg{name: "experience", path: "/app/experience", want: "Publié pour la région"},
+		pg{name: "region-experience-hr", path: "/app/region/experience", want: "Par commune"},
+		pg{name: "format-publish", path: "/app/catalog/" + w.format, want: "Partager dans la région"},
+	)
+	if res := a.as(hrAEmail, "POST", "/api/v1/formats/"+w.format+"/publish", nil); res.Code != 200 {
+		t.Fatalf("publish: %d %s", res.Code, res.Body)
+	}
+	signIn(ctx, t, base, hrBEmail)
+	run(
+		pg{name: "catalog-region", path: "/app/catalog", want: "Partagés dans la région"},
+		pg{name: "format-of-the-region", path: "/app/catalog/" + w.format, want: "Partagé par Commune A"},
+	)
+	signIn(ctx, t, base, adminEmail)
+	run(pg{name: "admin-regions", path: "/app/admin", want: "Région Valais romand"})
 }

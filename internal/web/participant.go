@@ -184,7 +184,7 @@ func (s *Server) participantCancel(c *gin.Context) error {
 			return err
 		}
 		if !pg.CanCancel {
-			return s.svc.Booking.SelfCancelRefusal(pg.Session, pg.Registration)
+			return pg.CancelRefusal
 		}
 		p := s.newPage(c, pg.Lang())
 		p.Title = p.T("confirm.own_title")

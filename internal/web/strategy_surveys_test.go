@@ -370,6 +370,31 @@ func TestSurveyAnonymity(t *testing.T) {
 				if page.Code != 200 || (n == 4) != mergedShown {
 					t.Errorf("results page %d: the small service merged %v with %d respondents", page.Code, mergedShown, n)
 				}
+				// Its charts show no more than its tables: 4 respondents
+				// leave no trace of the service or of their group in any
+				// chart; 5 and 6 show both, with their figures.
+				charts := chartsOf(t, page.Body.String())
+				if len(charts) < 4 {
+					t.Fatalf("%d charts on the results page", len(charts))
+				}
+				drawn := ""
+				for _, c := range charts {
+					drawn += c.text() + "\n"
+				}
+				switch n {
+				case 4:
+					for _, hidden := range []string{"Petit service", "Chef·fe·s de service", fmt.Sprintf("(%d réponses)", n)} {
+						if strings.Contains(drawn, hidden) {
+							t.Errorf("4 respondents: a chart shows %q:\n%s", hidden, drawn)
+						}
+					}
+				default:
+					interest := map[int]string{5: "3,0", 6: "2,7"}[n]
+					hasEntries(t, chartTitled(t, charts, "Maîtrise et intérêt pour une formation, par service"),
+						fmt.Sprintf("Petit service (%d réponses)\u00a0: maîtrise 3,0, intérêt %s", n, interest))
+					hasEntries(t, chartTitled(t, charts, "Maîtrise et intérêt pour une formation, par groupe"),
+						fmt.Sprintf("Chef·fe·s de service (%d réponses)\u00a0: maîtrise 3,0, intérêt %s", n, interest))
+				}
 			})
 		})
 	}

@@ -30,10 +30,13 @@ func (s *Server) reportsPage(c *gin.Context) error {
 
 type adminView struct {
 	*desk.AdminPage
-	OrgNames map[int64]string
-	OrgForm  *form
-	UserForm *form
-	Roles    []string
+	OrgNames   map[int64]string
+	OrgForm    *form
+	UserForm   *form
+	RegionForm *form
+	// MemberForm puts a commune in a region.
+	MemberForm *form
+	Roles      []string
 }
 
 // adminPage manages communes, users and roles.
@@ -42,6 +45,12 @@ func (s *Server) adminPage(c *gin.Context) error {
 }
 
 func (s *Server) renderAdmin(c *gin.Context, status int, p *page, orgForm, userForm *form) error {
+	return s.renderAdminForms(c, status, p, adminView{OrgForm: orgForm, UserForm: userForm})
+}
+
+// renderAdminForms renders the administration with the forms of v (nil:
+// empty).
+func (s *Server) renderAdminForms(c *gin.Context, status int, p *page, v adminView) error {
 	ap, err := s.svc.Desk.Admin(c.Request.Context(), caller(c))
 	if err != nil {
 		return err
@@ -51,9 +60,11 @@ func (s *Server) renderAdmin(c *gin.Context, status int, p *page, orgForm, userF
 	}
 	p.Title = p.T("admin.title")
 	p.Nav = "admin"
-	v := adminView{AdminPage: ap, OrgForm: orgForm, UserForm: userForm, Roles: store.UserRoles, OrgNames: map[int64]string{}}
-	if v.OrgForm == nil {
-		v.OrgForm = &form{Errors: map[string]string{}}
+	v.AdminPage, v.Roles, v.OrgNames = ap, store.UserRoles, map[int64]string{}
+	for _, f := range []**form{&v.OrgForm, &v.RegionForm, &v.MemberForm} {
+		if *f == nil {
+			*f = &form{Errors: map[string]string{}}
+		}
 	}
 	if v.UserForm == nil {
 		v.UserForm = &form{Values: map[string][]string{"role": {store.RoleHR}}, Errors: map[string]string{}}
@@ -68,6 +79,10 @@ func (s *Server) renderAdmin(c *gin.Context, status int, p *page, orgForm, userF
 		p.Info = p.T("admin.user_created")
 	case "role":
 		p.Info = p.T("admin.role_changed")
+	case "region":
+		p.Info = p.T("region.admin.created")
+	case "member":
+		p.Info = p.T("region.admin.member_added")
 	}
 	p.Data = v
 	s.render(c, status, "admin", p)
@@ -90,7 +105,7 @@ func (s *Server) createUserForm(c *gin.Context) error {
 	f := newForm(c)
 	cl := caller(c)
 	_, err := s.svc.Auth.CreateUser(c.Request.Context(), &cl, auth.NewUser{
-		Email: f.Get("email"), Password: f.Get("password"), Role: f.Get("role"), Org: f.Get("org"), Name: f.Get("name"), Language: f.Get("language"),
+		Email: f.Get("email"), Password: f.Get("password"), Role: f.Get("role"), Org: f.Get("org"), Region: f.Get("region"), Name: f.Get("name"), Language: f.Get("language"),
 	})
 	if err != nil {
 		f.Values.Del("password")
@@ -113,5 +128,27 @@ func (s *Server) setRoleForm(c *gin.Context) error {
 		})
 	}
 	c.Redirect(http.StatusSeeOther, "/app/admin?done=role")
+	return nil
+}
+
+func (s *Server) createRegionForm(c *gin.Context) error {
+	f := newForm(c)
+	if _, err := s.svc.Regions.Create(c.Request.Context(), caller(c), f.Get("slug"), f.Get("name")); err != nil {
+		return redisplay(err, f, func(c *gin.Context, status int, p *page, f *form) error {
+			return s.renderAdminForms(c, status, p, adminView{RegionForm: f})
+		})
+	}
+	c.Redirect(http.StatusSeeOther, "/app/admin?done=region#regions")
+	return nil
+}
+
+func (s *Server) addRegionCommuneForm(c *gin.Context) error {
+	f := newForm(c)
+	if _, err := s.svc.Regions.AddCommune(c.Request.Context(), caller(c), f.Get("region"), f.Get("org")); err != nil {
+		return redisplay(err, f, func(c *gin.Context, status int, p *page, f *form) error {
+			return s.renderAdminForms(c, status, p, adminView{MemberForm: f})
+		})
+	}
+	c.Redirect(http.StatusSeeOther, "/app/admin?done=member#regions")
 	return nil
 }

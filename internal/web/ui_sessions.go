@@ -183,7 +183,16 @@ func (s *Server) renderSession(c *gin.Context, status int, p *page, edit, book *
 	p.Nav = "sessions"
 	p.Title = sess.Title
 	v := &sessionView{SessionPage: sp, Place: sess.Place(), Own: sess.Own, Format: sess.Format, Roles: directory.Roles, Edit: edit, Book: book, BaseURL: s.baseURL}
-	v.Fill = newFillBar(len(sp.Booked), sess.Capacity, len(sp.Waiting))
+	v.Fill = newFillBar(sess.Counts.Booked, sess.Capacity, sess.Counts.Waitlisted)
+	if !sess.Own {
+		// Another commune's pooled session: the caller's own part of it.
+		v.Fill = newFillBar(len(sp.Booked), sess.Capacity, len(sp.Waiting))
+		for _, c := range sess.Communes {
+			if c.Seats != nil {
+				v.Fill = newFillBar(c.Booked, *c.Seats, c.Waitlisted)
+			}
+		}
+	}
 	now := s.now()
 	v.Bookable = schedule.BookingsOpen(&sess.Session, now) == nil || schedule.RecordingOpen(&sess.Session) == nil
 	v.Editable = sess.Own && schedule.TimeAndPlaceChangeable(&sess.Session, now) == nil

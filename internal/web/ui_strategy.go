@@ -75,10 +75,6 @@ func (s *Server) redrawSurveys(c *gin.Context, status int, p *page, f *form) err
 	return s.renderSurveys(c, status, p, f)
 }
 
-type resultsView struct {
-	*inquiry.Results
-}
-
 // surveyResultsPage shows a survey's anonymous results.
 func (s *Server) surveyResultsPage(c *gin.Context) error {
 	id, err := pathID(c, "id")
@@ -86,12 +82,12 @@ func (s *Server) surveyResultsPage(c *gin.Context) error {
 		return err
 	}
 	p := s.userPage(c, "")
-	r, err := s.svc.Surveys.Results(c.Request.Context(), caller(c), id, p.Lang)
+	r, err := s.svc.Desk.SurveyResults(c.Request.Context(), caller(c), id, p.Lang)
 	if err != nil {
 		return err
 	}
 	p.Title, p.Nav = r.Survey.Title, "strategy"
-	p.Data = resultsView{Results: r}
+	p.Data = r
 	s.render(c, http.StatusOK, "survey_results", p)
 	return nil
 }
@@ -181,16 +177,19 @@ func mementoForm(d *strategy.MementoDoc) *form {
 	return f
 }
 
-// rows returns the indexes of a list's rows in the form: those filled,
-// then spareRows empty ones, up to the memento's limit.
-func rows(f *form, list, name string) []int {
+// rows returns the indexes of a list's rows in the memento form.
+func rows(f *form, list, name string) []int { return listRows(f, list, name, memento.MaxItems) }
+
+// listRows returns the indexes of a list's rows in a form: those filled,
+// then spareRows empty ones, up to limit (and its spare rows).
+func listRows(f *form, list, name string, limit int) []int {
 	n := 0
-	for i := range memento.MaxItems + spareRows {
+	for i := range limit + spareRows {
 		if _, ok := f.Values[field(list, i, name)]; ok {
 			n = i + 1
 		}
 	}
-	out := make([]int, min(n+spareRows, memento.MaxItems+spareRows))
+	out := make([]int, min(n+spareRows, limit+spareRows))
 	for i := range out {
 		out[i] = i
 	}

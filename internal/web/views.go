@@ -8,14 +8,19 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/atelier-ch/atelier/internal/chart"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/names"
+	"github.com/atelier-ch/atelier/internal/region"
 	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/strategy"
 	"github.com/atelier-ch/atelier/internal/tz"
@@ -52,7 +57,10 @@ var templateFuncs = template.FuncMap{
 		return percentOf(*p)
 	},
 	"zurich": func(t time.Time) time.Time { return tz.In(t) },
-	"list":   func(items ...string) []string { return items },
+	// chart draws a report's chart as inline SVG (package chart escapes
+	// every text it writes; no style attribute, no script).
+	"chart": chart.HTML,
+	"list":  func(items ...string) []string { return items },
 	// rating reads one answer of a feedback form by its field name.
 	"rating": func(f *feedbackRequest, name string) int {
 		if f == nil {
@@ -82,6 +90,14 @@ var templateFuncs = template.FuncMap{
 		return partArgs{Page: p, Parts: parts, MinGroup: minGroup}
 	},
 	"mementoOf": func(p *page, m *strategy.MementoDoc) mementoArgs { return mementoArgs{Page: p, Memento: m} },
+	// has reports whether a form's field holds value (checkboxes).
+	"has": func(f *form, name, value string) bool { return f != nil && slices.Contains(f.Values[name], value) },
+	// cards passes a list of formats to the block that shows them.
+	"cards": func(p *page, fs []formats.Entry) formatCards { return formatCards{P: p, Formats: fs} },
+	// wordsOf and surveyOf pass a regional line's figures to the blocks
+	// that show them.
+	"wordsOf":  func(p *page, f *region.Feedback) regionArgs { return regionArgs{Page: p, Feedback: f} },
+	"surveyOf": func(p *page, s *region.Survey) regionArgs { return regionArgs{Page: p, Survey: s} },
 	"deref64": func(p *int64) int64 {
 		if p == nil {
 			return 0
@@ -108,6 +124,13 @@ type partArgs struct {
 	Part     inquiry.Part
 	Parts    []inquiry.Part
 	MinGroup int
+}
+
+// regionArgs is what the blocks of the regional view receive.
+type regionArgs struct {
+	Page     *page
+	Feedback *region.Feedback
+	Survey   *region.Survey
 }
 
 // mementoArgs is what the memento's block receives.
@@ -160,6 +183,24 @@ type page struct {
 
 // T translates key in the page's language.
 func (p *page) T(key string, args ...any) string { return p.tr.T(p.Lang, key, args...) }
+
+// Decimal writes a number without trailing zeros, with a decimal comma in
+// French (7,5) and a point in German (7.5), as Swiss usage has it.
+func (p *page) Decimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if p.Lang != "de" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Hours writes an estimate of hours (Decimal), « – » when there is none.
+func (p *page) Hours(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return p.Decimal(*v)
+}
 
 // DateRange writes a time range in the page's language.
 func (p *page) DateRange(start, end time.Time) string {

@@ -7,13 +7,13 @@ import (
 	"gorm.io/gorm"
 )
 
-// m0012UserUpdatedAt records when an account last changed. A staff
+// m0016UserUpdatedAt records when an account last changed. A staff
 // calendar feed depends on its account (a trainer's sessions, or the whole
 // commune's once the account is HR): the feed's Last-Modified must move
 // when the role does. Existing accounts start at their creation.
-func m0012UserUpdatedAt() *gormigrate.Migration {
+func m0016UserUpdatedAt() *gormigrate.Migration {
 	return &gormigrate.Migration{
-		ID: "0012_user_updated_at",
+		ID: "0016_user_updated_at",
 		Migrate: func(tx *gorm.DB) error {
 			ts := "datetime"
 			if tx.Dialector.Name() == "postgres" {
@@ -24,14 +24,14 @@ func m0012UserUpdatedAt() *gormigrate.Migration {
 				"UPDATE users SET updated_at = created_at",
 			} {
 				if err := tx.Exec(stmt).Error; err != nil {
-					return fmt.Errorf("0012: %w", err)
+					return fmt.Errorf("0016: %w", err)
 				}
 			}
 			return nil
 		},
 		Rollback: func(tx *gorm.DB) error {
 			if err := tx.Exec("ALTER TABLE users DROP COLUMN updated_at").Error; err != nil {
-				return fmt.Errorf("0012 rollback: %w", err)
+				return fmt.Errorf("0016 rollback: %w", err)
 			}
 			return nil
 		},

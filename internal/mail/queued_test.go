@@ -1,0 +1,127 @@
+package mail_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/booking"
+	"github.com/atelier-ch/atelier/internal/mail"
+	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/store/storetest"
+)
+
+// TestQueuedMailSurvivesAStop: a change commits its mails as queued events
+// and composes them right after; if the process stops in between, the
+// events stay queued (never sent half-written), and the sweep — or HR
+// opening the outbox — composes each exactly once, with the content it
+// would have had, even when two instances sweep at the same time.
+func TestQueuedMailSurvivesAStop(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, db)
+			f.notifier.ComposeNever()
+			sess := f.session(t, 1)
+			anne := f.person(t, "Anne Délèze", "anne@ecublens.example", "fr")
+			hans := f.person(t, "Hans Müller", "hans@ecublens.example", "de")
+			if _, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonIDs: &[]int64{anne, hans}}); err != nil {
+				t.Fatal(err)
+			}
+			newStart := "2026-03-12T08:30:00+01:00"
+			if _, err := f.svc.UpdateSession(ctx, f.hr, sess.ID, booking.SessionInput{StartsAt: &newStart}); err != nil {
+				t.Fatal(err)
+			}
+			queued := f.outbox(t)
+			if len(queued) != 4 {
+				t.Fatalf("%d messages queued, want 4", len(queued))
+			}
+			ids := map[int64]string{}
+			for _, m := range queued {
+				if m.Event == "" || m.Subject != "" || m.ICS != "" {
+					t.Errorf("message %d composed before its time: subject %q", m.ID, m.Subject)
+				}
+				ids[m.ID] = m.MessageID
+			}
+			// Not composed: the worker does not take them.
+			later := f.now.Add(time.Hour)
+			if claimed, err := f.store.ClaimMail(ctx, "w1", 10, later, later.Add(time.Minute)); err != nil || len(claimed) != 0 {
+				t.Fatalf("claimed %d queued messages (%v)", len(claimed), err)
+			}
+			// Two instances sweep at once.
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i := range errs {
+				wg.Go(func() { _, errs[i] = f.notifier.ComposeQueued(ctx, f.store, 0, time.Time{}) })
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			msgs := f.outbox(t)
+			if len(msgs) != 4 {
+				t.Fatalf("%d messages after the sweep, want 4", len(msgs))
+			}
+			want := map[string][]string{
+				"booked/anne@ecublens.example":      {"Vous êtes inscrit·e", "mardi 10 mars 2026, 13 h 30 – 16 h 30"},
+				"waitlisted/hans@ecublens.example":  {"Platz 1 der Warteliste"},
+				"rescheduled/anne@ecublens.example": {"Nouvelle heure : mardi 10 mars 2026, 13 h 30 – 16 h 30 → jeudi 12 mars 2026, 8 h 30 – 11 h 30"},
+				"rescheduled/hans@ecublens.example": {"Neue Zeit: Dienstag, 10. März 2026"},
+			}
+			for _, m := range msgs {
+				key := m.Kind + "/" + m.ToEmail
+				if m.Event != "" || ids[m.ID] != m.MessageID || !strings.Contains(m.ICS, "METHOD:"+m.ICSMethod) || !strings.Contains(m.HTMLBody, "https://atelier.example/r/") {
+					t.Errorf("%s: not composed whole: event %q, method %q", key, m.Event, m.ICSMethod)
+				}
+				for _, w := range want[key] {
+					if !strings.Contains(m.TextBody, w) {
+						t.Errorf("%s: text lacks %q:\n%s", key, w, m.TextBody)
+					}
+				}
+				delete(want, key)
+			}
+			if len(want) != 0 {
+				t.Errorf("missing messages: %v", want)
+			}
+			if claimed, err := f.store.ClaimMail(ctx, "w1", 10, later, later.Add(time.Minute)); err != nil || len(claimed) != 4 {
+				t.Fatalf("claimed %d composed messages (%v), want 4", len(claimed), err)
+			}
+
+			// HR opening the outbox composes what is still queued.
+			lea := f.person(t, "Léa Rey", "lea@ecublens.example", "fr")
+			if _, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonID: &lea}); err != nil {
+				t.Fatal(err)
+			}
+			list, _, err := mail.NewOutbox(f.store, func() time.Time { return f.now }).ComposingWith(f.notifier, f.store).List(ctx, f.hr, store.OutboxFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 5 || list[0].ToEmail != "lea@ecublens.example" || !strings.HasPrefix(list[0].Subject, "Liste d’attente") {
+				t.Errorf("outbox as HR sees it: %d messages, newest %q %q", len(list), list[0].ToEmail, list[0].Subject)
+			}
+		})
+	}
+}
+
+// TestMailComposedAfterTheCommit: in the normal course, the mails of a
+// change are composed by the time the change returns.
+func TestMailComposedAfterTheCommit(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			f := newFixture(t, db)
+			sess := f.session(t, 3)
+			p := f.person(t, "Léa Rey", "lea@ecublens.example", "fr")
+			if _, err := f.svc.Book(context.Background(), f.hr, sess.ID, booking.BookRequest{PersonID: &p}); err != nil {
+				t.Fatal(err)
+			}
+			msgs := f.outbox(t)
+			if len(msgs) != 1 || msgs[0].Event != "" || msgs[0].Subject == "" || msgs[0].ICS == "" {
+				t.Fatalf("messages %+v", msgs)
+			}
+		})
+	}
+}

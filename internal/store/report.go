@@ -108,6 +108,10 @@ func (s *Store) ReportDataOf(ctx context.Context, orgIDs []int64) (map[int64]*Re
 	}
 	attends := map[int64]map[int64]bool{} // session → communes whose people registered
 	regOrg := make(map[int64]int64, len(regs))
+	if len(orgIDs) == 1 {
+		// One commune (its own reports): every row is its own.
+		out[orgIDs[0]].Registrations = make([]Registration, 0, len(regs))
+	}
 	for _, r := range regs {
 		regOrg[r.ID] = r.OrgID
 		if attends[r.SessionID] == nil {

@@ -95,9 +95,8 @@ func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking
 	var msgs []*store.OutboxMessage
 	var recs []*queued
 	sessions := map[int64]*store.Session{}
-	orgs := map[int64]*store.Org{}
 	for _, ev := range events {
-		q, err := n.resolve(ctx, tx, ev, sessions, orgs)
+		q, err := n.resolve(ctx, tx, ev, sessions)
 		if err != nil {
 			return err
 		}
@@ -120,7 +119,7 @@ func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking
 	tx.AfterCommit(ctx, func(ctx context.Context, s *store.Store) {
 		done := make(map[string]*store.Composed, len(msgs))
 		for i, m := range msgs {
-			c, err := n.compose(ctx, recs[i])
+			c, err := n.compose(ctx, s, recs[i])
 			if err != nil {
 				n.log.WarnContext(ctx, "mail not composed yet", "err", err)
 				continue // the sweep composes it
@@ -148,7 +147,7 @@ type queued struct {
 
 // resolve gathers what an event's message needs, reading inside the
 // transaction only what the event does not carry; nil means no message.
-func (n *Notifier) resolve(ctx context.Context, tx *store.Store, ev booking.Event, sessions map[int64]*store.Session, orgs map[int64]*store.Org) (*queued, error) {
+func (n *Notifier) resolve(ctx context.Context, tx *store.Store, ev booking.Event, sessions map[int64]*store.Session) (*queued, error) {
 	var err error
 	r := ev.Registration
 	if r == nil {
@@ -182,16 +181,10 @@ func (n *Notifier) resolve(ctx context.Context, tx *store.Store, ev booking.Even
 			sessions[sess.ID] = sess
 		}
 	}
-	org, ok := orgs[sess.OrgID]
-	if !ok {
-		if org, err = n.org(ctx, tx, sess.OrgID); err != nil {
-			return nil, err
-		}
-		orgs[org.ID] = org
-	}
-	// Copies: the caller may change its rows after the commit.
+	// Copies: the caller may change its rows after the commit. The
+	// commune (the sender) is read when composing, outside the lock.
 	rc, pc, sc := *r, *p, *sess
-	return &queued{Kind: ev.Kind, Registration: &rc, Person: &pc, Session: &sc, Before: ev.Before, org: org}, nil
+	return &queued{Kind: ev.Kind, Registration: &rc, Person: &pc, Session: &sc, Before: ev.Before}, nil
 }
 
 // queue is the outbox row of a message to compose: who it goes to, from
@@ -201,11 +194,10 @@ func (n *Notifier) queue(q *queued) (*store.OutboxMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	from := n.composer.Organizer(q.org)
 	sid, rid := q.Session.ID, q.Registration.ID
 	return &store.OutboxMessage{
 		OrgID: q.Registration.OrgID, SessionID: &sid, RegistrationID: &rid, Kind: string(q.Kind),
-		ToEmail: *q.Person.Email, ToName: clean.Line(q.Person.Name), FromEmail: from.Email, FromName: clean.Line(from.Name),
+		ToEmail: *q.Person.Email, ToName: clean.Line(q.Person.Name),
 		MessageID: fmt.Sprintf("<%s@%s>", strings.ToLower(rand.Text()), n.host),
 		Status:    store.OutboxPending, NextAttemptAt: n.now().UTC(), CreatedAt: n.now().UTC(), Event: string(event),
 	}, nil
@@ -213,9 +205,12 @@ func (n *Notifier) queue(q *queued) (*store.OutboxMessage, error) {
 
 // compose writes a queued message; nil means there is nothing to send.
 // The format is the version the session keeps, whenever this runs.
-func (n *Notifier) compose(ctx context.Context, q *queued) (*store.Composed, error) {
+func (n *Notifier) compose(ctx context.Context, s *store.Store, q *queued) (*store.Composed, error) {
 	format, err := n.formats.Session(ctx, q.Session)
 	if err != nil {
+		return nil, err
+	}
+	if q.org, err = n.org(ctx, s, q.Session.OrgID); err != nil {
 		return nil, err
 	}
 	entry := calendar.Entry{Session: q.Session, Registration: q.Registration, Person: q.Person, Org: q.org, Format: format}
@@ -233,7 +228,9 @@ func (n *Notifier) compose(ctx context.Context, q *queued) (*store.Composed, err
 		return nil, err
 	}
 	body := n.body(q.Kind, q.Before, entry, lang)
+	from := n.composer.Organizer(q.org)
 	return &store.Composed{
+		FromEmail: from.Email, FromName: clean.Line(from.Name),
 		Subject: clean.Truncate(clean.Line(body.subject), 250), TextBody: body.text, HTMLBody: body.html,
 		ICS: string(ics), ICSMethod: string(method), PageURL: qrFor(q.Kind, n.composer.PageURL(q.Registration.Token)),
 	}, nil
@@ -257,10 +254,7 @@ func (n *Notifier) ComposeQueued(ctx context.Context, s *store.Store, orgID int6
 				done[m.MessageID] = nil
 				continue
 			}
-			if q.org, err = n.org(ctx, s, q.Session.OrgID); err != nil {
-				return total, err
-			}
-			if done[m.MessageID], err = n.compose(ctx, &q); err != nil {
+			if done[m.MessageID], err = n.compose(ctx, s, &q); err != nil {
 				return total, err
 			}
 		}

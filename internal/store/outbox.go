@@ -137,6 +137,7 @@ func (s *Store) RetryMail(ctx context.Context, orgID, id int64, now time.Time) (
 
 // Composed is what composing a queued message writes.
 type Composed struct {
+	FromEmail, FromName                                  string
 	Subject, TextBody, HTMLBody, ICS, ICSMethod, PageURL string
 }
 
@@ -172,7 +173,7 @@ func (s *Store) ComposeMail(ctx context.Context, done map[string]*Composed) erro
 				err = q.Delete(&OutboxMessage{}).Error
 			} else {
 				err = q.Updates(map[string]any{
-					"subject": c.Subject, "text_body": c.TextBody, "html_body": c.HTMLBody, "ics": c.ICS,
+					"from_email": c.FromEmail, "from_name": c.FromName, "subject": c.Subject, "text_body": c.TextBody, "html_body": c.HTMLBody, "ics": c.ICS,
 					"ics_method": c.ICSMethod, "page_url": c.PageURL, "event": "",
 				}).Error
 			}

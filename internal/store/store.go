@@ -418,7 +418,12 @@ func (g *slogGorm) Trace(ctx context.Context, begin time.Time, fc func() (string
 // context and its SQL text: tests count the queries of a request with it. Register each
 // name once, before the store is used.
 func (s *Store) OnStatement(name string, fn func(ctx context.Context, sql string)) error {
-	hook := func(db *gorm.DB) { fn(db.Statement.Context, db.Statement.SQL.String()) }
+	hook := func(db *gorm.DB) {
+		if db.DryRun {
+			return // only built (Batch): it runs as part of another statement
+		}
+		fn(db.Statement.Context, db.Statement.SQL.String())
+	}
 	cb := s.db.Callback()
 	for _, err := range []error{
 		cb.Create().After("gorm:create").Register(name, hook),

@@ -184,7 +184,8 @@ func (s *Store) ComposeMail(ctx context.Context, done map[string]*Composed) erro
 		return nil
 	}
 	if len(done) == 1 {
-		return write(s) // one statement: no transaction needed
+		// One statement: no transaction around it (gorm would open one).
+		return write(&Store{db: s.db.Session(&gorm.Session{SkipDefaultTransaction: true}), dialect: s.dialect})
 	}
 	return s.Tx(ctx, write)
 }

@@ -262,16 +262,6 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	// The server's live heap is small (about 10 MB): collecting it at every
-	// doubling spent a sixth of a booking's time in the collector. It is
-	// collected at five times its size instead, within a soft limit; GOGC
-	// and GOMEMLIMIT, when set, decide instead.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(96 << 20)
-	}
 	// Starting (migrations, the demo, templates) leaves garbage behind:
 	// give it back to the system before waiting for the first request.
 	debug.FreeOSMemory()

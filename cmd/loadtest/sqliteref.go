@@ -22,6 +22,7 @@ DROP TABLE IF EXISTS lt_sessions;
 CREATE TABLE lt_sessions (id integer PRIMARY KEY, capacity integer NOT NULL);
 CREATE TABLE lt_regs (id integer PRIMARY KEY AUTOINCREMENT, session_id integer NOT NULL REFERENCES lt_sessions (id), status text NOT NULL, position integer);
 CREATE INDEX lt_regs_session ON lt_regs (session_id, status);
+CREATE UNIQUE INDEX lt_regs_position ON lt_regs (session_id, position);
 INSERT INTO lt_sessions VALUES (1, 12);`
 
 // sqliteRef opens the database file at path as Atelier does.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -38,6 +39,7 @@ type Store interface {
 	SetOrgShare(ctx context.Context, orgID int64, share bool) error
 	InsertStaffAction(ctx context.Context, a *store.StaffAction) error
 	RegionPeople(ctx context.Context, regionID int64) ([]store.Person, error)
+	CurrentFormats(ctx context.Context, f store.FormatFilter) ([]store.CurrentFormat, error)
 	report.SharedStore
 	ExperienceStore
 }
@@ -49,6 +51,10 @@ type Service struct {
 	catalog *catalog.Catalog
 	tr      *i18n.Translator
 	now     func() time.Time
+	// titles holds the titles of the communes' own formats, by slug and
+	// language, as last read (a format keeps its slug; a new version may
+	// change its title, read again at every report).
+	titles sync.Map
 }
 
 // New returns a Service.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
+	"github.com/atelier-ch/atelier/internal/formats"
 	"github.com/atelier-ch/atelier/internal/i18n"
 	"github.com/atelier-ch/atelier/internal/inquiry"
 	"github.com/atelier-ch/atelier/internal/report"
@@ -185,6 +186,19 @@ func (s *Service) Report(ctx context.Context, caller access.Caller, lang string)
 	for _, sh := range shared {
 		for w := range names {
 			sh.NameWords[w] = true
+		}
+	}
+	// The communes' own formats are named by their titles, as the
+	// catalogue's are.
+	for _, id := range ids {
+		own, err := s.store.CurrentFormats(ctx, store.FormatFilter{OrgID: id})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range own {
+			if d, err := formats.Decode(f.Body); err == nil {
+				s.titles.Store(f.Slug+"/"+lang, d.Localized(lang).Title)
+			}
 		}
 	}
 	return s.compute(r, orgs, shared, lang), nil
@@ -425,10 +439,14 @@ func (s *Service) formatsOf(held []report.HeldRow, lang string) []FormatUse {
 	return out
 }
 
-// title is a format's title in lang, its slug when the catalogue lacks it.
+// title is a format's title in lang, a commune's own format's as last
+// read, its slug when neither is known.
 func (s *Service) title(slug, lang string) string {
 	if f, ok := s.catalog.Format(slug); ok {
 		return f.Localized(lang).Title
+	}
+	if t, ok := s.titles.Load(slug + "/" + lang); ok {
+		return t.(string)
 	}
 	return slug
 }

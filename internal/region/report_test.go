@@ -248,3 +248,28 @@ func TestTopWordsLeaveNamesOut(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnFormatTitles: a commune's own format is named by its title in
+// the regional view, like the catalogue's, and by its slug only when its
+// title is not known.
+func TestOwnFormatTitles(t *testing.T) {
+	s := newTestService(t)
+	orgs, shared := build([]commune{{slug: "a", people: 6}, {slug: "b", people: 6}})
+	shared[1].Held = []report.HeldRow{{Format: "aubonne-commune-a", Fill: 0.5}, {Format: "aubonne", Fill: 1}}
+	shared[2].Held = []report.HeldRow{{Format: "inconnu-commune-b", Fill: 0.5}}
+	s.titles.Store("aubonne-commune-a/fr", "L’IA au bureau, version d’Aubonne")
+	rep := s.compute(&store.Region{Slug: "r", Name: "Région"}, orgs, shared, "fr")
+	got := map[string]string{}
+	for _, f := range rep.Total.Formats {
+		got[f.Slug] = f.Title
+	}
+	want := map[string]string{"aubonne-commune-a": "L’IA au bureau, version d’Aubonne", "inconnu-commune-b": "inconnu-commune-b"}
+	for slug, title := range want {
+		if got[slug] != title {
+			t.Errorf("%s named %q, want %q (all: %v)", slug, got[slug], title, got)
+		}
+	}
+	if got["aubonne"] == "" || got["aubonne"] == "aubonne" {
+		t.Errorf("the catalogue's format is named %q", got["aubonne"])
+	}
+}

@@ -285,6 +285,9 @@ func (s *Service) Admin(ctx context.Context, caller access.Caller) (*AdminPage, 
 type SessionForm struct {
 	Formats  []*catalog.Format
 	Trainers []store.User
+	// Neighbours are the other communes of the commune's region, which a
+	// session may hold seats for (quotas).
+	Neighbours []store.Org
 }
 
 // SessionForm gathers the scheduling form's choices.
@@ -297,7 +300,11 @@ func (s *Service) SessionForm(ctx context.Context, caller access.Caller) (*Sessi
 	if err != nil {
 		return nil, err
 	}
-	return &SessionForm{Formats: available, Trainers: trainers}, nil
+	neighbours, err := s.Regions.Neighbours(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	return &SessionForm{Formats: available, Trainers: trainers, Neighbours: neighbours}, nil
 }
 
 // PersonForm is what the person form offers, and the person edited.

@@ -273,3 +273,27 @@ func (s *Service) regionOf(ctx context.Context, caller access.Caller, a access.A
 	}
 	return r, orgs, nil
 }
+
+// Neighbours lists the other communes of the region of the caller's
+// commune, for HR scheduling a session with seats for them (no region:
+// none). Only their names and slugs: nothing of their people.
+func (s *Service) Neighbours(ctx context.Context, caller access.Caller) ([]store.Org, error) {
+	if err := caller.Commune(access.ScheduleSession, caller.OrgID); err != nil {
+		return nil, err
+	}
+	o, err := s.store.Org(ctx, caller.OrgID)
+	if err != nil || o.RegionID == nil {
+		return nil, err
+	}
+	orgs, err := s.store.RegionOrgs(ctx, *o.RegionID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Org, 0, len(orgs))
+	for _, n := range orgs {
+		if n.ID != o.ID {
+			out = append(out, store.Org{ID: n.ID, Slug: n.Slug, Name: n.Name})
+		}
+	}
+	return out, nil
+}

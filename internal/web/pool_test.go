@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -179,4 +181,39 @@ func (a *app) tokensOf(sessionID int64) []string {
 		out = append(out, r.Token)
 	}
 	return out
+}
+
+// TestQuotasForm: the scheduling form offers seats to the other communes
+// of the region, keeps what was typed when refused (naming the commune's
+// field), and makes a pooled session; outside a region it offers none.
+func TestQuotasForm(t *testing.T) {
+	eachDB(t, func(t *testing.T, a *app) {
+		hr := a.browserSession(hrAEmail)
+		if body := a.page(hr, "GET", "/app/sessions/new", nil).Body.String(); strings.Contains(body, `name="quotas.`) {
+			t.Error("seats offered to communes outside any region")
+		}
+		a.regionOf("valais-romand", "Antenne Région Valais romand", a.orgA, a.orgB)
+		body := a.page(hr, "GET", "/app/sessions/new", nil).Body.String()
+		if !strings.Contains(body, `name="quotas.commune-b"`) || strings.Contains(body, `name="quotas.commune-a"`) {
+			t.Fatalf("the form does not offer seats to commune B alone:\n%s", body)
+		}
+		form := url.Values{"format": {"aubonne"}, "starts_at": {"2026-03-10T14:00"}, "capacity": {"4"}, "location_name": {"Salle du Conseil"}, "quotas.commune-b": {"5"}}
+		res := a.page(hr, "POST", "/app/sessions", form)
+		if res.Code != 422 || !strings.Contains(res.Body.String(), `<p class="field-error">Les quotas totalisent 5 places, la capacité n’est que de 4.</p>`) || !strings.Contains(res.Body.String(), `value="5"`) {
+			t.Errorf("too many seats: %d %s", res.Code, res.Body)
+		}
+		form.Set("quotas.commune-b", "2")
+		res = a.page(hr, "POST", "/app/sessions", form)
+		if res.Code != http.StatusSeeOther {
+			t.Fatalf("pooled session: %d %s", res.Code, res.Body)
+		}
+		var id int64
+		if _, err := fmt.Sscanf(res.Header().Get("Location"), "/app/sessions/%d", &id); err != nil {
+			t.Fatal(err)
+		}
+		got := a.as(hrAEmail, "GET", fmt.Sprintf("/api/v1/sessions/%d", id), nil).Body.String()
+		if !strings.Contains(got, `"quotas":{"commune-b":2}`) || !strings.Contains(got, `"open_to_other_communes":true`) {
+			t.Errorf("the session made by the form: %s", got)
+		}
+	})
 }

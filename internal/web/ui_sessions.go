@@ -59,6 +59,8 @@ type sessionFormView struct {
 	Formats  []*catalog.Format
 	Trainers []store.User
 	Selected map[int64]bool
+	// Neighbours are the region's other communes, offered seats (quotas).
+	Neighbours []store.Org
 }
 
 // newSessionPage shows the scheduling form, preset with ?format=.
@@ -83,7 +85,7 @@ func (s *Server) renderSessionForm(c *gin.Context, status int, p *page, f *form)
 			sel[n] = true
 		}
 	}
-	p.Data = sessionFormView{Form: f, Formats: sf.Formats, Trainers: sf.Trainers, Selected: sel}
+	p.Data = sessionFormView{Form: f, Formats: sf.Formats, Trainers: sf.Trainers, Selected: sel, Neighbours: sf.Neighbours}
 	s.render(c, status, "session_new", p)
 	return nil
 }
@@ -120,6 +122,25 @@ func sessionInput(f *form) booking.SessionInput {
 			n = -1 // reported by the rules as out of range
 		}
 		in.Capacity = &n
+	}
+	// Seats per commune of the region: « quotas.<slug> » fields, those
+	// filled in (an empty field holds no seats).
+	quotas := map[string]int{}
+	for name := range f.Values {
+		slug, ok := strings.CutPrefix(name, "quotas.")
+		if raw := strings.TrimSpace(f.Get(name)); ok && raw != "" {
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				n = -1 // reported by the rules as out of range, on its field
+			}
+			quotas[slug] = n
+		}
+	}
+	if len(quotas) > 0 {
+		in.Quotas = &quotas
+		if !open {
+			in.OpenToOtherCommunes = nil // seats for other communes open it
+		}
 	}
 	trainers := []int64{}
 	for _, raw := range f.Values["trainers"] {

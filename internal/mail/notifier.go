@@ -241,11 +241,13 @@ func (n *Notifier) compose(ctx context.Context, s *store.Store, q *queued) (*sto
 // commune or, with orgID 0, all; it returns how many it composed.
 func (n *Notifier) ComposeQueued(ctx context.Context, s *store.Store, orgID int64, before time.Time) (int, error) {
 	total := 0
+	var after int64 // messages are taken in id order, each once a call
 	for {
-		msgs, err := s.UncomposedMail(ctx, orgID, before, 200)
+		msgs, err := s.UncomposedMail(ctx, orgID, before, after, 200)
 		if err != nil || len(msgs) == 0 {
 			return total, err
 		}
+		after = msgs[len(msgs)-1].ID
 		done := make(map[string]*store.Composed, len(msgs))
 		for _, m := range msgs {
 			var q queued
@@ -254,14 +256,18 @@ func (n *Notifier) ComposeQueued(ctx context.Context, s *store.Store, orgID int6
 				done[m.MessageID] = nil
 				continue
 			}
-			if done[m.MessageID], err = n.compose(ctx, s, &q); err != nil {
-				return total, err
+			c, err := n.compose(ctx, s, &q)
+			if err != nil {
+				// Left queued for the next sweep; the others go on.
+				n.log.ErrorContext(ctx, "queued mail not composed", "id", m.ID, "err", err)
+				continue
 			}
+			done[m.MessageID] = c
 		}
 		if err := s.ComposeMail(ctx, done); err != nil {
 			return total, err
 		}
-		total += len(msgs)
+		total += len(done)
 	}
 }
 

@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -121,6 +122,71 @@ func TestMailComposedAfterTheCommit(t *testing.T) {
 			msgs := f.outbox(t)
 			if len(msgs) != 1 || msgs[0].Event != "" || msgs[0].Subject == "" || msgs[0].ICS == "" {
 				t.Fatalf("messages %+v", msgs)
+			}
+		})
+	}
+}
+
+// TestQueuedMailInOrder: a person's mails go out in the order of the
+// changes, even when a later one is composed first; a queued mail that
+// cannot be composed is left for the next sweep without holding up the
+// others, and the sweep ends.
+func TestQueuedMailInOrder(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, db)
+			f.notifier.ComposeNever()
+			sess := f.session(t, 2)
+			anne := f.person(t, "Anne Délèze", "anne@ecublens.example", "fr")
+			lea := f.person(t, "Léa Rey", "lea@ecublens.example", "fr")
+			regs, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonIDs: &[]int64{anne, lea}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.CancelRegistration(ctx, f.hr, regs[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			byKind := map[string]store.OutboxMessage{}
+			for _, m := range f.outbox(t) {
+				byKind[m.Kind+"/"+m.ToEmail] = m
+			}
+			booked, cancelled, other := byKind["booked/anne@ecublens.example"], byKind["cancelled/anne@ecublens.example"], byKind["booked/lea@ecublens.example"]
+			if booked.ID == 0 || cancelled.ID == 0 || other.ID == 0 {
+				t.Fatalf("queued: %v", byKind)
+			}
+			// The cancellation is composed first: it waits for the booking's.
+			if err := f.store.ComposeMail(ctx, map[string]*store.Composed{cancelled.MessageID: {Subject: "annulé", TextBody: "x", HTMLBody: "x", ICS: "x", ICSMethod: "CANCEL"}}); err != nil {
+				t.Fatal(err)
+			}
+			later := f.now.Add(time.Hour)
+			if claimed, err := f.store.ClaimMail(ctx, "w1", 10, later, later.Add(time.Minute)); err != nil || len(claimed) != 0 {
+				t.Fatalf("claimed %d messages while the first of the person's is not composed (%v)", len(claimed), err)
+			}
+			// Léa's mail cannot be composed (its commune is unknown): the
+			// sweep composes Anne's and ends; Léa's stays queued.
+			db, err := f.store.SQL()
+			if err != nil {
+				t.Fatal(err)
+			}
+			broken := strings.Replace(other.Event, fmt.Sprintf(`"OrgID":%d`, f.org.ID), `"OrgID":999999`, -1)
+			if broken == other.Event {
+				t.Fatal("the queued event does not name its commune")
+			}
+			if _, err := db.Exec("UPDATE outbox_messages SET event = $1 WHERE id = $2", broken, other.ID); err != nil {
+				t.Fatal(err)
+			}
+			n, err := f.notifier.ComposeQueued(ctx, f.store, 0, time.Time{})
+			if err != nil || n != 1 {
+				t.Fatalf("sweep composed %d (%v), want 1", n, err)
+			}
+			claimed, err := f.store.ClaimMail(ctx, "w1", 10, later, later.Add(time.Minute))
+			if err != nil || len(claimed) != 2 || claimed[0].ID != booked.ID || claimed[1].ID != cancelled.ID {
+				t.Fatalf("claimed %d (%v), want Anne's booking then her cancellation", len(claimed), err)
+			}
+			left, err := f.store.UncomposedMail(ctx, 0, time.Time{}, 0, 10)
+			if err != nil || len(left) != 1 || left[0].ID != other.ID {
+				t.Errorf("left queued: %d (%v), want Léa's", len(left), err)
 			}
 		})
 	}

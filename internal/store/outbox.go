@@ -25,6 +25,9 @@ func (s *Store) ClaimMail(ctx context.Context, worker string, n int, now, leaseE
 	err := s.Tx(ctx, func(tx *Store) error {
 		q := tx.with(ctx).Model(&OutboxMessage{}).
 			Where("((status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until < ?)) AND event = ''", OutboxPending, now, OutboxSending, now).
+			// A person's mails go in the order of the changes: none while an
+			// earlier one about the same registration is still being composed.
+			Where("NOT EXISTS (SELECT 1 FROM outbox_messages o2 WHERE o2.registration_id = outbox_messages.registration_id AND o2.id < outbox_messages.id AND o2.event <> '')").
 			Order("id").Limit(n)
 		if s.dialect == Postgres {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
@@ -143,9 +146,9 @@ type Composed struct {
 
 // UncomposedMail lists up to n messages still waiting to be composed, of
 // one commune (orgID ≠ 0) or all, queued before the given time (zero: any
-// time), oldest first.
-func (s *Store) UncomposedMail(ctx context.Context, orgID int64, before time.Time, n int) ([]OutboxMessage, error) {
-	q := s.with(ctx).Where("event <> ''")
+// time), with an id above afterID, oldest first.
+func (s *Store) UncomposedMail(ctx context.Context, orgID int64, before time.Time, afterID int64, n int) ([]OutboxMessage, error) {
+	q := s.with(ctx).Where("event <> '' AND id > ?", afterID)
 	if !before.IsZero() {
 		q = q.Where("created_at < ?", before.UTC())
 	}

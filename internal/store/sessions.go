@@ -381,12 +381,13 @@ func (s *Store) BookingState(ctx context.Context, sessionID int64, personIDs []i
 	}
 	// Both counts come from indexes, whatever the length of the waiting
 	// list: the booked seats (at most the capacity) by (session, status),
-	// the last place by (session, waitlist_position). The list is 1..n,
-	// so its length is its last place. Whether the session has quotas
+	// the last place of the session's one list by (session, scope,
+	// position); a session with quotas has a list per commune, counted by
+	// ListCounts. A list is 1..n, so its length is its last place. Whether the session has quotas
 	// comes along, so that a booking without them reads nothing more.
 	err := s.with(ctx).Raw(`SELECT r.*,
   (SELECT count(*) FROM registrations WHERE session_id = ? AND status = 'booked') AS c_booked,
-  (SELECT max(waitlist_position) FROM registrations WHERE session_id = ?) AS c_max_pos,
+  (SELECT max(waitlist_position) FROM registrations WHERE session_id = ? AND waitlist_scope = 0) AS c_max_pos,
   (SELECT count(*) FROM session_quotas WHERE session_id = ?) AS c_quotas
 FROM (SELECT 1 AS one) one
 LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, sessionID, sessionID, sessionID, personIDs).Scan(&rows).Error

@@ -280,7 +280,6 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	var after []func(context.Context, *Store)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		after = after[:0] // a retried body starts afresh
 		return fn(&Store{db: tx, dialect: s.dialect, afterCommit: &after})
 	})
 	if err != nil && !errors.Is(err, ErrUnavailable) && unavailable(err) {

@@ -288,14 +288,19 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	if err == nil {
 		// Committed: what waited for it runs now, outside any lock, even if
-		// the request is ending.
-		done := context.WithoutCancel(ctx)
+		// the request is ending, for a bounded time (what it leaves undone,
+		// such as a mail to compose, is swept up later).
+		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterCommitTimeout)
+		defer cancel()
 		for _, f := range after {
 			f(done, s)
 		}
 	}
 	return err
 }
+
+// afterCommitTimeout bounds what runs after a commit.
+const afterCommitTimeout = 10 * time.Second
 
 // AfterCommit runs f once the transaction s is bound to has committed, and
 // never if it rolls back; outside a transaction f runs at once. f gets the

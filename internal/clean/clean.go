@@ -23,8 +23,9 @@ func isBreaking(r rune) bool {
 func IsBidi(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
 
 // Line makes a one-line value: control characters become spaces, runs of
-// spaces collapse, bidirectional controls and invalid UTF-8 are dropped,
-// and the ends are trimmed.
+// spaces collapse, bidirectional controls and invalid UTF-8 are dropped
+// (so is U+FFFD, which only stands for text already lost), and the ends
+// are trimmed.
 func Line(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
@@ -33,7 +34,7 @@ func Line(s string) string {
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
-		if IsBidi(r) {
+		if IsBidi(r) || r == utf8.RuneError {
 			continue
 		}
 		if isBreaking(r) || unicode.IsSpace(r) && r != '\u00a0' && r != '\u202f' {
@@ -50,7 +51,7 @@ func Line(s string) string {
 }
 
 // Text makes a multi-line value: CRLF and CR become LF, other control
-// characters and bidirectional controls are dropped, trailing spaces and
+// characters, bidirectional controls and U+FFFD are dropped, trailing spaces and
 // blank lines at the ends go.
 func Text(s string) string {
 	if !utf8.ValidString(s) {
@@ -63,7 +64,7 @@ func Text(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if r == '\n' || r == '\t' || !isBreaking(r) && !IsBidi(r) {
+		if r == '\n' || r == '\t' || !isBreaking(r) && !IsBidi(r) && r != utf8.RuneError {
 			b.WriteRune(r)
 		}
 	}

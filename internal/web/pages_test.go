@@ -407,6 +407,7 @@ func TestPages(t *testing.T) {
 		pg{name: "experience", path: "/app/experience", want: "Publié pour la région"},
 		pg{name: "region-experience-hr", path: "/app/region/experience", want: "Par commune"},
 		pg{name: "format-publish", path: "/app/catalog/" + w.format, want: "Partager dans la région"},
+		pg{name: "session-new-region", path: "/app/sessions/new", want: "Places réservées aux communes de la région"},
 	)
 	if res := a.as(hrAEmail, "POST", "/api/v1/formats/"+w.format+"/publish", nil); res.Code != 200 {
 		t.Fatalf("publish: %d %s", res.Code, res.Body)

@@ -3,6 +3,8 @@ package booking
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,6 +65,23 @@ func (b *Service) PreviewBook(ctx context.Context, caller access.Caller, session
 // errRollback ends a dry run's transaction without writing.
 var errRollback = errors.New("booking: dry run")
 
+// job is one booking request on its way through bookJobs: who books whom
+// into which session, and then what it did or why it was refused.
+type job struct {
+	ctx       context.Context
+	caller    access.Caller
+	sessionID int64
+	ids       []int64
+	draw      *Draw
+	out       *Outcome
+	err       error
+	// result is a registration per id, changed those this job changes;
+	// free counts the seats free when it came (for the draw's record).
+	result, changed []*store.Registration
+	free            int
+	done            chan struct{}
+}
+
 func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int64, req BookRequest, dryRun bool) (*Outcome, error) {
 	// The caller must be able to book somewhere before anything is read.
 	if err := caller.Commune(access.BookPeople, caller.OrgID); err != nil {
@@ -72,70 +91,148 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Draw: draw}
-	now := b.now()
-	err = b.store.Tx(ctx, func(tx *store.Store) error {
-		// The people are read, and held shared against an erasure, before
-		// the session is locked: the lock is held as briefly as possible.
-		people, err := tx.SharePeople(ctx, caller.OrgID, ids)
+	j := &job{ctx: ctx, caller: caller, sessionID: sessionID, ids: ids, draw: draw}
+	if dryRun {
+		err := b.store.Tx(ctx, func(tx *store.Store) error {
+			return b.bookJobs(ctx, tx, []*job{j}, b.now(), true)
+		})
+		if err != nil && !errors.Is(err, errRollback) {
+			return nil, err
+		}
+		if j.err != nil {
+			return nil, j.err
+		}
+		j.out.Registrations = nil // nothing was written: no ids to show
+		return j.out, nil
+	}
+	b.combined(j)
+	return j.out, j.err
+}
+
+// seatState is what the bookings of one transaction know of one waiting
+// list under its session's lock: the seats booked against it, the people
+// booked and the list's last place, as the bookings before left them.
+type seatState struct {
+	seats, booked, lastPos int
+	scope                  int64
+}
+
+// isRule says whether err is a refusal of the rules (the job's answer),
+// rather than the database's (the transaction's).
+func isRule(err error) bool {
+	var e *apperr.Error
+	return errors.As(err, &e)
+}
+
+// bookJobs applies the booking rules to jobs, in order, in the one
+// transaction tx: the people are read (held shared against an erasure),
+// the sessions locked in id order, what is there counted once per session,
+// and everything the jobs change is written at the end in one batch. A
+// job the rules refuse gets its error (j.err) and changes nothing; an
+// error returned is the transaction's, and then no job took effect. With
+// dryRun everything is prepared and the transaction is rolled back
+// (errRollback).
+func (b *Service) bookJobs(ctx context.Context, tx *store.Store, jobs []*job, now time.Time, dryRun bool) error {
+	// The people, by commune, before any session is locked: the locks are
+	// held as briefly as possible.
+	byOrg := map[int64][]int64{}
+	for _, j := range jobs {
+		byOrg[j.caller.OrgID] = append(byOrg[j.caller.OrgID], j.ids...)
+	}
+	people := make(map[int64]*store.Person)
+	for _, org := range slices.Sorted(maps.Keys(byOrg)) {
+		found, err := tx.SharePeople(ctx, org, slices.Compact(slices.Sorted(slices.Values(byOrg[org]))))
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if _, ok := people[id]; !ok {
-				return apperr.NotFound("err.person_not_found", id)
+		maps.Copy(people, found)
+	}
+	var live []*job
+	var sessionIDs []int64
+	want := 0
+	for _, j := range jobs {
+		for _, id := range j.ids {
+			if p, ok := people[id]; !ok || p.OrgID != j.caller.OrgID {
+				j.err = apperr.NotFound("err.person_not_found", id)
+				break
 			}
 		}
-		// Ids for the new registrations, reserved before the lock: the
-		// rows written under it go in one statement (PostgreSQL).
-		regIDs, err := tx.NextIDs(ctx, "registrations", len(ids))
+		if j.err == nil {
+			live = append(live, j)
+			sessionIDs = append(sessionIDs, j.sessionID)
+			want += len(j.ids)
+		}
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	// Ids for the new registrations, reserved before the locks: the rows
+	// written under them go in one statement (PostgreSQL).
+	regIDs, err := tx.NextIDs(ctx, "registrations", want)
+	if err != nil {
+		return err
+	}
+	sessions, err := tx.LockSessions(ctx, sessionIDs)
+	if err != nil {
+		return err
+	}
+	// Read once the locks are held, in statements of their own: on
+	// PostgreSQL a statement sees the data as of its start, so counts
+	// taken in the locking statement itself would be stale (overbooking).
+	asked := map[int64][]int64{}
+	for _, j := range live {
+		asked[j.sessionID] = append(asked[j.sessionID], j.ids...)
+	}
+	counts := make(map[int64]store.Counts, len(asked))
+	existing := make(map[int64]map[int64]*store.Registration, len(asked))
+	for _, sid := range slices.Sorted(maps.Keys(asked)) {
+		if sessions[sid] == nil {
+			continue
+		}
+		c, ex, err := tx.BookingState(ctx, sid, slices.Compact(slices.Sorted(slices.Values(asked[sid]))))
 		if err != nil {
 			return err
 		}
-		sess, err := tx.LockSession(ctx, sessionID)
+		counts[sid], existing[sid] = c, ex
+	}
+	lists := map[[2]int64]*seatState{}
+	var fresh, saved []*store.Registration
+	var done []*job
+	for _, j := range live {
+		sess := sessions[j.sessionID]
+		if sess == nil {
+			j.err = fmt.Errorf("booking: session %d: %w", j.sessionID, store.ErrNotFound)
+			continue
+		}
+		list, err := b.listFor(ctx, tx, j, sess, counts[sess.ID], lists, people, now)
 		if err != nil {
-			return err
-		}
-		// Read after the lock is held, in a statement of its own: on
-		// PostgreSQL a statement sees the data as of its start, so counts
-		// taken in the locking statement itself would be stale (overbooking).
-		counts, existing, err := tx.BookingState(ctx, sessionID, ids)
-		if err != nil {
-			return err
-		}
-		if err := caller.OnSession(access.BookInto, sessionRef(sess)); err != nil {
-			return err
-		}
-		if sess.RecordPast {
-			if err := schedule.RecordingOpen(sess); err != nil {
+			if !isRule(err) {
 				return err
 			}
-		} else if err := schedule.BookingsOpen(sess, now); err != nil {
-			return err
+			j.err = err
+			continue
 		}
-		// Someone who left is no longer booked; a training recorded after
-		// the fact may still list them, since they attended it.
-		if !sess.RecordPast {
-			for _, id := range ids {
-				if p := people[id]; p.LeftAt != nil {
-					return apperr.Invalid("person_ids", "err.person_left", p.Name)
-				}
+		ex := existing[sess.ID]
+		// What this job changes is known before anything changes: a job
+		// the rules refuse leaves the session as the others see it.
+		changes := 0
+		for _, id := range j.ids {
+			if r, ok := ex[id]; !ok || r.Status == store.RegCancelled {
+				changes++
 			}
 		}
-		// The seats this commune books against, and the list its people
-		// wait on: the session's, or its own in a session with quotas.
-		seats, scope, err := seatsFor(ctx, tx, sess, caller.OrgID, &counts)
-		if err != nil {
-			return err
+		if sess.RecordPast && list.booked+changes > list.seats {
+			j.err = apperr.Conflict("err.record_full", list.seats)
+			continue
 		}
-		booked, lastPos := counts.Booked, counts.MaxPosition
-		var fresh, changed []*store.Registration
-		result := make(map[int64]*store.Registration, len(ids))
-		for _, id := range ids {
-			r, ok := existing[id]
+		j.free = max(0, list.seats-list.booked)
+		j.out = &Outcome{Draw: j.draw, Unchanged: len(j.ids) - changes}
+		j.result = make([]*store.Registration, len(j.ids))
+		for i, id := range j.ids {
+			r, ok := ex[id]
 			switch {
 			case ok && r.Status != store.RegCancelled:
-				result[id] = r // already there: booking again changes nothing
+				j.result[i] = r // already there: booking again changes nothing
 				continue
 			case ok: // had cancelled: registered again, at the end of the line
 				r.CancelledAt = nil
@@ -143,62 +240,67 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 				r.Sequence++ // their calendar holds a cancellation to supersede
 				// A new invitation, not answered yet.
 				r.Rsvp, r.RsvpAt = store.RsvpNeedsAction, nil
+				saved = append(saved, r)
 			default:
 				pid := id
-				r = &store.Registration{SessionID: sessionID, PersonID: &pid, OrgID: caller.OrgID, Attendance: store.AttendUnknown, Token: NewToken(), CreatedAt: now, UpdatedAt: now}
+				r = &store.Registration{SessionID: sess.ID, PersonID: &pid, OrgID: j.caller.OrgID, Attendance: store.AttendUnknown, Token: NewToken(), CreatedAt: now, UpdatedAt: now}
 				if len(regIDs) > 0 {
 					r.ID = regIDs[len(fresh)]
 				}
 				fresh = append(fresh, r)
+				ex[id] = r // a later job booking them again changes nothing
 			}
-			r.WaitlistScope = scope
-			if sess.RecordPast {
+			r.WaitlistScope = list.scope
+			switch {
+			case sess.RecordPast:
 				// Recording who came: present, never waiting.
-				if booked >= seats {
-					return apperr.Conflict("err.record_full", seats)
-				}
 				r.Status, r.WaitlistPosition = store.RegBooked, nil
-				r.Attendance, r.AttendanceAt, r.AttendanceBy = store.AttendPresent, &now, caller.UserRef()
-				booked++
-			} else if booked < seats {
+				r.Attendance, r.AttendanceAt, r.AttendanceBy = store.AttendPresent, &now, j.caller.UserRef()
+				list.booked++
+				j.out.Booked++
+			case list.booked < list.seats:
 				r.Status, r.WaitlistPosition = store.RegBooked, nil
-				booked++
-			} else {
-				lastPos++
-				pos := lastPos
+				list.booked++
+				j.out.Booked++
+			default:
+				list.lastPos++
+				pos := list.lastPos
 				r.Status, r.WaitlistPosition = store.RegWaitlisted, &pos
+				j.out.Waitlisted++
 			}
-			result[id] = r
-			changed = append(changed, r)
+			j.result[i] = r
+			j.changed = append(j.changed, r)
 		}
-		// What is written under the lock goes in one round trip.
-		return tx.Batch(ctx, func(tx *store.Store) error {
-			if err := tx.InsertRegistrations(ctx, fresh); err != nil {
+		done = append(done, j)
+	}
+	if len(done) == 0 {
+		return nil
+	}
+	// What is written under the locks goes in one round trip.
+	return tx.Batch(ctx, func(tx *store.Store) error {
+		if err := tx.InsertRegistrations(ctx, fresh); err != nil {
+			return err
+		}
+		for _, r := range saved {
+			if err := tx.SaveRegistration(ctx, r); err != nil {
 				return err
 			}
-			var log audit.Log
-			var events []Event
-			if draw != nil {
-				// The draw is written down: anyone can replay the order from
-				// the seed (booking.FairOrder).
-				log.Add(caller, sess.OrgID, sessionID, "audience_drawn", map[string]any{
-					"seed": strconv.FormatUint(draw.Seed, 10), "audience": draw.Audience, "already_trained": draw.Trained,
-					"free_seats": max(0, seats-counts.Booked), "rule": "untrained_first_then_round_robin_by_service",
+		}
+		var log audit.Log
+		var events []Event
+		for _, j := range done {
+			sess := sessions[j.sessionID]
+			if j.draw != nil {
+				// The draw is written down: anyone can replay the order
+				// from the seed (booking.FairOrder).
+				log.Add(j.caller, sess.OrgID, sess.ID, "audience_drawn", map[string]any{
+					"seed": strconv.FormatUint(j.draw.Seed, 10), "audience": j.draw.Audience, "already_trained": j.draw.Trained,
+					"free_seats": j.free, "rule": "untrained_first_then_round_robin_by_service",
 				}, now)
 			}
-			out.Unchanged = len(ids) - len(changed)
-			for _, r := range changed {
-				if r.Status == store.RegBooked {
-					out.Booked++
-				} else {
-					out.Waitlisted++
-				}
-				if _, reregistered := existing[*r.PersonID]; reregistered {
-					if err := tx.SaveRegistration(ctx, r); err != nil {
-						return err
-					}
-				}
-				detail := map[string]any{"person_id": *r.PersonID, "person": people[*r.PersonID].Name, "registration_id": r.ID}
+			for _, r := range j.changed {
+				p := people[*r.PersonID]
+				detail := map[string]any{"person_id": p.ID, "person": p.Name, "registration_id": r.ID}
 				kind := EventBooked
 				if r.Status == store.RegWaitlisted {
 					detail["position"] = *r.WaitlistPosition
@@ -207,34 +309,67 @@ func (b *Service) book(ctx context.Context, caller access.Caller, sessionID int6
 				if sess.RecordPast {
 					kind = "recorded"
 				}
-				log.Add(caller, sess.OrgID, sessionID, string(kind), detail, now)
-				events = append(events, Event{Kind: kind, SessionID: sessionID, RegistrationID: r.ID, Registration: r, Person: people[*r.PersonID], Session: sess})
+				log.Add(j.caller, sess.OrgID, sess.ID, string(kind), detail, now)
+				if !sess.RecordPast { // a session of the past: nobody is written to
+					events = append(events, Event{Kind: kind, SessionID: sess.ID, RegistrationID: r.ID, Registration: r, Person: p, Session: sess})
+				}
 			}
-			out.Registrations = make([]store.Registration, len(ids))
-			for i, id := range ids {
-				out.Registrations[i] = *result[id]
-				redact(caller, sess, &out.Registrations[i])
+			j.out.Registrations = make([]store.Registration, len(j.ids))
+			for i, r := range j.result {
+				j.out.Registrations[i] = *r
+				redact(j.caller, sess, &j.out.Registrations[i])
 			}
-			if dryRun {
-				return errRollback
-			}
-			if err := log.Save(ctx, tx); err != nil {
-				return err
-			}
-			if sess.RecordPast {
-				return nil // a session of the past: nobody is written to
-			}
-			return b.notify(ctx, tx, events)
-		})
+		}
+		if dryRun {
+			return errRollback
+		}
+		if err := log.Save(ctx, tx); err != nil {
+			return err
+		}
+		return b.notify(ctx, tx, events)
 	})
-	if dryRun && errors.Is(err, errRollback) {
-		out.Registrations = nil // nothing was written: no ids to show
-		return out, nil
+}
+
+// listFor is the waiting list job j books against in sess, whose row is
+// locked: the session's one list, or its commune's own in a session with
+// quotas, as the jobs before it in the transaction left it. It first
+// checks that the caller may book into sess now, and that nobody to book
+// has left.
+func (b *Service) listFor(ctx context.Context, tx *store.Store, j *job, sess *store.Session, counts store.Counts, lists map[[2]int64]*seatState, people map[int64]*store.Person, now time.Time) (*seatState, error) {
+	if err := j.caller.OnSession(access.BookInto, sessionRef(sess)); err != nil {
+		return nil, err
 	}
+	if sess.RecordPast {
+		if err := schedule.RecordingOpen(sess); err != nil {
+			return nil, err
+		}
+	} else if err := schedule.BookingsOpen(sess, now); err != nil {
+		return nil, err
+	}
+	// Someone who left is no longer booked; a training recorded after the
+	// fact may still list them, since they attended it.
+	if !sess.RecordPast {
+		for _, id := range j.ids {
+			if p := people[id]; p.LeftAt != nil {
+				return nil, apperr.Invalid("person_ids", "err.person_left", p.Name)
+			}
+		}
+	}
+	// The seats this commune books against, and the list its people wait
+	// on: the session's (scope 0), or its own in a session with quotas.
+	if l, ok := lists[[2]int64{sess.ID, 0}]; ok {
+		return l, nil
+	}
+	if l, ok := lists[[2]int64{sess.ID, j.caller.OrgID}]; ok {
+		return l, nil
+	}
+	seats, scope, err := seatsFor(ctx, tx, sess, j.caller.OrgID, &counts)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	l := &seatState{seats: seats, scope: scope, booked: counts.Booked, lastPos: counts.MaxPosition}
+	lists[[2]int64{sess.ID, scope}] = l
+	return l, nil
 }
 
 // resolve turns a request into a list of distinct person ids of the

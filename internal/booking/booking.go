@@ -89,6 +89,8 @@ type Service struct {
 	now      func() time.Time
 	host     string
 	notifier Notifier
+	// lanes book the requests that arrive together (combine.go).
+	lanes lanes
 }
 
 // New returns a Service. formats finds the format of a session; host names

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/booking"
@@ -36,6 +37,10 @@ type Notifier struct {
 	log      *slog.Logger
 	// composeNever, in tests, leaves queued messages to ComposeQueued.
 	composeNever bool
+	// background says RunComposer runs: a commit then only wakes it
+	// (kick), and the request that committed does not wait for its mail.
+	background atomic.Bool
+	kick       chan struct{}
 
 	// orgs caches communes briefly: a booking would otherwise read its
 	// commune while holding the session's lock.
@@ -81,16 +86,17 @@ func (n *Notifier) WithLog(l *slog.Logger) *Notifier {
 // NewNotifier returns a Notifier; f finds a session's format, host names
 // the site in Message-IDs.
 func NewNotifier(f *formats.Resolver, comp *calendar.Composer, tr *i18n.Translator, host string, now func() time.Time) *Notifier {
-	return &Notifier{catalog: f.Catalog(), formats: f, composer: comp, tr: tr, host: host, now: now, log: slog.New(slog.DiscardHandler)}
+	return &Notifier{catalog: f.Catalog(), formats: f, composer: comp, tr: tr, host: host, now: now, log: slog.New(slog.DiscardHandler), kick: make(chan struct{}, 1)}
 }
 
 // Notify queues one message per event, inside the caller's transaction:
 // a small row that says what happened, composed (subject, bodies,
-// calendar file) right after the transaction commits, outside the locks it
-// held. Should the process stop in between, ComposeQueued composes it
-// later from the same row: a message is never lost, and composing twice
-// writes it once. People without an email get nothing (their link still
-// works).
+// calendar file) once the transaction has committed, outside the locks it
+// held: by RunComposer, which the commit wakes, or, when it does not run,
+// right after the commit. Should the process stop in between,
+// ComposeQueued composes it later from the same row: a message is never
+// lost, and composing twice writes it once. People without an email get
+// nothing (their link still works).
 func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking.Event) error {
 	var msgs []*store.OutboxMessage
 	var recs []*queued
@@ -117,6 +123,13 @@ func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking
 		return nil
 	}
 	tx.AfterCommit(ctx, func(ctx context.Context, s *store.Store) {
+		if n.background.Load() {
+			select {
+			case n.kick <- struct{}{}:
+			default: // already woken: it takes these too
+			}
+			return
+		}
 		done := make(map[string]*store.Composed, len(msgs))
 		for i, m := range msgs {
 			c, err := n.compose(ctx, s, recs[i])
@@ -271,22 +284,32 @@ func (n *Notifier) ComposeQueued(ctx context.Context, s *store.Store, orgID int6
 	}
 }
 
-// RunComposer composes, every period, what was queued but not composed
-// (a process that stopped between a commit and its mails), until ctx ends.
+// RunComposer composes the mail queued by this process's commits as they
+// wake it, many in one write when they come together, and every period
+// what was queued but not composed (a process that stopped between a
+// commit and its mails), until ctx ends. While it runs, a request does
+// not wait for its mail to be composed.
 func (n *Notifier) RunComposer(ctx context.Context, s *store.Store, period time.Duration) {
+	n.background.Store(true)
+	defer n.background.Store(false)
 	tick := time.NewTicker(period)
 	defer tick.Stop()
+	// Leave the messages of changes just committed elsewhere to their own
+	// process, at first and on each tick.
+	before := n.now().Add(-period)
 	for {
-		// Leave the messages of changes just committed to their own process.
-		if k, err := n.ComposeQueued(ctx, s, 0, n.now().Add(-period)); err != nil && ctx.Err() == nil {
+		if k, err := n.ComposeQueued(ctx, s, 0, before); err != nil && ctx.Err() == nil {
 			n.log.ErrorContext(ctx, "outbox: composing queued mail", "err", err)
-		} else if k > 0 {
+		} else if k > 0 && !before.IsZero() {
 			n.log.InfoContext(ctx, "outbox: queued mail composed", "messages", k)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			before = n.now().Add(-period)
+		case <-n.kick:
+			before = time.Time{} // all there is
 		}
 	}
 }

@@ -73,6 +73,29 @@ func (s *Store) LockSession(ctx context.Context, id int64) (*Session, error) {
 	return &sess, translate(q.Take(&sess, id).Error)
 }
 
+// LockSessions locks the sessions among ids for the rest of the
+// transaction, in id order (two transactions locking several sessions
+// never wait on each other in a circle), and returns those found by id.
+func (s *Store) LockSessions(ctx context.Context, ids []int64) (map[int64]*Session, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	out := make(map[int64]*Session, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q := s.with(ctx).Where("id IN ?", ids).Order("id")
+	if s.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var sessions []Session
+	if err := q.Find(&sessions).Error; err != nil {
+		return nil, translate(err)
+	}
+	for i := range sessions {
+		out[sessions[i].ID] = &sessions[i]
+	}
+	return out, nil
+}
+
 // SessionFilter selects the sessions a commune can see.
 type SessionFilter struct {
 	// OrgID sees its own sessions and, with IncludeOpen, other communes'

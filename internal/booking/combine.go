@@ -1,0 +1,164 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/store"
+)
+
+// Bookings that arrive together are booked together. Each lane takes what
+// waits on it and runs it in one transaction (bookJobs): one commit, one
+// lock per session and one write for them all, where one transaction each
+// would queue on the session's lock and commit one by one. A booking that
+// arrives alone runs alone, as soon as it arrives. A lane serves a fixed
+// share of the sessions (by id), so that two lanes never wait on each
+// other's lock; the database's locks still keep several processes (and
+// anything else that changes a session) apart.
+
+// Limits of what one transaction books.
+const (
+	maxJobs   = 64       // requests
+	maxPeople = MaxBatch // people, in all
+	// laneTimeout bounds a combined transaction whose requests have no
+	// deadline of their own.
+	laneTimeout = 30 * time.Second
+)
+
+type lanes struct {
+	once sync.Once
+	ch   []chan *job
+	// retried counts the combined transactions that failed, their jobs
+	// then booked one by one.
+	retried atomic.Int64
+}
+
+// lanesFor is how many transactions book at once: one on SQLite (it has
+// one writer), a few on PostgreSQL.
+func (b *Service) lanesFor() int {
+	if d, ok := b.store.(interface{ Dialect() store.Dialect }); ok && d.Dialect() == store.Postgres {
+		return 4
+	}
+	return 1
+}
+
+// combined books j, with whatever other bookings wait on its lane, and
+// returns once j has its answer.
+func (b *Service) combined(j *job) {
+	b.lanes.once.Do(func() {
+		n := b.lanesFor()
+		b.lanes.ch = make([]chan *job, n)
+		for i := range b.lanes.ch {
+			b.lanes.ch[i] = make(chan *job, maxJobs)
+			go b.lane(b.lanes.ch[i])
+		}
+	})
+	j.done = make(chan struct{})
+	lane := b.lanes.ch[uint64(j.sessionID)%uint64(len(b.lanes.ch))]
+	select {
+	case lane <- j:
+	case <-j.ctx.Done():
+		j.err = j.ctx.Err()
+		return
+	}
+	<-j.done // once taken, a job is always answered
+}
+
+// lane books the jobs of ch as they come: the first that waits, with all
+// those waiting behind it, up to the limits.
+func (b *Service) lane(ch chan *job) {
+	var held *job // a job that did not fit in the last batch
+	for {
+		first := held
+		if first == nil {
+			first = <-ch
+		}
+		held = nil
+		batch := []*job{first}
+		people := len(first.ids)
+	more:
+		for len(batch) < maxJobs {
+			select {
+			case j := <-ch:
+				if people+len(j.ids) > maxPeople {
+					held = j
+					break more
+				}
+				batch = append(batch, j)
+				people += len(j.ids)
+			default:
+				break more
+			}
+		}
+		b.run(batch)
+	}
+}
+
+// run books a batch in one transaction; should that fail, each job is
+// booked again on its own, with its own context, so that one job's trouble
+// with the database is its own answer and nobody else's.
+func (b *Service) run(batch []*job) {
+	var jobs []*job
+	for _, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			// The caller has gone, or its time is up: nothing is done.
+			j.err = fmt.Errorf("booking: %w: %v", store.ErrUnavailable, err)
+			close(j.done)
+			continue
+		}
+		jobs = append(jobs, j)
+	}
+	if len(jobs) == 0 {
+		return
+	}
+	ctx, cancel := batchContext(jobs)
+	err := b.inTx(ctx, jobs)
+	cancel()
+	if err != nil && len(jobs) > 1 {
+		b.lanes.retried.Add(1)
+		for _, j := range jobs {
+			j.out, j.err, j.result, j.changed = nil, nil, nil, nil
+			if err := b.inTx(j.ctx, []*job{j}); err != nil {
+				j.err = err
+			}
+		}
+	} else if err != nil {
+		jobs[0].err = err
+	}
+	for _, j := range jobs {
+		if j.err != nil {
+			j.out = nil
+		}
+		close(j.done)
+	}
+}
+
+// batchContext is the context of a combined transaction: the first job's
+// values, and the earliest of the jobs' deadlines (a job whose time is up
+// before its answer gives the others theirs on their own).
+func batchContext(jobs []*job) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(laneTimeout)
+	for _, j := range jobs {
+		if d, ok := j.ctx.Deadline(); ok && d.Before(deadline) {
+			deadline = d
+		}
+	}
+	return context.WithDeadline(context.WithoutCancel(jobs[0].ctx), deadline)
+}
+
+// inTx runs bookJobs in a transaction of its own.
+func (b *Service) inTx(ctx context.Context, jobs []*job) (err error) {
+	// A bug must not take the process down with it: the requests get an
+	// error, as a request's own panic would give them.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("booking: panic: %v", p)
+		}
+	}()
+	return b.store.Tx(ctx, func(tx *store.Store) error {
+		return b.bookJobs(ctx, tx, jobs, b.now(), false)
+	})
+}

@@ -1,0 +1,237 @@
+package booking_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	catalogdata "github.com/atelier-ch/atelier/catalog"
+
+	"github.com/atelier-ch/atelier/internal/apperr"
+	"github.com/atelier-ch/atelier/internal/booking"
+	"github.com/atelier-ch/atelier/internal/catalog"
+	"github.com/atelier-ch/atelier/internal/formats"
+	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/store/storetest"
+)
+
+// TestBookTogether: bookings that arrive together are decided in one
+// transaction exactly as one after the other would be: seats and waiting
+// places in arrival order across requests, someone booked twice only once,
+// and a request the rules refuse (unknown person, cancelled session, no seats
+// of its own, unknown session) answers its own error and writes nothing,
+// without taking the others down with it.
+func TestBookTogether(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, db)
+			morges, rolle := f.commune(t, "morges"), f.commune(t, "rolle")
+			a := f.session(t, 2, "ecublens-collaborateurs")
+			bIn, one_ := input("ecublens-collaborateurs", hostStart, "B"), 1
+			bIn.Capacity = &one_
+			b, err := f.svc.CreateSession(ctx, f.hr, bIn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			closed, err := f.svc.CreateSession(ctx, f.hr, input("ecublens-collaborateurs", hostStart, "C"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.CancelSession(ctx, f.hr, closed.ID); err != nil {
+				t.Fatal(err)
+			}
+			pool := f.pooled(t, 4, map[string]int{"morges": 1})
+			p := f.people(t, 7, "p")
+			m := f.peopleOf(t, morges.org, 3)
+			r := f.peopleOf(t, rolle.org, 1)
+			one := func(id int64) booking.BookRequest { return booking.BookRequest{PersonID: &id} }
+			list := func(ids ...int64) booking.BookRequest { return booking.BookRequest{PersonIDs: &ids} }
+			before := f.mails.count()
+
+			reqs := []booking.Together{
+				{f.hr, a.ID, list(p[0], p[1], p[2])},   // booked, booked, waiting 1
+				{f.hr, a.ID, one(p[3])},                // waiting 2
+				{f.hr, a.ID, one(p[0])},                // already booked: unchanged
+				{f.hr, b.ID, list(p[4], m[0])},         // someone of another commune: 404, nothing written
+				{f.hr, closed.ID, one(p[5])},           // cancelled: 409
+				{f.hr, 987654321, one(p[5])},           // no such session
+				{f.hr, b.ID, one(p[4])},                // the seat of b
+				{f.hr, b.ID, one(p[6])},                // waiting 1 on b
+				{morges.hr, pool.ID, list(m[0], m[1])}, // morges' one seat, then its own list
+				{rolle.hr, pool.ID, one(r[0])},         // no seats for rolle: 409
+				{morges.hr, pool.ID, one(m[2])},        // morges' list, place 2
+				{f.hr, pool.ID, one(p[5])},             // the host's seats
+			}
+			outs, errs := f.svc.BookTogether(ctx, reqs)
+			if n := f.svc.Retried(); n != 0 {
+				t.Errorf("the combined transaction failed (%d): the requests were booked one by one", n)
+			}
+			type want struct {
+				code                          apperr.Code
+				booked, waitlisted, unchanged int
+			}
+			wants := []want{
+				{"", 2, 1, 0}, {"", 0, 1, 0}, {"", 0, 0, 1}, {apperr.CodeNotFound, 0, 0, 0}, {apperr.CodeConflict, 0, 0, 0},
+				{"missing", 0, 0, 0}, {"", 1, 0, 0}, {"", 0, 1, 0}, {"", 1, 1, 0}, {apperr.CodeConflict, 0, 0, 0}, {"", 0, 1, 0}, {"", 1, 0, 0},
+			}
+			for i, w := range wants {
+				switch {
+				case w.code == "missing":
+					if !errors.Is(errs[i], store.ErrNotFound) {
+						t.Errorf("request %d: %v, want not found", i, errs[i])
+					}
+				case w.code != "":
+					if !apperr.Is(errs[i], w.code) || outs[i] != nil {
+						t.Errorf("request %d: %v, want %s", i, errs[i], w.code)
+					}
+				case errs[i] != nil:
+					t.Errorf("request %d: %v", i, errs[i])
+				default:
+					o := outs[i]
+					if o.Booked != w.booked || o.Waitlisted != w.waitlisted || o.Unchanged != w.unchanged || len(o.Registrations) != len(*reqIDs(reqs[i].Req)) {
+						t.Errorf("request %d: %d booked, %d waiting, %d unchanged, %d registrations; want %+v", i, o.Booked, o.Waitlisted, o.Unchanged, len(o.Registrations), w)
+					}
+					for _, reg := range o.Registrations {
+						if reg.ID == 0 || reg.Token == "" {
+							t.Errorf("request %d: registration without id or token: %+v", i, reg)
+						}
+					}
+				}
+			}
+			// The database holds what the answers said, lists 1..n.
+			for _, c := range []struct {
+				id      int64
+				booked  map[int64]int
+				waiting map[int64][]int
+			}{
+				{a.ID, map[int64]int{f.org.ID: 2}, map[int64][]int{0: {1, 2}}},
+				{b.ID, map[int64]int{f.org.ID: 1}, map[int64][]int{0: {1}}},
+				{closed.ID, map[int64]int{}, map[int64][]int{}},
+				{pool.ID, map[int64]int{f.org.ID: 1, morges.org.ID: 1}, map[int64][]int{morges.org.ID: {1, 2}}},
+			} {
+				booked, waiting := map[int64]int{}, map[int64][]int{}
+				rows, err := f.store.RegistrationRows(ctx, store.RegistrationFilter{SessionID: c.id})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					switch r.Status {
+					case store.RegBooked:
+						booked[r.OrgID]++
+					case store.RegWaitlisted:
+						waiting[r.WaitlistScope] = append(waiting[r.WaitlistScope], *r.WaitlistPosition)
+					}
+				}
+				for _, ps := range waiting {
+					slices.Sort(ps)
+				}
+				if !mapsEqual(booked, c.booked) || !listsEqual(waiting, c.waiting) {
+					t.Errorf("session %d: booked %v waiting %v, want %v %v", c.id, booked, waiting, c.booked, c.waiting)
+				}
+			}
+			// One history entry and one mail per change, nothing for the
+			// refused requests.
+			if got := f.mails.count() - before; got != 10 {
+				t.Errorf("%d mails queued, want 10", got)
+			}
+			for id, n := range map[int64]int{a.ID: 4, b.ID: 2, closed.ID: 0, pool.ID: 4} {
+				entries, err := f.store.SessionHistory(ctx, id, false, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := 0
+				for _, e := range entries {
+					if e.Action == "booked" || e.Action == "waitlisted" {
+						got++
+					}
+				}
+				if got != n {
+					t.Errorf("session %d: %d bookings in its history, want %d", id, got, n)
+				}
+			}
+		})
+	}
+}
+
+func reqIDs(r booking.BookRequest) *[]int64 {
+	if r.PersonIDs != nil {
+		return r.PersonIDs
+	}
+	return &[]int64{*r.PersonID}
+}
+
+func mapsEqual(a, b map[int64]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func listsEqual(a, b map[int64][]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !slices.Equal(b[k], v) {
+			return false
+		}
+	}
+	return true
+}
+
+// failing is a notifier whose database write fails for one person, as a
+// write of the batch would.
+type failing struct{ person int64 }
+
+var errNotify = errors.New("notifier: the write failed")
+
+func (n failing) Notify(_ context.Context, _ *store.Store, events []booking.Event) error {
+	for _, e := range events {
+		if *e.Registration.PersonID == n.person {
+			return errNotify
+		}
+	}
+	return nil
+}
+
+// TestBookTogetherFailure: when the combined transaction fails, nothing of
+// it stays, and each request is booked again on its own: the one the
+// failure came from gets it, the others their seats.
+func TestBookTogetherFailure(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, db)
+			sess := f.session(t, 2, "ecublens-collaborateurs")
+			p := f.people(t, 3, "p")
+			cat, err := catalog.Load(catalogdata.FS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc := booking.New(f.store, formats.NewResolver(cat, f.store), func() time.Time { return *f.now.Load() }, "atelier.test", failing{person: p[1]})
+			one := func(id int64) booking.BookRequest { return booking.BookRequest{PersonID: &id} }
+			outs, errs := svc.BookTogether(ctx, []booking.Together{{f.hr, sess.ID, one(p[0])}, {f.hr, sess.ID, one(p[1])}, {f.hr, sess.ID, one(p[2])}})
+			if n := svc.Retried(); n != 1 {
+				t.Errorf("%d combined transactions retried, want 1", n)
+			}
+			if errs[0] != nil || errs[2] != nil || !errors.Is(errs[1], errNotify) || outs[1] != nil {
+				t.Fatalf("errors %v", errs)
+			}
+			if outs[0].Booked != 1 || outs[2].Booked != 1 {
+				t.Errorf("outcomes %+v %+v, want a seat each", outs[0], outs[2])
+			}
+			booked, waiting := f.lists(t, sess.ID)
+			if booked[f.org.ID] != 2 || len(waiting) != 0 {
+				t.Errorf("booked %v waiting %v, want the two seats taken and nobody waiting", booked, waiting)
+			}
+		})
+	}
+}

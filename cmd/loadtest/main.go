@@ -39,6 +39,7 @@ type options struct {
 	pgbench               string
 	pgbenchSeconds        int
 	sqlite                string
+	pprof, profile        string
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.pgbench, "pgbench", "", "PostgreSQL URL: first run pgbench's two reference workloads there")
 	fs.IntVar(&o.pgbenchSeconds, "pgbench-seconds", 20, "duration of each pgbench run (and of the SQLite reference)")
 	fs.StringVar(&o.sqlite, "sqlite-ref", "", "the server's SQLite file: first measure the bare booking transaction there")
+	fs.StringVar(&o.pprof, "pprof", "", "the server's ATELIER_PPROF_ADDR: take a CPU profile of it during the bookings")
+	fs.StringVar(&o.profile, "profile", "cpu.pprof", "where -pprof writes the profile")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,7 +89,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	profiled := make(chan error, 1)
+	if o.pprof != "" {
+		// Three seconds from the first booking on: -n long enough to
+		// cover them profiles the bookings alone.
+		go func() { profiled <- fetchProfile(ctx, o.pprof, 3, o.profile) }()
+	}
 	res := fire(ctx, cl, people, sessions, o.c)
+	if o.pprof != "" {
+		if err := <-profiled; err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "CPU profile of the server during the bookings: %s\n", o.profile)
+	}
 	res.print(out, o)
 	if err := verify(ctx, cl, sessions, o, out); err != nil {
 		return err
@@ -303,4 +318,30 @@ func verify(ctx context.Context, cl *client, sessions []int64, o options, out io
 	fmt.Fprintf(out, "final: %d booked, %d waitlisted over %d session(s) of %d seats; waiting lists contiguous, nothing overbooked\n",
 		totalBooked, totalWaiting, len(sessions), o.capacity)
 	return nil
+}
+
+// fetchProfile writes a CPU profile of seconds from the server's pprof
+// address to file.
+func fetchProfile(ctx context.Context, addr string, seconds int, file string) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, seconds), nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("pprof: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("pprof: %s", res.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -183,17 +183,12 @@ func (b *Service) bookJobs(ctx context.Context, tx *store.Store, jobs []*job, no
 	for _, j := range live {
 		asked[j.sessionID] = append(asked[j.sessionID], j.ids...)
 	}
-	counts := make(map[int64]store.Counts, len(asked))
-	existing := make(map[int64]map[int64]*store.Registration, len(asked))
-	for _, sid := range slices.Sorted(maps.Keys(asked)) {
-		if sessions[sid] == nil {
-			continue
-		}
-		c, ex, err := tx.BookingState(ctx, sid, slices.Compact(slices.Sorted(slices.Values(asked[sid]))))
-		if err != nil {
-			return err
-		}
-		counts[sid], existing[sid] = c, ex
+	for sid, ids := range asked {
+		asked[sid] = slices.Compact(slices.Sorted(slices.Values(ids)))
+	}
+	counts, existing, err := tx.BookingState(ctx, asked)
+	if err != nil {
+		return err
 	}
 	lists := map[[2]int64]*seatState{}
 	var fresh, saved []*store.Registration

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -165,30 +167,56 @@ func (s *Store) UncomposedMail(ctx context.Context, orgID int64, before time.Tim
 // composing twice writes once. A nil entry drops its message: there is
 // nothing to send (e.g. a commune sender address that is not valid).
 func (s *Store) ComposeMail(ctx context.Context, done map[string]*Composed) error {
-	if len(done) == 0 {
-		return nil
+	var drop, ids []string
+	for id, c := range done {
+		if c == nil {
+			drop = append(drop, id)
+		} else {
+			ids = append(ids, id)
+		}
 	}
+	slices.Sort(ids) // the same rows in the same order, whoever writes them
+	slices.Sort(drop)
+	chunks := slices.Collect(slices.Chunk(ids, composeChunk))
 	write := func(tx *Store) error {
-		for messageID, c := range done {
-			q := tx.with(ctx).Model(&OutboxMessage{}).Where("message_id = ? AND event <> ''", messageID)
-			var err error
-			if c == nil {
-				err = q.Delete(&OutboxMessage{}).Error
-			} else {
-				err = q.Updates(map[string]any{
-					"from_email": c.FromEmail, "from_name": c.FromName, "subject": c.Subject, "text_body": c.TextBody, "html_body": c.HTMLBody, "ics": c.ICS,
-					"ics_method": c.ICSMethod, "page_url": c.PageURL, "event": "",
-				}).Error
+		if len(drop) > 0 {
+			if err := tx.with(ctx).Where("message_id IN ? AND event <> ''", drop).Delete(&OutboxMessage{}).Error; err != nil {
+				return translate(err)
 			}
-			if err != nil {
+		}
+		for _, chunk := range chunks {
+			// One statement for many messages: their contents as a table
+			// of values, written where the message is still queued.
+			var q strings.Builder
+			q.WriteString("WITH v(message_id, from_email, from_name, subject, text_body, html_body, ics, ics_method, page_url) AS (VALUES ")
+			vars := make([]any, 0, 9*len(chunk))
+			for i, id := range chunk {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				c := done[id]
+				vars = append(vars, id, c.FromEmail, c.FromName, c.Subject, c.TextBody, c.HTMLBody, c.ICS, c.ICSMethod, c.PageURL)
+			}
+			q.WriteString(`) UPDATE outbox_messages SET from_email = v.from_email, from_name = v.from_name, subject = v.subject,
+  text_body = v.text_body, html_body = v.html_body, ics = v.ics, ics_method = v.ics_method, page_url = v.page_url, event = ''
+FROM v WHERE outbox_messages.message_id = v.message_id AND outbox_messages.event <> ''`)
+			if err := tx.with(ctx).Exec(q.String(), vars...).Error; err != nil {
 				return translate(err)
 			}
 		}
 		return nil
 	}
-	if len(done) == 1 {
+	switch statements := len(chunks) + min(1, len(drop)); statements {
+	case 0:
+		return nil
+	case 1:
 		// One statement: no transaction around it (gorm would open one).
 		return write(&Store{db: s.db.Session(&gorm.Session{SkipDefaultTransaction: true}), dialect: s.dialect})
 	}
 	return s.Tx(ctx, write)
 }
+
+// composeChunk is how many composed messages one statement writes (nine
+// values each).
+const composeChunk = 200

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -382,55 +383,73 @@ func (s *Store) SessionsByID(ctx context.Context, ids []int64) (map[int64]*Sessi
 	return out, nil
 }
 
-// BookingState reads, in one round trip, a session's counts and its
-// registrations of the given people. Call it after LockSession: it is a
-// statement of its own, so on PostgreSQL it sees every booking committed
-// before the lock was granted.
-func (s *Store) BookingState(ctx context.Context, sessionID int64, personIDs []int64) (Counts, map[int64]*Registration, error) {
-	if len(personIDs) > 500 {
-		// Long lists: the IN list would be huge; two queries are fine.
-		c, err := s.SessionCounts(ctx, sessionID)
-		if err != nil {
-			return c, nil, err
-		}
-		regs, err := s.RegistrationsOf(ctx, sessionID, personIDs)
-		return c, regs, err
+// BookingState reads, in one round trip, the counts of several sessions
+// and their registrations of the people asked for each (asked: person ids
+// by session id); sessions that do not exist are absent. Call it once the
+// sessions are locked (LockSessions): it is a statement of its own, so on
+// PostgreSQL it sees every booking committed before the locks were
+// granted.
+func (s *Store) BookingState(ctx context.Context, asked map[int64][]int64) (map[int64]Counts, map[int64]map[int64]*Registration, error) {
+	sessionIDs := slices.Sorted(maps.Keys(asked))
+	var people []int64
+	for _, ids := range asked {
+		people = append(people, ids...)
 	}
-	var rows []struct {
-		Registration
-		CBooked int
-		CMaxPos *int
-		CQuotas int
+	people = slices.Compact(slices.Sorted(slices.Values(people)))
+	counts := make(map[int64]Counts, len(asked))
+	regs := make(map[int64]map[int64]*Registration, len(asked))
+	if len(sessionIDs) == 0 {
+		return counts, regs, nil
 	}
 	// Both counts come from indexes, whatever the length of the waiting
 	// list: the booked seats (at most the capacity) by (session, status),
 	// the last place of the session's one list by (session, scope,
 	// position); a session with quotas has a list per commune, counted by
-	// ListCounts. A list is 1..n, so its length is its last place. Whether the session has quotas
-	// comes along, so that a booking without them reads nothing more.
-	err := s.with(ctx).Raw(`SELECT r.*,
-  (SELECT count(*) FROM registrations WHERE session_id = ? AND status = 'booked') AS c_booked,
-  (SELECT max(waitlist_position) FROM registrations WHERE session_id = ? AND waitlist_scope = 0) AS c_max_pos,
-  (SELECT count(*) FROM session_quotas WHERE session_id = ?) AS c_quotas
-FROM (SELECT 1 AS one) one
-LEFT JOIN registrations r ON r.session_id = ? AND r.person_id IN ?`, sessionID, sessionID, sessionID, sessionID, personIDs).Scan(&rows).Error
-	if err != nil {
-		return Counts{}, nil, translate(err)
-	}
-	out := make(map[int64]*Registration, len(personIDs))
-	var c Counts
-	for i := range rows {
-		row := &rows[i]
-		c = Counts{Booked: row.CBooked, NoQuotas: row.CQuotas == 0}
-		if row.CMaxPos != nil {
-			c.MaxPosition, c.Waitlisted = *row.CMaxPos, *row.CMaxPos
-		}
-		if row.ID != 0 && row.PersonID != nil {
-			r := row.Registration
-			out[*r.PersonID] = &r
+	// ListCounts. A list is 1..n, so its length is its last place. Whether
+	// the session has quotas comes along, so that a booking without them
+	// reads nothing more. Long lists of people take a statement per 500.
+	wanted := make(map[[2]int64]bool, len(people))
+	for sid, ids := range asked {
+		for _, id := range ids {
+			wanted[[2]int64{sid, id}] = true
 		}
 	}
-	return c, out, nil
+	for chunk := range slices.Chunk(people, 500) {
+		var rows []struct {
+			Registration
+			CSession int64
+			CBooked  int
+			CMaxPos  *int
+			CQuotas  int
+		}
+		err := s.with(ctx).Raw(`SELECT r.*, s.id AS c_session,
+  (SELECT count(*) FROM registrations WHERE session_id = s.id AND status = 'booked') AS c_booked,
+  (SELECT max(waitlist_position) FROM registrations WHERE session_id = s.id AND waitlist_scope = 0) AS c_max_pos,
+  (SELECT count(*) FROM session_quotas WHERE session_id = s.id) AS c_quotas
+FROM sessions s
+LEFT JOIN registrations r ON r.session_id = s.id AND r.person_id IN ?
+WHERE s.id IN ?`, chunk, sessionIDs).Scan(&rows).Error
+		if err != nil {
+			return nil, nil, translate(err)
+		}
+		for i := range rows {
+			row := &rows[i]
+			c := Counts{Booked: row.CBooked, NoQuotas: row.CQuotas == 0}
+			if row.CMaxPos != nil {
+				c.MaxPosition, c.Waitlisted = *row.CMaxPos, *row.CMaxPos
+			}
+			counts[row.CSession] = c
+			if regs[row.CSession] == nil {
+				regs[row.CSession] = map[int64]*Registration{}
+			}
+			// Only the people asked for in this session.
+			if row.ID != 0 && row.PersonID != nil && wanted[[2]int64{row.CSession, *row.PersonID}] {
+				r := row.Registration
+				regs[row.CSession][*r.PersonID] = &r
+			}
+		}
+	}
+	return counts, regs, nil
 }
 
 // AttendedPeople tells which of the people of a commune among ids were

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/atelier-ch/atelier/internal/access"
@@ -37,10 +38,12 @@ type Store interface {
 	RegistrationRows(ctx context.Context, f store.RegistrationFilter) ([]store.RegistrationRow, error)
 }
 
-// File is a document to send.
+// File is a document to send: its bytes (Data), or, for a large one, the
+// way to write it as it is made (Stream).
 type File struct {
-	Name string
-	Data []byte
+	Name   string
+	Data   []byte
+	Stream func(w io.Writer) error
 	// Attachment asks the browser to save rather than show it.
 	Attachment bool
 }
@@ -307,9 +310,12 @@ func (s *Service) CampaignReport(ctx context.Context, caller access.Caller, lang
 	if err != nil {
 		return nil, err
 	}
-	return render("rapport-campagne.pdf", func(b *bytes.Buffer) error {
-		return s.sheets.CampaignReport(b, org.Name, rep, lang)
-	})
+	// A large commune's report goes to its reader as it is written.
+	doc, err := s.sheets.CampaignReportDoc(org.Name, rep, lang)
+	if err != nil {
+		return nil, err
+	}
+	return &File{Name: "rapport-campagne.pdf", Stream: doc.Write}, nil
 }
 
 // fileSafe keeps the ASCII letters, digits, spaces and dashes of a file name.

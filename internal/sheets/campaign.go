@@ -13,7 +13,18 @@ import (
 
 // CampaignReport prints the campaign report of a commune: the figures for
 // the council, the suggested pilot service and the line of each service.
-func (k *Kit) CampaignReport(w io.Writer, commune string, r *report.Campaign, lang string) (err error) {
+func (k *Kit) CampaignReport(w io.Writer, commune string, r *report.Campaign, lang string) error {
+	doc, err := k.CampaignReportDoc(commune, r, lang)
+	if err != nil {
+		return err
+	}
+	return doc.Write(w)
+}
+
+// CampaignReportDoc lays the campaign report out, ready to be written:
+// whatever can fail in the drawing fails here, before the first byte goes
+// to the reader.
+func (k *Kit) CampaignReportDoc(commune string, r *report.Campaign, lang string) (_ *Document, err error) {
 	defer recoverTo(&err)
 	d := k.newDoc(lang, "P", faceBold)
 	title := d.t("pdf.report.title") + " – " + d.line(commune)
@@ -92,7 +103,7 @@ func (k *Kit) CampaignReport(w io.Writer, commune string, r *report.Campaign, la
 			d.item(d.bullet(colAccent), 5, d.t("pdf.report.worries")+" "+words(dep.TopWorries), stBody(), "")
 		}
 	}
-	return d.finish(w)
+	return &Document{d: d}, nil
 }
 
 // departmentTable draws one row per department.

@@ -2,6 +2,8 @@ package sheets
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -82,5 +84,50 @@ func TestCampaignReportCharts(t *testing.T) {
 		}
 		checkText(t, doc, want, nil)
 		keepPNG(t, buf.Bytes())
+	}
+}
+
+// writes records the size of each write it gets.
+type writes struct {
+	bytes.Buffer
+	sizes []int
+}
+
+func (w *writes) Write(p []byte) (int, error) {
+	w.sizes = append(w.sizes, len(p))
+	return w.Buffer.Write(p)
+}
+
+// TestCampaignReportStreams: a large commune's report goes to its reader
+// as it is written, object by object, never as one copy of the whole file;
+// and it is the same document as written at once.
+func TestCampaignReportStreams(t *testing.T) {
+	k, _ := fixtures(t)
+	rep := &report.Campaign{GeneratedAt: time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC), Commune: report.Commune{People: 5000, Trained: 1200}}
+	for i := range 40 {
+		id := int64(i + 1)
+		rep.Departments = append(rep.Departments, report.Department{ID: &id, Name: fmt.Sprintf("Service %02d", i), People: 125, Trained: 30, ShareTrained: 0.24,
+			MandatoryMissing: []report.Missing{{Format: "journee-pilote", Title: "Journée pilote", People: []report.PersonRef{{ID: id, Name: "Léa Perruchoud"}}}}})
+	}
+	doc, err := k.CampaignReportDoc("Commune de Démo", rep, "fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w writes
+	if err := doc.Write(&w); err != nil {
+		t.Fatal(err)
+	}
+	largest := slices.Max(w.sizes)
+	if len(w.sizes) < 20 || largest > w.Len()/2 {
+		t.Errorf("%d bytes in %d writes, the largest %d: not written as it is made", w.Len(), len(w.sizes), largest)
+	}
+	var whole bytes.Buffer
+	if err := k.CampaignReport(&whole, "Commune de Démo", rep, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	d := readPDF(t, w.Bytes())
+	checkText(t, d, []string{"Service 39", "Léa Perruchoud"}, nil)
+	if d.pages < 2 || w.Len() != whole.Len() {
+		t.Errorf("streamed: %d pages, %d bytes; written at once: %d bytes", d.pages, w.Len(), whole.Len())
 	}
 }

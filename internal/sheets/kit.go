@@ -30,6 +30,8 @@ type Kit struct {
 	// nnbsp is the space put before ; ! ? in French: the narrow no-break
 	// space when the fonts have it, else the no-break space.
 	nnbsp rune
+	// raw, in tests, writes documents as gofpdf does, uncompressed.
+	raw bool
 }
 
 // face is one of the few type faces a document embeds. Every face added to a

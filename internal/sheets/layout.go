@@ -306,7 +306,7 @@ func (d *doc) flow(lines []string, x float64, st style) {
 }
 
 // finish writes the footers, "page x/y" numbered within each part, and the
-// PDF to w.
+// PDF to w, as it is written.
 func (d *doc) finish(w io.Writer) error {
 	foot := style{face: faceRegular, size: 8.5, color: colGrey}
 	y := d.pageH - d.bottom + 9
@@ -326,14 +326,29 @@ func (d *doc) finish(w io.Writer) error {
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("sheets: %w", err)
 	}
-	var buf bytes.Buffer
-	if err := d.pdf.Output(&buf); err != nil {
+	if d.k.raw {
+		return d.pdf.Output(w)
+	}
+	// gofpdf holds the document; it goes to w object by object, each
+	// compressed on its way (stream.go), not copied whole first.
+	sc := newStreamCompressor(w)
+	if err := d.pdf.Output(sc); err != nil {
 		return fmt.Errorf("sheets: %w", err)
 	}
-	if _, err := w.Write(compressStreams(buf.Bytes())); err != nil {
+	if err := sc.Close(); err != nil {
 		return fmt.Errorf("sheets: %w", err)
 	}
 	return nil
+}
+
+// Document is a document laid out and not written yet.
+type Document struct{ d *doc }
+
+// Write writes the document to w as it is made: the pages' contents
+// compressed one by one on their way, never the whole file held again.
+func (doc *Document) Write(w io.Writer) (err error) {
+	defer recoverTo(&err)
+	return doc.d.finish(w)
 }
 
 // recoverTo turns a panic of the PDF writer into an error: gofpdf indexes

@@ -9,14 +9,25 @@ import (
 )
 
 // sendPDF writes a generated PDF.
-func sendPDF(c *gin.Context, f *kit.File) {
+func (s *Server) sendPDF(c *gin.Context, f *kit.File) {
 	disposition := "inline"
 	if f.Attachment {
 		disposition = "attachment"
 	}
 	c.Header("Content-Disposition", disposition+`; filename="`+f.Name+`"`)
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "application/pdf", f.Data)
+	if f.Stream == nil {
+		c.Data(http.StatusOK, "application/pdf", f.Data)
+		return
+	}
+	c.Header("Content-Type", "application/pdf")
+	c.Status(http.StatusOK)
+	if err := f.Stream(c.Writer); err != nil {
+		// Too late for an error page: the reader gets a broken transfer,
+		// not a PDF cut short that looks whole.
+		s.log.ErrorContext(c.Request.Context(), "pdf not written whole", "file", f.Name, "err", err)
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // apiFormatSheets prints a format's exercise sheets, without a session.
@@ -29,7 +40,7 @@ func (s *Server) apiFormatSheets(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sendPDF(c, f)
+	s.sendPDF(c, f)
 	return nil
 }
 
@@ -43,7 +54,7 @@ func (s *Server) kitFile(c *gin.Context, make func(id int64) (*kit.File, error))
 	if err != nil {
 		return err
 	}
-	sendPDF(c, f)
+	s.sendPDF(c, f)
 	return nil
 }
 

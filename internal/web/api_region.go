@@ -137,7 +137,7 @@ func (s *Server) apiRegionReportPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sendPDF(c, f)
+	s.sendPDF(c, f)
 	return nil
 }
 

@@ -58,7 +58,7 @@ func (s *Server) apiCampaignPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sendPDF(c, f)
+	s.sendPDF(c, f)
 	return nil
 }
 

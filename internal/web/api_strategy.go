@@ -96,7 +96,7 @@ func (s *Server) apiMementoPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sendPDF(c, f)
+	s.sendPDF(c, f)
 	return nil
 }
 
@@ -175,6 +175,6 @@ func (s *Server) apiRoadmapPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sendPDF(c, f)
+	s.sendPDF(c, f)
 	return nil
 }

@@ -115,6 +115,6 @@ func (s *Server) apiSurveyResultsPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sendPDF(c, f)
+	s.sendPDF(c, f)
 	return nil
 }

@@ -35,7 +35,7 @@ func (s *Server) participantCertificate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sendPDF(c, f)
+	s.sendPDF(c, f)
 	return nil
 }
 

@@ -214,9 +214,9 @@ func (s *Store) CreateAuthToken(ctx context.Context, t *AuthToken) error {
 }
 
 // UserByTokenHash finds the account owning an unexpired token of that kind,
-// in one query. Every request runs it: it goes straight to the driver (a
-// statement the driver keeps prepared), without gorm's building and
-// reflection, which cost more than the query itself.
+// in one query. Every request runs it: it goes straight to the driver, a
+// statement prepared once, without gorm's building and reflection, which
+// cost more than the query itself.
 func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time.Time) (*User, *AuthToken, error) {
 	q := userByTokenSQL
 	if s.dialect == Postgres {
@@ -224,7 +224,18 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time
 	}
 	var u User
 	t := AuthToken{Hash: hash, Kind: kind}
-	err := s.db.Statement.ConnPool.QueryRowContext(ctx, q, hash, kind, now.UTC()).Scan(
+	var row *sql.Row
+	if s.tokenStmt != nil {
+		// Prepared once: SQLite's driver would parse it for every request.
+		stmt, err := s.tokenStmt.get(ctx, s.db, q)
+		if err != nil {
+			return nil, nil, translate(err)
+		}
+		row = stmt.QueryRowContext(ctx, hash, kind, now.UTC())
+	} else {
+		row = s.db.Statement.ConnPool.QueryRowContext(ctx, q, hash, kind, now.UTC())
+	}
+	err := row.Scan(
 		&u.ID, &u.OrgID, &u.RegionID, &u.Email, &u.Name, &u.PasswordHash, &u.Role, &u.Language,
 		&u.FeedTokenHash, &u.FeedTokenAt, &u.DisabledAt, &u.CreatedAt, &u.UpdatedAt, &t.ID, &t.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {

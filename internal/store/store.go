@@ -14,6 +14,8 @@ import (
 	neturl "net/url"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -64,6 +66,37 @@ type Store struct {
 	afterCommit *[]func(context.Context, *Store)
 	// pending, inside Batch, holds the inserts written at its end.
 	pending *[]any
+	// tokenStmt is the token check, prepared once (the Store Open
+	// returned; nil in a transaction).
+	tokenStmt *prepared
+}
+
+// prepared is a statement prepared on first use (and tried again on the
+// next, should the database not answer the first time).
+type prepared struct {
+	mu   sync.Mutex
+	stmt atomic.Pointer[sql.Stmt]
+}
+
+func (p *prepared) get(ctx context.Context, db *gorm.DB, query string) (*sql.Stmt, error) {
+	if stmt := p.stmt.Load(); stmt != nil {
+		return stmt, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if stmt := p.stmt.Load(); stmt != nil {
+		return stmt, nil
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := sqlDB.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	p.stmt.Store(stmt)
+	return stmt, nil
 }
 
 // Options tune Open.
@@ -168,7 +201,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(n)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: gdb, dialect: dialect}
+	s := &Store{db: gdb, dialect: dialect, tokenStmt: &prepared{}}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err

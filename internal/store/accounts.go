@@ -226,8 +226,16 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time
 	t := AuthToken{Hash: hash, Kind: kind}
 	var row *sql.Row
 	if s.tokenStmt != nil {
-		// Prepared once: SQLite's driver would parse it for every request.
-		stmt, err := s.tokenStmt.get(ctx, s.db, q)
+		// Prepared once (SQLite's driver would parse it for every
+		// request), on SQLite's readers, which do not wait for its writer.
+		db := s.readers
+		if db == nil {
+			var err error
+			if db, err = s.db.DB(); err != nil {
+				return nil, nil, err
+			}
+		}
+		stmt, err := s.tokenStmt.get(ctx, db, q)
 		if err != nil {
 			return nil, nil, translate(err)
 		}

@@ -69,6 +69,10 @@ type Store struct {
 	// tokenStmt is the token check, prepared once (the Store Open
 	// returned; nil in a transaction).
 	tokenStmt *prepared
+	// readers, on SQLite, are connections that only read, beside the one
+	// that writes: in WAL mode they read what is committed while a write
+	// goes on. The token check every request makes goes through them.
+	readers *sql.DB
 }
 
 // prepared is a statement prepared on first use (and tried again on the
@@ -78,7 +82,7 @@ type prepared struct {
 	stmt atomic.Pointer[sql.Stmt]
 }
 
-func (p *prepared) get(ctx context.Context, db *gorm.DB, query string) (*sql.Stmt, error) {
+func (p *prepared) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
 	if stmt := p.stmt.Load(); stmt != nil {
 		return stmt, nil
 	}
@@ -87,11 +91,7 @@ func (p *prepared) get(ctx context.Context, db *gorm.DB, query string) (*sql.Stm
 	if stmt := p.stmt.Load(); stmt != nil {
 		return stmt, nil
 	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, err
-	}
-	stmt, err := sqlDB.PrepareContext(ctx, query)
+	stmt, err := db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,8 @@ func (p *prepared) get(ctx context.Context, db *gorm.DB, query string) (*sql.Stm
 type Options struct {
 	// Logger receives gorm's logs; nil discards them.
 	Logger *slog.Logger
-	// MaxOpenConns caps the PostgreSQL pool (SQLite always uses one connection).
+	// MaxOpenConns caps the PostgreSQL pool (SQLite has one connection that
+	// writes, and sqliteReaders for the token check).
 	MaxOpenConns int
 }
 
@@ -206,8 +207,21 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, err
 	}
+	if dialect == SQLite && !strings.HasPrefix(dsn, ":memory:") {
+		path, _, _ := strings.Cut(dsn, "?")
+		if s.readers, err = sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)"); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+		s.readers.SetMaxOpenConns(sqliteReaders)
+		s.readers.SetMaxIdleConns(sqliteReaders)
+		s.readers.SetConnMaxIdleTime(5 * time.Minute)
+	}
 	return s, nil
 }
+
+// sqliteReaders is how many connections read beside SQLite's writer.
+const sqliteReaders = 4
 
 // Dialect returns the engine in use.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -217,6 +231,9 @@ func (s *Store) Close() error {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
+	}
+	if s.readers != nil {
+		_ = s.readers.Close()
 	}
 	return sqlDB.Close()
 }

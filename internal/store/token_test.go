@@ -1,0 +1,86 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/atelier-ch/atelier/internal/store"
+	"github.com/atelier-ch/atelier/internal/store/storetest"
+)
+
+// TestTokenCheckBesideWriter: the token check every request makes answers
+// while a write transaction is under way (on SQLite, through the readers
+// beside its one writer), and it sees only committed, unexpired tokens of
+// enabled accounts.
+func TestTokenCheckBesideWriter(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, db)
+			org := &store.Org{Slug: "aubonne", Name: "Aubonne"}
+			if err := s.CreateOrg(ctx, org); err != nil {
+				t.Fatal(err)
+			}
+			u := &store.User{OrgID: &org.ID, Email: "rh@aubonne.example", PasswordHash: "x", Role: store.RoleHR, Language: "fr"}
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+			if err := s.CreateAuthToken(ctx, &store.AuthToken{UserID: u.ID, Hash: "h1", Kind: "api", ExpiresAt: now.Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			// A writer holds the database meanwhile, with a token of its own
+			// not committed yet.
+			holding, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+			go func() {
+				done <- s.Tx(ctx, func(tx *store.Store) error {
+					if err := tx.CreateAuthToken(ctx, &store.AuthToken{UserID: u.ID, Hash: "h2", Kind: "api", ExpiresAt: now.Add(time.Hour)}); err != nil {
+						return err
+					}
+					close(holding)
+					<-release
+					return nil
+				})
+			}()
+			<-holding
+			check, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			got, tok, err := s.UserByTokenHash(check, "h1", "api", now)
+			if err != nil || got.ID != u.ID || got.Email != u.Email || *got.OrgID != org.ID || tok.UserID != u.ID || !tok.ExpiresAt.Equal(now.Add(time.Hour)) {
+				t.Errorf("token check beside the writer: %+v %+v %v", got, tok, err)
+			}
+			if db.Name == "sqlite" {
+				if _, _, err := s.UserByTokenHash(check, "h2", "api", now); !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("a token not committed yet: %v", err)
+				}
+			}
+			close(release)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			for name, c := range map[string]struct {
+				hash, kind string
+				at         time.Time
+				ok         bool
+			}{
+				"committed since": {"h2", "api", now, true},
+				"expired":         {"h1", "api", now.Add(2 * time.Hour), false},
+				"another kind":    {"h1", "session", now, false},
+				"unknown":         {"nope", "api", now, false},
+			} {
+				_, _, err := s.UserByTokenHash(ctx, c.hash, c.kind, c.at)
+				if (err == nil) != c.ok || (!c.ok && !errors.Is(err, store.ErrNotFound)) {
+					t.Errorf("%s: %v", name, err)
+				}
+			}
+			if err := s.SetUserDisabled(ctx, u.ID, &now); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.UserByTokenHash(ctx, "h1", "api", now); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("a disabled account's token: %v", err)
+			}
+		})
+	}
+}

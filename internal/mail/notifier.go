@@ -41,6 +41,9 @@ type Notifier struct {
 	// (kick), and the request that committed does not wait for its mail.
 	background atomic.Bool
 	kick       chan struct{}
+	// fresh carries the messages of this process's commits, as queued,
+	// to RunComposer: composed from memory, not read back.
+	fresh chan freshMail
 
 	// orgs caches communes briefly: a booking would otherwise read its
 	// commune while holding the session's lock.
@@ -86,7 +89,7 @@ func (n *Notifier) WithLog(l *slog.Logger) *Notifier {
 // NewNotifier returns a Notifier; f finds a session's format, host names
 // the site in Message-IDs.
 func NewNotifier(f *formats.Resolver, comp *calendar.Composer, tr *i18n.Translator, host string, now func() time.Time) *Notifier {
-	return &Notifier{catalog: f.Catalog(), formats: f, composer: comp, tr: tr, host: host, now: now, log: slog.New(slog.DiscardHandler), kick: make(chan struct{}, 1)}
+	return &Notifier{catalog: f.Catalog(), formats: f, composer: comp, tr: tr, host: host, now: now, log: slog.New(slog.DiscardHandler), kick: make(chan struct{}, 1), fresh: make(chan freshMail, freshBacklog)}
 }
 
 // Notify queues one message per event, inside the caller's transaction:
@@ -125,8 +128,14 @@ func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking
 	tx.AfterCommit(ctx, func(ctx context.Context, s *store.Store) {
 		if n.background.Load() {
 			select {
-			case n.kick <- struct{}{}:
-			default: // already woken: it takes these too
+			case n.fresh <- freshMail{msgs, recs}:
+			default:
+				// RunComposer is behind: it reads these back from the
+				// outbox once it has caught up.
+				select {
+				case n.kick <- struct{}{}:
+				default: // already woken: it takes these too
+				}
 			}
 			return
 		}
@@ -294,23 +303,68 @@ func (n *Notifier) RunComposer(ctx context.Context, s *store.Store, period time.
 	defer n.background.Store(false)
 	tick := time.NewTicker(period)
 	defer tick.Stop()
-	// Leave the messages of changes just committed elsewhere to their own
-	// process, at first and on each tick.
-	before := n.now().Add(-period)
-	for {
+	// The sweep leaves the messages of changes just committed elsewhere
+	// to their own process, at first and on each tick.
+	sweep := func(before time.Time) {
 		if k, err := n.ComposeQueued(ctx, s, 0, before); err != nil && ctx.Err() == nil {
 			n.log.ErrorContext(ctx, "outbox: composing queued mail", "err", err)
 		} else if k > 0 && !before.IsZero() {
 			n.log.InfoContext(ctx, "outbox: queued mail composed", "messages", k)
 		}
+	}
+	sweep(n.now().Add(-period))
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			before = n.now().Add(-period)
+			sweep(n.now().Add(-period))
 		case <-n.kick:
-			before = time.Time{} // all there is
+			sweep(time.Time{}) // all there is
+		case f := <-n.fresh:
+			// These, and whatever else came meanwhile, in one write.
+			batch := []freshMail{f}
+		more:
+			for len(batch) < freshBacklog {
+				select {
+				case f := <-n.fresh:
+					batch = append(batch, f)
+				default:
+					break more
+				}
+			}
+			n.composeFresh(ctx, s, batch)
 		}
+	}
+}
+
+// freshMail is what one commit queued: its messages and what each says.
+type freshMail struct {
+	msgs []*store.OutboxMessage
+	recs []*queued
+}
+
+// freshBacklog is how many commits' messages wait for RunComposer in
+// memory; past it, they are read back from the outbox.
+const freshBacklog = 256
+
+// composeFresh composes the messages of this process's commits from what
+// they queued, and writes them in one statement. One that fails stays
+// queued in the outbox for the sweep.
+func (n *Notifier) composeFresh(ctx context.Context, s *store.Store, batch []freshMail) {
+	done := map[string]*store.Composed{}
+	for _, f := range batch {
+		for i, m := range f.msgs {
+			c, err := n.compose(ctx, s, f.recs[i])
+			if err != nil {
+				n.log.WarnContext(ctx, "mail not composed yet", "err", err)
+				continue // the sweep composes it
+			}
+			done[m.MessageID] = c
+		}
+	}
+	if err := s.ComposeMail(ctx, done); err != nil && ctx.Err() == nil {
+		n.log.WarnContext(ctx, "mail not composed yet", "messages", len(done), "err", err)
 	}
 }
 

@@ -193,58 +193,64 @@ func TestQueuedMailInOrder(t *testing.T) {
 }
 
 // TestComposerComposesInTheBackground: while RunComposer runs, a commit
-// only wakes it, and it composes what was queued — many changes together —
+// hands it its messages (or, when it is behind, only wakes it to read them
+// back from the outbox), and it composes them — many changes together —
 // without its period having come (here an hour).
 func TestComposerComposesInTheBackground(t *testing.T) {
-	for _, db := range storetest.Databases(t) {
-		t.Run(db.Name, func(t *testing.T) {
-			ctx, cancel := context.WithCancel(context.Background())
-			f := newFixture(t, db)
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				f.notifier.RunComposer(ctx, f.store, time.Hour)
-			}()
-			defer func() { cancel(); <-done }()
-			sess := f.session(t, 1)
-			var ids []int64
-			for i := range 5 {
-				ids = append(ids, f.person(t, fmt.Sprintf("Personne %d", i), fmt.Sprintf("p%d@ecublens.example", i), "fr"))
-			}
-			// RunComposer has started once its first sweep is through; a
-			// commit before that would be composed inline.
-			deadline := time.Now().Add(10 * time.Second)
-			for !f.notifier.Background() {
-				if time.Now().After(deadline) {
-					t.Fatal("the composer did not start")
+	for _, readBack := range []bool{false, true} {
+		for _, db := range storetest.Databases(t) {
+			t.Run(fmt.Sprintf("%s/read back %v", db.Name, readBack), func(t *testing.T) {
+				ctx, cancel := context.WithCancel(context.Background())
+				f := newFixture(t, db)
+				if readBack {
+					f.notifier.ReadBack()
 				}
-				time.Sleep(time.Millisecond)
-			}
-			var wg sync.WaitGroup
-			for _, id := range ids {
-				wg.Go(func() {
-					if _, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonID: &id}); err != nil {
-						t.Error(err)
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					f.notifier.RunComposer(ctx, f.store, time.Hour)
+				}()
+				defer func() { cancel(); <-done }()
+				sess := f.session(t, 1)
+				var ids []int64
+				for i := range 5 {
+					ids = append(ids, f.person(t, fmt.Sprintf("Personne %d", i), fmt.Sprintf("p%d@ecublens.example", i), "fr"))
+				}
+				// RunComposer has started once its first sweep is through; a
+				// commit before that would be composed inline.
+				deadline := time.Now().Add(10 * time.Second)
+				for !f.notifier.Background() {
+					if time.Now().After(deadline) {
+						t.Fatal("the composer did not start")
 					}
-				})
-			}
-			wg.Wait()
-			for {
-				msgs := f.outbox(t)
-				composed := 0
-				for _, m := range msgs {
-					if m.Event == "" && m.Subject != "" && strings.Contains(m.ICS, "METHOD:REQUEST") {
-						composed++
+					time.Sleep(time.Millisecond)
+				}
+				var wg sync.WaitGroup
+				for _, id := range ids {
+					wg.Go(func() {
+						if _, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonID: &id}); err != nil {
+							t.Error(err)
+						}
+					})
+				}
+				wg.Wait()
+				for {
+					msgs := f.outbox(t)
+					composed := 0
+					for _, m := range msgs {
+						if m.Event == "" && m.Subject != "" && strings.Contains(m.ICS, "METHOD:REQUEST") {
+							composed++
+						}
 					}
+					if len(msgs) == 5 && composed == 5 {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("%d of %d messages composed", composed, len(msgs))
+					}
+					time.Sleep(5 * time.Millisecond)
 				}
-				if len(msgs) == 5 && composed == 5 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("%d of %d messages composed", composed, len(msgs))
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-		})
+			})
+		}
 	}
 }

@@ -264,6 +264,7 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	}
 	// Starting (migrations, the demo, templates) leaves garbage behind:
 	// give it back to the system before waiting for the first request.
+	s.ShrinkMemory(ctx)
 	debug.FreeOSMemory()
 	log.Info("atelier listening", "addr", ln.Addr().String(), "url", cfg.BaseURL, "database", string(s.Dialect()), "formats", len(cat.Formats()))
 	errc := make(chan error, 1)

@@ -8,23 +8,11 @@ import (
 	"strconv"
 )
 
-// compressStreams compresses the plain streams (the pages' contents) of a
-// PDF written by gofpdf without compression, with one zlib writer for all of
-// them, and rebuilds the cross-reference table. gofpdf compresses each page
-// with a new writer, whose large buffers cost more than the rest of a page;
-// this does the same work for a fraction of it.
-//
-// It relies on the layout gofpdf writes (a classic xref table whose entries
-// give every object's offset, streams as "<</Length n>>\nstream\n…"); on
-// anything else it returns the PDF unchanged, which is valid, only larger.
-func compressStreams(pdf []byte) []byte {
-	out, err := recompress(pdf)
-	if err != nil {
-		return pdf
-	}
-	return out
-}
-
+// recompress is how the kit compressed a PDF before it streamed them, the
+// whole file at once: the reference the streaming compressor (stream.go)
+// must match byte for byte. It compresses the plain streams (the pages'
+// contents) of a PDF written by gofpdf without compression, with one zlib
+// writer for all of them, and rebuilds the cross-reference table.
 func recompress(pdf []byte) ([]byte, error) {
 	xref := bytes.LastIndex(pdf, []byte("\nxref\n"))
 	if xref < 0 {

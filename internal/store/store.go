@@ -249,6 +249,14 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
+// ShrinkMemory asks SQLite to give back the pages it cached (the demo's,
+// at start); PostgreSQL's are its own.
+func (s *Store) ShrinkMemory(ctx context.Context) {
+	if s.dialect == SQLite {
+		_ = s.db.WithContext(ctx).Exec("PRAGMA shrink_memory").Error
+	}
+}
+
 // SQL returns the underlying database handle, for tests and health checks.
 func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
 

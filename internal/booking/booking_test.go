@@ -154,7 +154,13 @@ func BenchmarkBook(b *testing.B) {
 				f := newFixture(b, storetest.Fresh(b, kind))
 				sessions := make([]int64, spread)
 				for i := range sessions {
-					sessions[i] = f.session(b, 12, "ecublens-collaborateurs").ID
+					in, capacity := input("ecublens-collaborateurs", hostStart, fmt.Sprintf("Salle %d", i)), 12
+					in.Capacity = &capacity
+					s, err := f.svc.CreateSession(context.Background(), f.hr, in)
+					if err != nil {
+						b.Fatal(err)
+					}
+					sessions[i] = s.ID
 				}
 				ids := f.people(b, b.N, "bench")
 				var next atomic.Int64

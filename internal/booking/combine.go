@@ -53,7 +53,7 @@ func (b *Service) combined(j *job) {
 	select {
 	case b.lanes.ch <- j:
 	case <-j.ctx.Done():
-		j.err = j.ctx.Err()
+		j.err = fmt.Errorf("booking: %w: %v", store.ErrUnavailable, j.ctx.Err())
 		return
 	}
 	<-j.done // once taken, a job is always answered
@@ -95,10 +95,8 @@ func (b *Service) lane(ch chan *job) {
 func (b *Service) run(batch []*job) {
 	var jobs []*job
 	for _, j := range batch {
-		if err := j.ctx.Err(); err != nil {
-			// The caller has gone, or its time is up: nothing is done.
-			j.err = fmt.Errorf("booking: %w: %v", store.ErrUnavailable, err)
-			close(j.done)
+		if j.err = late(j); j.err != nil {
+			close(j.done) // nothing is done for it
 			continue
 		}
 		jobs = append(jobs, j)
@@ -113,9 +111,12 @@ func (b *Service) run(batch []*job) {
 		b.lanes.retried.Add(1)
 		for _, j := range jobs {
 			j.out, j.err, j.result, j.changed = nil, nil, nil, nil
-			if err := b.inTx(j.ctx, []*job{j}); err != nil {
-				j.err = err
+			if j.err = late(j); j.err != nil {
+				continue // the batch took its time: none is left for it
 			}
+			ctx, cancel := context.WithTimeout(j.ctx, laneTimeout)
+			j.err = b.inTx(ctx, []*job{j})
+			cancel()
 		}
 	} else if err != nil {
 		jobs[0].err = err
@@ -126,6 +127,24 @@ func (b *Service) run(batch []*job) {
 		}
 		close(j.done)
 	}
+}
+
+// minTimeLeft is the least time a job must have left to be booked: a
+// request about to give up is answered so at once, and does not cut short
+// the transaction of the others (its deadline would be theirs).
+const minTimeLeft = 20 * time.Millisecond
+
+// late says why job j is not booked any more: its caller has gone, or its
+// time is (almost) up; nil when it still may be.
+func late(j *job) error {
+	err := j.ctx.Err()
+	if d, ok := j.ctx.Deadline(); err == nil && ok && time.Until(d) < minTimeLeft {
+		err = context.DeadlineExceeded
+	}
+	if err != nil {
+		return fmt.Errorf("booking: %w: %v", store.ErrUnavailable, err)
+	}
+	return nil
 }
 
 // batchContext is the context of a combined transaction: the first job's

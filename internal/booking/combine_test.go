@@ -3,7 +3,9 @@ package booking_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -231,6 +233,93 @@ func TestBookTogetherFailure(t *testing.T) {
 			booked, waiting := f.lists(t, sess.ID)
 			if booked[f.org.ID] != 2 || len(waiting) != 0 {
 				t.Errorf("booked %v waiting %v, want the two seats taken and nobody waiting", booked, waiting)
+			}
+		})
+	}
+}
+
+// TestLane: bookings that come at once through Book share transactions
+// (batches of up to 64 requests and 1,000 people, a request that does not
+// fit waiting for the next), and end as one at a time would have: each
+// seat taken once, every list 1..n, everyone registered once. A request
+// whose caller has gone, or whose time is up, is answered « unavailable »
+// and changes nothing.
+func TestLane(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, db)
+			var sessions []int64
+			for i := range 3 {
+				in, capacity := input("ecublens-collaborateurs", hostStart, fmt.Sprintf("Salle %d", i)), 10
+				in.Capacity = &capacity
+				s, err := f.svc.CreateSession(ctx, f.hr, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sessions = append(sessions, s.ID)
+			}
+			people := f.people(t, 1200, "p")
+			var wg sync.WaitGroup
+			errs := make(chan error, 40)
+			for i := range 40 {
+				wg.Go(func() {
+					ids := people[i*30 : (i+1)*30] // 40 requests of 30: more than one batch holds
+					_, err := f.svc.Book(ctx, f.hr, sessions[i%3], booking.BookRequest{PersonIDs: &ids})
+					errs <- err
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := f.svc.Retried(); n != 0 {
+				t.Errorf("%d combined transactions failed", n)
+			}
+			// Session i%3 got requests i: 14, 13 and 13 of 30 people.
+			count := func(id int64) (booked int, waiting []int) {
+				rows, err := f.store.RegistrationRows(ctx, store.RegistrationFilter{SessionID: id})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					switch r.Status {
+					case store.RegBooked:
+						booked++
+					case store.RegWaitlisted:
+						waiting = append(waiting, *r.WaitlistPosition)
+					}
+				}
+				slices.Sort(waiting)
+				return booked, waiting
+			}
+			for i, id := range sessions {
+				booked, waiting := count(id)
+				want := []int{14, 13, 13}[i] * 30
+				if booked != 10 || booked+len(waiting) != want || !slices.Equal(waiting, positions(len(waiting))) {
+					t.Errorf("session %d: %d booked, %d waiting (1..n: %v), want 10 and %d", id, booked, len(waiting), slices.Equal(waiting, positions(len(waiting))), want-10)
+				}
+			}
+
+			late := f.people(t, 2, "late")
+			gone, cancel := context.WithCancel(ctx)
+			cancel()
+			almost, cancel2 := context.WithTimeout(ctx, time.Millisecond)
+			defer cancel2()
+			for name, c := range map[string]context.Context{"caller gone": gone, "time up": almost} {
+				id := late[0]
+				if name == "time up" {
+					id = late[1]
+				}
+				if _, err := f.svc.Book(c, f.hr, sessions[0], booking.BookRequest{PersonID: &id}); !errors.Is(err, store.ErrUnavailable) {
+					t.Errorf("%s: %v, want unavailable", name, err)
+				}
+			}
+			if booked, waiting := count(sessions[0]); booked+len(waiting) != 420 {
+				t.Errorf("a request answered « unavailable » was booked: %d booked, %d waiting", booked, len(waiting))
 			}
 		})
 	}

@@ -4,8 +4,10 @@
 package privacy
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/access"
@@ -114,6 +116,10 @@ func (p *Service) cancelUpcoming(ctx context.Context, tx *store.Store, caller ac
 	if err != nil {
 		return 0, err
 	}
+	// Sessions are locked in id order, as a booking that holds several
+	// does (booking.bookJobs): two such transactions never wait on each
+	// other in a circle.
+	slices.SortStableFunc(regs, func(a, b store.Registration) int { return cmp.Compare(a.SessionID, b.SessionID) })
 	var log audit.Log
 	var events []booking.Event
 	cancelled := 0

@@ -21,8 +21,8 @@ func (k *Kit) CampaignReport(w io.Writer, commune string, r *report.Campaign, la
 	return doc.Write(w)
 }
 
-// CampaignReportDoc lays the campaign report out, ready to be written:
-// whatever can fail in the drawing fails here, before the first byte goes
+// CampaignReportDoc makes the campaign report, ready to be written:
+// whatever can fail in the making fails here, before the first byte goes
 // to the reader.
 func (k *Kit) CampaignReportDoc(commune string, r *report.Campaign, lang string) (_ *Document, err error) {
 	defer recoverTo(&err)
@@ -102,6 +102,9 @@ func (k *Kit) CampaignReportDoc(commune string, r *report.Campaign, lang string)
 		if len(dep.TopWorries) > 0 {
 			d.item(d.bullet(colAccent), 5, d.t("pdf.report.worries")+" "+words(dep.TopWorries), stBody(), "")
 		}
+	}
+	if err := d.close(); err != nil {
+		return nil, err
 	}
 	return &Document{d: d}, nil
 }

@@ -306,8 +306,17 @@ func (d *doc) flow(lines []string, x float64, st style) {
 }
 
 // finish writes the footers, "page x/y" numbered within each part, and the
-// PDF to w, as it is written.
+// PDF to w.
 func (d *doc) finish(w io.Writer) error {
+	if err := d.close(); err != nil {
+		return err
+	}
+	return d.write(w)
+}
+
+// close writes the footers and ends the document: what can fail in the
+// making of it fails here, before anything is written.
+func (d *doc) close() error {
 	foot := style{face: faceRegular, size: 8.5, color: colGrey}
 	y := d.pageH - d.bottom + 9
 	for _, p := range d.parts {
@@ -326,11 +335,20 @@ func (d *doc) finish(w io.Writer) error {
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("sheets: %w", err)
 	}
+	d.pdf.Close() // gofpdf ends the file in its buffer
+	if err := d.pdf.Error(); err != nil {
+		return fmt.Errorf("sheets: %w", err)
+	}
+	return nil
+}
+
+// write writes the closed document to w: gofpdf's buffer goes out object
+// by object, each page's stream compressed on its way (stream.go), not
+// copied and compressed whole first.
+func (d *doc) write(w io.Writer) error {
 	if d.k.raw {
 		return d.pdf.Output(w)
 	}
-	// gofpdf holds the document; it goes to w object by object, each
-	// compressed on its way (stream.go), not copied whole first.
 	sc := newStreamCompressor(w)
 	if err := d.pdf.Output(sc); err != nil {
 		return fmt.Errorf("sheets: %w", err)
@@ -341,14 +359,14 @@ func (d *doc) finish(w io.Writer) error {
 	return nil
 }
 
-// Document is a document laid out and not written yet.
+// Document is a document made, and not written yet.
 type Document struct{ d *doc }
 
-// Write writes the document to w as it is made: the pages' contents
-// compressed one by one on their way, never the whole file held again.
+// Write writes the document to w: only writing is left, which fails only
+// if w does.
 func (doc *Document) Write(w io.Writer) (err error) {
 	defer recoverTo(&err)
-	return doc.d.finish(w)
+	return doc.d.write(w)
 }
 
 // recoverTo turns a panic of the PDF writer into an error: gofpdf indexes

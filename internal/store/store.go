@@ -207,8 +207,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, err
 	}
-	if dialect == SQLite && !strings.HasPrefix(dsn, ":memory:") {
-		path, _, _ := strings.Cut(dsn, "?")
+	// Readers of an in-memory database would each open a database of
+	// their own: it has none.
+	if path, _, _ := strings.Cut(dsn, "?"); dialect == SQLite && !strings.Contains(path, ":memory:") {
 		if s.readers, err = sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)"); err != nil {
 			_ = sqlDB.Close()
 			return nil, err
@@ -418,6 +419,7 @@ func unavailable(err error) bool {
 		switch pg.Code {
 		case "57014", // query_canceled: statement_timeout
 			"55P03",                   // lock_not_available: lock_timeout
+			"40P01",                   // deadlock_detected: the other side went on; try again
 			"57P01", "57P02", "57P03", // the server is shutting down or starting
 			"53300": // too_many_connections
 			return true

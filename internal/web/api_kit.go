@@ -9,7 +9,7 @@ import (
 )
 
 // sendPDF writes a generated PDF.
-func (s *Server) sendPDF(c *gin.Context, f *kit.File) {
+func (s *Server) sendPDF(c *gin.Context, f *kit.File) error {
 	disposition := "inline"
 	if f.Attachment {
 		disposition = "attachment"
@@ -18,16 +18,22 @@ func (s *Server) sendPDF(c *gin.Context, f *kit.File) {
 	c.Header("Cache-Control", "private, no-store")
 	if f.Stream == nil {
 		c.Data(http.StatusOK, "application/pdf", f.Data)
-		return
+		return nil
 	}
 	c.Header("Content-Type", "application/pdf")
 	c.Status(http.StatusOK)
-	if err := f.Stream(c.Writer); err != nil {
-		// Too late for an error page: the reader gets a broken transfer,
-		// not a PDF cut short that looks whole.
-		s.log.ErrorContext(c.Request.Context(), "pdf not written whole", "file", f.Name, "err", err)
-		panic(http.ErrAbortHandler)
+	err := f.Stream(c.Writer)
+	switch {
+	case err == nil:
+		return nil
+	case !c.Writer.Written():
+		c.Writer.Header().Del("Content-Disposition")
+		return err // nothing went out: the error's own answer
 	}
+	// Too late for an error page: the reader gets a broken transfer, not a
+	// PDF cut short that looks whole.
+	s.log.ErrorContext(c.Request.Context(), "pdf not written whole", "file", f.Name, "err", err)
+	panic(http.ErrAbortHandler)
 }
 
 // apiFormatSheets prints a format's exercise sheets, without a session.
@@ -40,8 +46,7 @@ func (s *Server) apiFormatSheets(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.sendPDF(c, f)
-	return nil
+	return s.sendPDF(c, f)
 }
 
 // kitFile answers one of a session's printed documents.
@@ -54,8 +59,7 @@ func (s *Server) kitFile(c *gin.Context, make func(id int64) (*kit.File, error))
 	if err != nil {
 		return err
 	}
-	s.sendPDF(c, f)
-	return nil
+	return s.sendPDF(c, f)
 }
 
 func (s *Server) apiSessionSheets(c *gin.Context) error {

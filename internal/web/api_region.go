@@ -137,8 +137,7 @@ func (s *Server) apiRegionReportPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.sendPDF(c, f)
-	return nil
+	return s.sendPDF(c, f)
 }
 
 // experienceRequest is the guide's §4 questions, and whether to publish.

@@ -58,8 +58,7 @@ func (s *Server) apiCampaignPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.sendPDF(c, f)
-	return nil
+	return s.sendPDF(c, f)
 }
 
 type exportJSON struct {

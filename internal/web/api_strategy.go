@@ -96,8 +96,7 @@ func (s *Server) apiMementoPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.sendPDF(c, f)
-	return nil
+	return s.sendPDF(c, f)
 }
 
 // roadmapLinks point to what Atelier holds for the roadmap's steps.
@@ -175,6 +174,5 @@ func (s *Server) apiRoadmapPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.sendPDF(c, f)
-	return nil
+	return s.sendPDF(c, f)
 }

@@ -115,6 +115,5 @@ func (s *Server) apiSurveyResultsPDF(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.sendPDF(c, f)
-	return nil
+	return s.sendPDF(c, f)
 }

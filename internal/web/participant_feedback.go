@@ -35,8 +35,7 @@ func (s *Server) participantCertificate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.sendPDF(c, f)
-	return nil
+	return s.sendPDF(c, f)
 }
 
 type feedbackRequest struct {

@@ -54,6 +54,38 @@ func Line(s string) string {
 // characters, bidirectional controls and U+FFFD are dropped, trailing spaces and
 // blank lines at the ends go.
 func Text(s string) string {
+	if isText(s) {
+		return s // the usual case (a format's description, mail after mail): nothing to copy
+	}
+	return text(s)
+}
+
+// isText says whether Text leaves s as it is: valid UTF-8 with no
+// character Text drops, no line ending in a space, no newline at the ends.
+func isText(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == '\n' || s[len(s)-1] == '\n' {
+		return false
+	}
+	space := false // the rune before is a space
+	for _, r := range s { // invalid UTF-8 comes as utf8.RuneError
+		switch {
+		case r == '\n':
+			if space {
+				return false
+			}
+		case r == '\t':
+		case r == utf8.RuneError, isBreaking(r), IsBidi(r):
+			return false
+		}
+		space = r != '\n' && unicode.IsSpace(r)
+	}
+	return !space
+}
+
+func text(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
 	}

@@ -113,6 +113,10 @@ func FuzzText(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
+	// Texts Text leaves as they are, and near misses of them.
+	for _, s := range []string{"Atelier d’une journée\n\tExercices : 3", "a\u00a0\nb", "fin\t", "x\u200ey", "ligne\n\nligne", "\ufffd", "é\u0085"} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		out := Text(in)
 		if !utf8.ValidString(out) {
@@ -123,6 +127,9 @@ func FuzzText(f *testing.F) {
 		}
 		if strings.HasPrefix(out, "\n") || strings.HasSuffix(out, "\n") {
 			t.Fatalf("Text(%q) = %q: blank lines at the ends", in, out)
+		}
+		if slow := text(in); slow != out {
+			t.Fatalf("Text(%q) = %q, the long way %q", in, out, slow)
 		}
 		if again := Text(out); again != out {
 			t.Fatalf("Text not idempotent: %q → %q → %q", in, out, again)

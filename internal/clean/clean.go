@@ -69,7 +69,7 @@ func isText(s string) bool {
 	if s[0] == '\n' || s[len(s)-1] == '\n' {
 		return false
 	}
-	space := false // the rune before is a space
+	space := false        // the rune before is a space
 	for _, r := range s { // invalid UTF-8 comes as utf8.RuneError
 		switch {
 		case r == '\n':

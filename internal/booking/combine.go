@@ -62,31 +62,37 @@ func (b *Service) combined(j *job) {
 // lane books the jobs of ch as they come: the first that waits, with all
 // those waiting behind it, up to the limits.
 func (b *Service) lane(ch chan *job) {
+	var batch []*job
 	var held *job // a job that did not fit in the last batch
 	for {
-		first := held
-		if first == nil {
-			first = <-ch
-		}
-		held = nil
-		batch := []*job{first}
-		people := len(first.ids)
-	more:
-		for len(batch) < maxJobs {
-			select {
-			case j := <-ch:
-				if people+len(j.ids) > maxPeople {
-					held = j
-					break more
-				}
-				batch = append(batch, j)
-				people += len(j.ids)
-			default:
-				break more
-			}
-		}
+		batch, held = nextBatch(ch, held)
 		b.run(batch)
 	}
+}
+
+// nextBatch takes held, or waits for a job, then takes those waiting
+// behind it until a limit: maxJobs requests, maxPeople people. A job that
+// would pass the people's limit is held for the next batch.
+func nextBatch(ch chan *job, held *job) (batch []*job, next *job) {
+	first := held
+	if first == nil {
+		first = <-ch
+	}
+	batch = []*job{first}
+	people := len(first.ids)
+	for len(batch) < maxJobs {
+		select {
+		case j := <-ch:
+			if people+len(j.ids) > maxPeople {
+				return batch, j
+			}
+			batch = append(batch, j)
+			people += len(j.ids)
+		default:
+			return batch, nil
+		}
+	}
+	return batch, nil
 }
 
 // run books a batch in one transaction; should that fail, each job is

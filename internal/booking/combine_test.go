@@ -324,3 +324,43 @@ func TestLane(t *testing.T) {
 		})
 	}
 }
+
+// TestBookTogetherReregistered: someone who cancelled, asked for again by
+// two requests of one batch, is registered again once — a new invitation
+// (one sequence more, no answer yet), at the end of the line — and the
+// second request finds them there.
+func TestBookTogetherReregistered(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, db)
+			sess := f.session(t, 1, "ecublens-collaborateurs")
+			p := f.people(t, 2, "p")
+			regs, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonIDs: &[]int64{p[0], p[1]}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := regs[1] // waiting, place 1
+			if _, err := f.svc.CancelRegistration(ctx, f.hr, first.ID); err != nil {
+				t.Fatal(err)
+			}
+			one := func(id int64) booking.BookRequest { return booking.BookRequest{PersonID: &id} }
+			outs, errs := f.svc.BookTogether(ctx, []booking.Together{{f.hr, sess.ID, one(p[1])}, {f.hr, sess.ID, one(p[1])}})
+			if errs[0] != nil || errs[1] != nil || f.svc.Retried() != 0 {
+				t.Fatalf("%v (retried %d)", errs, f.svc.Retried())
+			}
+			a, b := outs[0], outs[1]
+			if a.Waitlisted != 1 || a.Unchanged != 0 || b.Unchanged != 1 || b.Waitlisted != 0 {
+				t.Errorf("outcomes %+v and %+v, want waiting then unchanged", a, b)
+			}
+			r := a.Registrations[0]
+			if r.ID != first.ID || r.Status != store.RegWaitlisted || *r.WaitlistPosition != 1 || r.Sequence != first.Sequence+2 || r.CancelledAt != nil || b.Registrations[0].ID != first.ID {
+				t.Errorf("registered again: %+v (before: %+v)", r, first)
+			}
+			stored, err := f.store.Registration(ctx, first.ID)
+			if err != nil || stored.Status != store.RegWaitlisted || stored.Sequence != r.Sequence || stored.Rsvp != store.RsvpNeedsAction {
+				t.Errorf("stored: %+v %v", stored, err)
+			}
+		})
+	}
+}

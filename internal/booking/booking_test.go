@@ -77,6 +77,19 @@ func (f *fixture) session(tb testing.TB, capacity int, format string) *booking.S
 	return s
 }
 
+// sessionIn schedules a session of the given capacity in a room of its
+// own, at the time of the pooled sessions' tests (hostStart).
+func (f *fixture) sessionIn(tb testing.TB, capacity int, room string) *booking.SessionView {
+	tb.Helper()
+	in := input("ecublens-collaborateurs", hostStart, room)
+	in.Capacity = &capacity
+	s, err := f.svc.CreateSession(context.Background(), f.hr, in)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
 func TestBookAndCancelRules(t *testing.T) {
 	for _, db := range storetest.Databases(t) {
 		t.Run(db.Name, func(t *testing.T) {
@@ -154,13 +167,7 @@ func BenchmarkBook(b *testing.B) {
 				f := newFixture(b, storetest.Fresh(b, kind))
 				sessions := make([]int64, spread)
 				for i := range sessions {
-					in, capacity := input("ecublens-collaborateurs", hostStart, fmt.Sprintf("Salle %d", i)), 12
-					in.Capacity = &capacity
-					s, err := f.svc.CreateSession(context.Background(), f.hr, in)
-					if err != nil {
-						b.Fatal(err)
-					}
-					sessions[i] = s.ID
+					sessions[i] = f.sessionIn(b, 12, fmt.Sprintf("Salle %d", i)).ID
 				}
 				ids := f.people(b, b.N, "bench")
 				var next atomic.Int64

@@ -32,12 +32,7 @@ func TestBookTogether(t *testing.T) {
 			f := newFixture(t, db)
 			morges, rolle := f.commune(t, "morges"), f.commune(t, "rolle")
 			a := f.session(t, 2, "ecublens-collaborateurs")
-			bIn, one_ := input("ecublens-collaborateurs", hostStart, "B"), 1
-			bIn.Capacity = &one_
-			b, err := f.svc.CreateSession(ctx, f.hr, bIn)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := f.sessionIn(t, 1, "B")
 			closed, err := f.svc.CreateSession(ctx, f.hr, input("ecublens-collaborateurs", hostStart, "C"))
 			if err != nil {
 				t.Fatal(err)
@@ -114,22 +109,7 @@ func TestBookTogether(t *testing.T) {
 				{closed.ID, map[int64]int{}, map[int64][]int{}},
 				{pool.ID, map[int64]int{f.org.ID: 1, morges.org.ID: 1}, map[int64][]int{morges.org.ID: {1, 2}}},
 			} {
-				booked, waiting := map[int64]int{}, map[int64][]int{}
-				rows, err := f.store.RegistrationRows(ctx, store.RegistrationFilter{SessionID: c.id})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range rows {
-					switch r.Status {
-					case store.RegBooked:
-						booked[r.OrgID]++
-					case store.RegWaitlisted:
-						waiting[r.WaitlistScope] = append(waiting[r.WaitlistScope], *r.WaitlistPosition)
-					}
-				}
-				for _, ps := range waiting {
-					slices.Sort(ps)
-				}
+				booked, waiting := f.byList(t, c.id)
 				if !mapsEqual(booked, c.booked) || !listsEqual(waiting, c.waiting) {
 					t.Errorf("session %d: booked %v waiting %v, want %v %v", c.id, booked, waiting, c.booked, c.waiting)
 				}
@@ -156,6 +136,29 @@ func TestBookTogether(t *testing.T) {
 			}
 		})
 	}
+}
+
+// byList reads a session's registrations: booked by commune, waiting
+// places by list (0: the session's; a commune's id: its own), sorted.
+func (f *fixture) byList(tb testing.TB, sessionID int64) (booked map[int64]int, waiting map[int64][]int) {
+	tb.Helper()
+	rows, err := f.store.RegistrationRows(context.Background(), store.RegistrationFilter{SessionID: sessionID})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	booked, waiting = map[int64]int{}, map[int64][]int{}
+	for _, r := range rows {
+		switch r.Status {
+		case store.RegBooked:
+			booked[r.OrgID]++
+		case store.RegWaitlisted:
+			waiting[r.WaitlistScope] = append(waiting[r.WaitlistScope], *r.WaitlistPosition)
+		}
+	}
+	for _, ps := range waiting {
+		slices.Sort(ps)
+	}
+	return booked, waiting
 }
 
 func reqIDs(r booking.BookRequest) *[]int64 {
@@ -251,13 +254,7 @@ func TestLane(t *testing.T) {
 			f := newFixture(t, db)
 			var sessions []int64
 			for i := range 3 {
-				in, capacity := input("ecublens-collaborateurs", hostStart, fmt.Sprintf("Salle %d", i)), 10
-				in.Capacity = &capacity
-				s, err := f.svc.CreateSession(ctx, f.hr, in)
-				if err != nil {
-					t.Fatal(err)
-				}
-				sessions = append(sessions, s.ID)
+				sessions = append(sessions, f.sessionIn(t, 10, fmt.Sprintf("Salle %d", i)).ID)
 			}
 			people := f.people(t, 1200, "p")
 			var wg sync.WaitGroup
@@ -280,21 +277,9 @@ func TestLane(t *testing.T) {
 				t.Errorf("%d combined transactions failed", n)
 			}
 			// Session i%3 got requests i: 14, 13 and 13 of 30 people.
-			count := func(id int64) (booked int, waiting []int) {
-				rows, err := f.store.RegistrationRows(ctx, store.RegistrationFilter{SessionID: id})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range rows {
-					switch r.Status {
-					case store.RegBooked:
-						booked++
-					case store.RegWaitlisted:
-						waiting = append(waiting, *r.WaitlistPosition)
-					}
-				}
-				slices.Sort(waiting)
-				return booked, waiting
+			count := func(id int64) (int, []int) {
+				booked, waiting := f.byList(t, id)
+				return booked[f.org.ID], waiting[0]
 			}
 			for i, id := range sessions {
 				booked, waiting := count(id)

@@ -39,7 +39,7 @@ type options struct {
 	pgbench               string
 	pgbenchSeconds        int
 	sqlite                string
-	pprof, profile        string
+	pprof, profile, trace string
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.sqlite, "sqlite-ref", "", "the server's SQLite file: first measure the bare booking transaction there")
 	fs.StringVar(&o.pprof, "pprof", "", "the server's ATELIER_PPROF_ADDR: take a CPU profile of it during the bookings")
 	fs.StringVar(&o.profile, "profile", "cpu.pprof", "where -pprof writes the profile")
+	fs.StringVar(&o.trace, "trace", "", "with -pprof, also write an execution trace of the server's first second of bookings here (go tool trace)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,11 +90,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	profiled := make(chan error, 1)
+	profiled, traced := make(chan error, 1), make(chan error, 1)
 	if o.pprof != "" {
 		// Three seconds from the first booking on: -n long enough to
 		// cover them profiles the bookings alone.
-		go func() { profiled <- fetchProfile(ctx, o.pprof, 3, o.profile) }()
+		go func() { profiled <- fetchProfile(ctx, o.pprof, "profile?seconds=3", o.profile) }()
+		if o.trace != "" {
+			go func() { traced <- fetchProfile(ctx, o.pprof, "trace?seconds=1", o.trace) }()
+		}
 	}
 	res := fire(ctx, cl, people, sessions, o.c)
 	if o.pprof != "" {
@@ -101,6 +105,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(out, "CPU profile of the server during the bookings: %s\n", o.profile)
+		if o.trace != "" {
+			if err := <-traced; err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "execution trace of the server during the bookings: %s\n", o.trace)
+		}
 	}
 	res.print(out, o)
 	if err := verify(ctx, cl, sessions, o, out); err != nil {
@@ -320,10 +330,10 @@ func verify(ctx context.Context, cl *client, sessions []int64, o options, out io
 	return nil
 }
 
-// fetchProfile writes a CPU profile of seconds from the server's pprof
-// address to file.
-func fetchProfile(ctx context.Context, addr string, seconds int, file string) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, seconds), nil)
+// fetchProfile writes what the server's pprof address answers for query
+// (a profile or a trace, and for how long) to file.
+func fetchProfile(ctx context.Context, addr, query, file string) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("http://%s/debug/pprof/%s", addr, query), nil)
 	if err != nil {
 		return err
 	}

@@ -272,3 +272,18 @@ func BenchmarkFeed500(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkInvite writes one invitation, as every booking's mail does.
+func BenchmarkInvite(b *testing.B) {
+	start := time.Date(2026, 1, 5, 8, 30, 0, 0, tz.Zurich)
+	e := baseEvent(start, start.Add(3*time.Hour))
+	e.Attendee = &Party{Name: "Anne Müller", Email: "anne.mueller@ecublens.example"}
+	e.URL = "https://atelier.example/r/R7DMFUTOJ6YTYRDS5XGCP3XSSJ"
+	e.Alarm = "Demain : formation IA"
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Invite(Request, e, start); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

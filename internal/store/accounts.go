@@ -216,7 +216,9 @@ func (s *Store) CreateAuthToken(ctx context.Context, t *AuthToken) error {
 // UserByTokenHash finds the account owning an unexpired token of that kind,
 // in one query. Every request runs it: it goes straight to the driver, a
 // statement prepared once, without gorm's building and reflection, which
-// cost more than the query itself.
+// cost more than the query itself. (PostgreSQL keeps the plan; SQLite's
+// driver parses the text again at every execution, prepared or not —
+// measured with pprof — so there only gorm's share is saved.)
 func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time.Time) (*User, *AuthToken, error) {
 	q := userByTokenSQL
 	if s.dialect == Postgres {
@@ -226,8 +228,8 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time
 	t := AuthToken{Hash: hash, Kind: kind}
 	var row *sql.Row
 	if s.tokenStmt != nil {
-		// Prepared once (SQLite's driver would parse it for every
-		// request), on SQLite's readers, which do not wait for its writer.
+		// Prepared once, on SQLite's readers, which do not wait for its
+		// writer.
 		db := s.readers
 		if db == nil {
 			var err error

@@ -44,6 +44,14 @@ func TestAfterCommit(t *testing.T) {
 				})
 			})
 		}, "in,outer,kept"},
+		"a hook that panics: the commit stands, the others run": {func(s *store.Store, mark func(string)) error {
+			return s.Tx(context.Background(), func(tx *store.Store) error {
+				tx.AfterCommit(context.Background(), func(context.Context, *store.Store) { panic("hook") })
+				tx.AfterCommit(context.Background(), func(context.Context, *store.Store) { mark("b") })
+				mark("in")
+				return nil
+			})
+		}, "in,b"},
 		"outside a transaction": {func(s *store.Store, mark func(string)) error {
 			s.AfterCommit(context.Background(), func(context.Context, *store.Store) { mark("now") })
 			return nil

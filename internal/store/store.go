@@ -13,6 +13,7 @@ import (
 	"net"
 	neturl "net/url"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -73,6 +74,9 @@ type Store struct {
 	// that writes: in WAL mode they read what is committed while a write
 	// goes on. The token check every request makes goes through them.
 	readers *sql.DB
+	// log receives what goes wrong after a commit (Options.Logger; nil
+	// outside the Store Open returned).
+	log *slog.Logger
 }
 
 // prepared is a statement prepared on first use (and tried again on the
@@ -202,7 +206,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(n)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: gdb, dialect: dialect, tokenStmt: &prepared{}}
+	s := &Store{db: gdb, dialect: dialect, tokenStmt: &prepared{}, log: opts.Logger}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -352,10 +356,26 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterCommitTimeout)
 		defer cancel()
 		for _, f := range after {
-			f(done, s)
+			s.runAfterCommit(done, f)
 		}
 	}
 	return err
+}
+
+// runAfterCommit runs f, which waited for a commit. A panic in it is
+// logged, not passed on: the transaction has committed, and its caller
+// must not take it for failed (and do it again); the others run still.
+func (s *Store) runAfterCommit(ctx context.Context, f func(context.Context, *Store)) {
+	defer func() {
+		if p := recover(); p != nil {
+			log := s.log
+			if log == nil {
+				log = slog.Default()
+			}
+			log.ErrorContext(ctx, "after commit: panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	f(ctx, s)
 }
 
 // afterCommitTimeout bounds what runs after a commit.

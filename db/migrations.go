@@ -32,6 +32,7 @@ func Migrations() []*gormigrate.Migration {
 		m0014Quotas(),
 		m0015OutboxEvents(),
 		m0016UserUpdatedAt(),
+		m0017OutboxComposedWhenRead(),
 	}
 }
 

@@ -203,13 +203,6 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		defer close(clockDone)
 		svc.Surveys.Run(ctx, time.Minute, log)
 	}()
-	// Mail queued by a change is composed right after its commit; this
-	// sweep composes what a stopped process left queued.
-	composerDone := make(chan struct{})
-	go func() {
-		defer close(composerDone)
-		svc.Notifier.RunComposer(ctx, s, 10*time.Second)
-	}()
 	workerDone := make(chan struct{})
 	if cfg.SMTPURL != "" {
 		var opts []mail.Option
@@ -220,7 +213,9 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 		if err != nil {
 			return err
 		}
-		w := mail.NewWorker(s, sender, log, time.Now)
+		// It composes each message queued by a change right before
+		// sending it.
+		w := mail.NewWorker(s, sender, log, time.Now).ComposingWith(svc.Notifier)
 		go func() {
 			defer close(workerDone)
 			w.Run(ctx)
@@ -282,7 +277,6 @@ func (e env) serve(ctx context.Context, args []string, forceDemo bool) error {
 	}
 	replies.stop(log)
 	<-workerDone
-	<-composerDone
 	<-clockDone
 	return nil
 }

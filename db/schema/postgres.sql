@@ -256,7 +256,6 @@ CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages USING btree 
 CREATE INDEX idx_outbox_messages_session_id ON outbox_messages USING btree (session_id);
 CREATE INDEX idx_outbox_messages_survey_invitation_id ON outbox_messages USING btree (survey_invitation_id);
 CREATE INDEX ix_outbox_due ON outbox_messages USING btree (status, next_attempt_at);
-CREATE INDEX ix_outbox_uncomposed ON outbox_messages USING btree (id) WHERE (event <> ''::text);
 CREATE UNIQUE INDEX outbox_messages_pkey ON outbox_messages USING btree (id);
 
 CREATE TABLE password_resets (

@@ -244,7 +244,6 @@ CREATE INDEX idx_outbox_messages_registration_id ON outbox_messages (registratio
 CREATE INDEX idx_outbox_messages_session_id ON outbox_messages (session_id);
 CREATE INDEX idx_outbox_messages_survey_invitation_id ON outbox_messages (survey_invitation_id);
 CREATE INDEX ix_outbox_due ON outbox_messages (status, next_attempt_at);
-CREATE INDEX ix_outbox_uncomposed ON outbox_messages (id); -- partial
 
 CREATE TABLE password_resets (
   id INTEGER,

@@ -80,8 +80,8 @@ type Services struct {
 	Kit            *kit.Service
 	Calendar       *calendar.Service
 	Outbox         *mail.Outbox
-	// Notifier composes queued mail (RunComposer sweeps what a stopped
-	// process left).
+	// Notifier queues the mail of booking changes and composes it when
+	// it is read (the worker, the outbox, a person's export).
 	Notifier *mail.Notifier
 	StaffLog *audit.StaffLog
 	Desk     *desk.Service
@@ -120,8 +120,8 @@ func Build(cfg Config) (*Services, error) {
 		composeOpts = append(composeOpts, calendar.ReplyTo(cfg.ReplyAddress))
 	}
 	composer := calendar.NewComposer(tr, cfg.BaseURL, calendar.Party{Email: FallbackSender(cfg.MailFrom, cfg.BaseURL)}, composeOpts...)
-	// Every booking change queues its mail in the same transaction, composed
-	// once it commits; the outbox is delivered by the worker when SMTP is
+	// Every booking change queues its mail in the same transaction; it is
+	// composed when read, and delivered by the worker when SMTP is
 	// configured.
 	resolver := formats.NewResolver(cfg.Catalog, st)
 	notifier := mail.NewNotifier(resolver, composer, tr, host, cfg.Now).WithLog(cfg.Log)
@@ -135,7 +135,7 @@ func Build(cfg Config) (*Services, error) {
 		Booking:        booking.New(st, resolver, cfg.Now, host, notifier),
 		Attendance:     attendance.New(st, cfg.Now),
 		Audit:          audit.New(st),
-		Privacy:        privacy.New(st, notifier, cfg.Now, cfg.RetentionMonths),
+		Privacy:        privacy.New(st, notifier, cfg.Now, cfg.RetentionMonths).ComposingWith(notifier),
 		Reports:        report.New(st, resolver, tr, cfg.Now),
 		Calendar:       calendar.NewService(st, resolver, composer, cfg.Now),
 		Outbox:         mail.NewOutbox(st, cfg.Now).ComposingWith(notifier, st),

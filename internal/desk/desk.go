@@ -157,7 +157,7 @@ func (s *Service) SessionPage(ctx context.Context, caller access.Caller, id int6
 			p.TrainerIDs[t] = true
 		}
 	}
-	if p.Mails, _, err = s.Outbox.List(ctx, caller, store.OutboxFilter{SessionID: id, Limit: 200}); err != nil {
+	if p.Mails, _, err = s.Outbox.Subjects(ctx, caller, store.OutboxFilter{SessionID: id, Limit: 200}); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -12,9 +12,9 @@ import (
 
 // TestBookingHoldsTheLockBriefly: on PostgreSQL, once a booking holds the
 // session's row, it reads the counts and writes everything (registration,
-// history, queued mail) in one statement; the mail is composed after the
-// commit. These are the round trips every booking into a full session
-// waits for.
+// history, queued mail) in one statement, and nothing follows: the mail is
+// composed when it is read, never written back. These are the round trips
+// every booking into a full session waits for.
 func TestBookingHoldsTheLockBriefly(t *testing.T) {
 	for _, db := range storetest.Databases(t) {
 		t.Run(db.Name, func(t *testing.T) {
@@ -28,9 +28,10 @@ func TestBookingHoldsTheLockBriefly(t *testing.T) {
 					t.Fatal(err)
 				}
 				sql := q.SQL()
-				last := sql[len(sql)-1]
-				if !strings.Contains(last, "UPDATE outbox_messages") {
-					t.Errorf("booking %d: the mail is not composed last, after the commit: %q", i, last)
+				for _, s := range sql {
+					if strings.Contains(s, "UPDATE outbox_messages") {
+						t.Errorf("booking %d: its mail is written twice: %q", i, s)
+					}
 				}
 				if f.store.Dialect() != store.Postgres {
 					continue
@@ -57,10 +58,8 @@ func TestBookingHoldsTheLockBriefly(t *testing.T) {
 				if write < 0 || len(under) != 2 || !strings.HasPrefix(under[1], "WITH ") {
 					t.Fatalf("booking %d: %d statements under the lock, want the counts and one write: %q", i, len(under), under)
 				}
-				for _, after := range sql[write+1 : len(sql)-1] {
-					if !strings.HasPrefix(after, "SELECT") || strings.Contains(after, "FOR UPDATE") {
-						t.Errorf("booking %d: after the write, only reads before composing: %q", i, after)
-					}
+				if after := sql[write+1:]; len(after) != 0 {
+					t.Errorf("booking %d: statements after the write: %q", i, after)
 				}
 				for _, table := range []string{"registrations", "audit_entries", "outbox_messages"} {
 					if !strings.Contains(under[1], table) {

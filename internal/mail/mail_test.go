@@ -94,7 +94,18 @@ func (f *fixture) sessionTB(t testing.TB, capacity int) *store.Session {
 	return &s.Session
 }
 
+// outbox is the commune's outbox, each message composed as the worker
+// would send it (and HR sees it); queued is as it is stored.
 func (f *fixture) outbox(t *testing.T) []store.OutboxMessage {
+	t.Helper()
+	msgs := f.queued(t)
+	for id, err := range f.notifier.Fill(context.Background(), f.store, msgs) {
+		t.Fatalf("message %d: %v", id, err)
+	}
+	return msgs
+}
+
+func (f *fixture) queued(t *testing.T) []store.OutboxMessage {
 	t.Helper()
 	msgs, _, err := f.store.Outbox(context.Background(), store.OutboxFilter{OrgID: f.org.ID})
 	if err != nil {
@@ -430,7 +441,7 @@ func TestDeliveryDownThenUp(t *testing.T) {
 			now := func() time.Time { return *clock.Load() }
 			log := slog.New(slog.DiscardHandler)
 			newWorker := func() *mail.Worker {
-				w := mail.NewWorker(f.store, sender, log, now)
+				w := mail.NewWorker(f.store, sender, log, now).ComposingWith(f.notifier)
 				w.Batch = 5
 				return w
 			}
@@ -517,7 +528,7 @@ func TestLeaseTakeOver(t *testing.T) {
 			sender, _ := mail.NewSMTP("smtp://"+server.addr, "")
 			var clock atomic.Pointer[time.Time]
 			clock.Store(&now)
-			w := mail.NewWorker(f.store, sender, slog.New(slog.DiscardHandler), func() time.Time { return *clock.Load() })
+			w := mail.NewWorker(f.store, sender, slog.New(slog.DiscardHandler), func() time.Time { return *clock.Load() }).ComposingWith(f.notifier)
 			if n, _ := w.RunOnce(ctx); n != 0 {
 				t.Fatal("took over a message still under lease")
 			}

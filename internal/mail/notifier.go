@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/atelier-ch/atelier/internal/booking"
@@ -35,16 +34,6 @@ type Notifier struct {
 	host     string
 	now      func() time.Time
 	log      *slog.Logger
-	// composeNever, in tests, leaves queued messages to ComposeQueued.
-	composeNever bool
-	// background says RunComposer runs: a commit then only wakes it
-	// (kick), and the request that committed does not wait for its mail.
-	background atomic.Bool
-	kick       chan struct{}
-	// fresh carries the messages of this process's commits, as queued,
-	// to RunComposer: composed from memory, not read back.
-	fresh chan freshMail
-
 	// orgs caches communes briefly: a booking would otherwise read its
 	// commune while holding the session's lock.
 	mu   sync.Mutex
@@ -58,7 +47,12 @@ type cachedOrg struct {
 
 const orgCacheTTL = time.Minute
 
-func (n *Notifier) org(ctx context.Context, tx *store.Store, id int64) (*store.Org, error) {
+// Orgs reads communes: the sender of a message is its commune's HR.
+type Orgs interface {
+	Org(ctx context.Context, id int64) (*store.Org, error)
+}
+
+func (n *Notifier) org(ctx context.Context, tx Orgs, id int64) (*store.Org, error) {
 	n.mu.Lock()
 	c, ok := n.orgs[id]
 	n.mu.Unlock()
@@ -89,20 +83,18 @@ func (n *Notifier) WithLog(l *slog.Logger) *Notifier {
 // NewNotifier returns a Notifier; f finds a session's format, host names
 // the site in Message-IDs.
 func NewNotifier(f *formats.Resolver, comp *calendar.Composer, tr *i18n.Translator, host string, now func() time.Time) *Notifier {
-	return &Notifier{catalog: f.Catalog(), formats: f, composer: comp, tr: tr, host: host, now: now, log: slog.New(slog.DiscardHandler), kick: make(chan struct{}, 1), fresh: make(chan freshMail, freshBacklog)}
+	return &Notifier{catalog: f.Catalog(), formats: f, composer: comp, tr: tr, host: host, now: now, log: slog.New(slog.DiscardHandler)}
 }
 
 // Notify queues one message per event, inside the caller's transaction:
-// a small row that says what happened, composed (subject, bodies,
-// calendar file) once the transaction has committed, outside the locks it
-// held: by RunComposer, which the commit wakes, or, when it does not run,
-// right after the commit. Should the process stop in between,
-// ComposeQueued composes it later from the same row: a message is never
-// lost, and composing twice writes it once. People without an email get
-// nothing (their link still works).
+// a small row that says what happened, as the change left the rows. It is
+// composed (subject, bodies, calendar file) from that row when it is read:
+// by the worker right before sending it, and for HR's outbox. Nothing is
+// composed while the change holds its locks, nor written back: the
+// transaction writes the row once, and a message is never lost. People
+// without an email get nothing (their link still works).
 func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking.Event) error {
 	var msgs []*store.OutboxMessage
-	var recs []*queued
 	sessions := map[int64]*store.Session{}
 	for _, ev := range events {
 		q, err := n.resolve(ctx, tx, ev, sessions)
@@ -117,43 +109,8 @@ func (n *Notifier) Notify(ctx context.Context, tx *store.Store, events []booking
 			return err
 		}
 		msgs = append(msgs, m)
-		recs = append(recs, q)
 	}
-	if err := tx.EnqueueMail(ctx, msgs); err != nil {
-		return err
-	}
-	if len(msgs) == 0 || n.composeNever {
-		return nil
-	}
-	tx.AfterCommit(ctx, func(ctx context.Context, s *store.Store) {
-		if n.background.Load() {
-			select {
-			case n.fresh <- freshMail{msgs, recs}:
-			default:
-				// RunComposer is behind: it reads these back from the
-				// outbox once it has caught up.
-				select {
-				case n.kick <- struct{}{}:
-				default: // already woken: it takes these too
-				}
-			}
-			return
-		}
-		done := make(map[string]*store.Composed, len(msgs))
-		for i, m := range msgs {
-			c, err := n.compose(ctx, s, recs[i])
-			if err != nil {
-				n.log.WarnContext(ctx, "mail not composed yet", "err", err)
-				continue // the sweep composes it
-			}
-			done[m.MessageID] = c
-		}
-		if err := s.ComposeMail(ctx, done); err != nil {
-			// Committed all the same: the sweep composes them later.
-			n.log.WarnContext(ctx, "mail not composed yet", "messages", len(msgs), "err", err)
-		}
-	})
-	return nil
+	return tx.EnqueueMail(ctx, msgs)
 }
 
 // queued is what a message remembers of its change until it is composed:
@@ -165,6 +122,14 @@ type queued struct {
 	Session      *store.Session
 	Before       *store.Session `json:",omitempty"`
 	org          *store.Org
+}
+
+// lang is the language the message is written in: the person's.
+func (q *queued) lang() string {
+	if q.Person.Language == "de" {
+		return "de"
+	}
+	return "fr"
 }
 
 // resolve gathers what an event's message needs, reading inside the
@@ -227,7 +192,7 @@ func (n *Notifier) queue(q *queued) (*store.OutboxMessage, error) {
 
 // compose writes a queued message; nil means there is nothing to send.
 // The format is the version the session keeps, whenever this runs.
-func (n *Notifier) compose(ctx context.Context, s *store.Store, q *queued) (*store.Composed, error) {
+func (n *Notifier) compose(ctx context.Context, s Orgs, q *queued) (*store.Composed, error) {
 	format, err := n.formats.Session(ctx, q.Session)
 	if err != nil {
 		return nil, err
@@ -236,10 +201,7 @@ func (n *Notifier) compose(ctx context.Context, s *store.Store, q *queued) (*sto
 		return nil, err
 	}
 	entry := calendar.Entry{Session: q.Session, Registration: q.Registration, Person: q.Person, Org: q.org, Format: format}
-	lang := "fr"
-	if q.Person.Language == "de" {
-		lang = "de"
-	}
+	lang := q.lang()
 	method, ics, err := n.composer.InviteFile(entry, lang, n.now())
 	if errors.Is(err, calendar.ErrInvalid) {
 		// e.g. a commune sender address that is not valid: no mail, as
@@ -253,119 +215,86 @@ func (n *Notifier) compose(ctx context.Context, s *store.Store, q *queued) (*sto
 	from := n.composer.Organizer(q.org)
 	return &store.Composed{
 		FromEmail: from.Email, FromName: clean.Line(from.Name),
-		Subject: clean.Truncate(clean.Line(body.subject), 250), TextBody: body.text, HTMLBody: body.html,
+		Subject: body.subject, TextBody: body.text, HTMLBody: body.html,
 		ICS: string(ics), ICSMethod: string(method), PageURL: qrFor(q.Kind, n.composer.PageURL(q.Registration.Token)),
 	}, nil
 }
 
-// ComposeQueued composes the messages queued before the given time and not
-// composed yet (their process stopped right after the commit), of one
-// commune or, with orgID 0, all; it returns how many it composed.
-func (n *Notifier) ComposeQueued(ctx context.Context, s *store.Store, orgID int64, before time.Time) (int, error) {
-	total := 0
-	var after int64 // messages are taken in id order, each once a call
-	for {
-		msgs, err := s.UncomposedMail(ctx, orgID, before, after, 200)
-		if err != nil || len(msgs) == 0 {
-			return total, err
-		}
-		after = msgs[len(msgs)-1].ID
-		done := make(map[string]*store.Composed, len(msgs))
-		for _, m := range msgs {
-			var q queued
-			if err := json.Unmarshal([]byte(m.Event), &q); err != nil || q.Session == nil || q.Registration == nil || q.Person == nil {
-				n.log.ErrorContext(ctx, "queued mail unreadable, dropped", "id", m.ID, "err", err)
-				done[m.MessageID] = nil
-				continue
-			}
-			c, err := n.compose(ctx, s, &q)
-			if err != nil {
-				// Left queued for the next sweep; the others go on.
-				n.log.ErrorContext(ctx, "queued mail not composed", "id", m.ID, "err", err)
-				continue
-			}
-			done[m.MessageID] = c
-		}
-		if err := s.ComposeMail(ctx, done); err != nil {
-			return total, err
-		}
-		total += len(done)
-	}
+// ErrNothingToSend says a queued message has nothing to send, e.g. the
+// commune's sender address is not valid.
+var ErrNothingToSend = errors.New("mail: nothing to send")
+
+// Fill composes the queued messages among msgs (those with an event) in
+// place, from what their change recorded; the others were composed when
+// queued. Nothing is written. A message it cannot compose gets its error
+// in the map, by id, and stays as it was: ErrNothingToSend, an unreadable
+// event, or the database's error.
+func (n *Notifier) Fill(ctx context.Context, s Orgs, msgs []store.OutboxMessage) map[int64]error {
+	return eachQueued(msgs, func(m *store.OutboxMessage) error { return n.fill(ctx, s, m) })
 }
 
-// RunComposer composes the mail queued by this process's commits as they
-// wake it, many in one write when they come together, and every period
-// what was queued but not composed (a process that stopped between a
-// commit and its mails), until ctx ends. While it runs, a request does
-// not wait for its mail to be composed.
-func (n *Notifier) RunComposer(ctx context.Context, s *store.Store, period time.Duration) {
-	n.background.Store(true)
-	defer n.background.Store(false)
-	tick := time.NewTicker(period)
-	defer tick.Stop()
-	// The sweep leaves the messages of changes just committed elsewhere
-	// to their own process, at first and on each tick.
-	sweep := func(before time.Time) {
-		if k, err := n.ComposeQueued(ctx, s, 0, before); err != nil && ctx.Err() == nil {
-			n.log.ErrorContext(ctx, "outbox: composing queued mail", "err", err)
-		} else if k > 0 && !before.IsZero() {
-			n.log.InfoContext(ctx, "outbox: queued mail composed", "messages", k)
+// FillSubjects is Fill for a list that shows only whom a message is from
+// and its subject: the bodies and the calendar file are not composed.
+func (n *Notifier) FillSubjects(ctx context.Context, s Orgs, msgs []store.OutboxMessage) map[int64]error {
+	return eachQueued(msgs, func(m *store.OutboxMessage) error {
+		q, err := unqueue(m)
+		if err != nil {
+			return err
 		}
-	}
-	sweep(n.now().Add(-period))
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			sweep(n.now().Add(-period))
-		case <-n.kick:
-			sweep(time.Time{}) // all there is
-		case f := <-n.fresh:
-			// These, and whatever else came meanwhile, in one write.
-			batch := []freshMail{f}
-		more:
-			for len(batch) < freshBacklog {
-				select {
-				case f := <-n.fresh:
-					batch = append(batch, f)
-				default:
-					break more
-				}
-			}
-			n.composeFresh(ctx, s, batch)
+		if q.org, err = n.org(ctx, s, q.Session.OrgID); err != nil {
+			return err
 		}
-	}
+		from := n.composer.Organizer(q.org)
+		m.FromEmail, m.FromName, m.Subject = from.Email, clean.Line(from.Name), n.subject(q.Kind, q.Session, q.lang())
+		return nil
+	})
 }
 
-// freshMail is what one commit queued: its messages and what each says.
-type freshMail struct {
-	msgs []*store.OutboxMessage
-	recs []*queued
-}
-
-// freshBacklog is how many commits' messages wait for RunComposer in
-// memory; past it, they are read back from the outbox.
-const freshBacklog = 256
-
-// composeFresh composes the messages of this process's commits from what
-// they queued, and writes them in one statement. One that fails stays
-// queued in the outbox for the sweep.
-func (n *Notifier) composeFresh(ctx context.Context, s *store.Store, batch []freshMail) {
-	done := map[string]*store.Composed{}
-	for _, f := range batch {
-		for i, m := range f.msgs {
-			c, err := n.compose(ctx, s, f.recs[i])
-			if err != nil {
-				n.log.WarnContext(ctx, "mail not composed yet", "err", err)
-				continue // the sweep composes it
+// eachQueued runs fill on the queued messages among msgs, and returns
+// their errors by id.
+func eachQueued(msgs []store.OutboxMessage, fill func(*store.OutboxMessage) error) map[int64]error {
+	var failed map[int64]error
+	for i := range msgs {
+		if msgs[i].Event == "" {
+			continue
+		}
+		if err := fill(&msgs[i]); err != nil {
+			if failed == nil {
+				failed = map[int64]error{}
 			}
-			done[m.MessageID] = c
+			failed[msgs[i].ID] = err
 		}
 	}
-	if err := s.ComposeMail(ctx, done); err != nil && ctx.Err() == nil {
-		n.log.WarnContext(ctx, "mail not composed yet", "messages", len(done), "err", err)
+	return failed
+}
+
+// unqueue reads what a queued message's change recorded.
+func unqueue(m *store.OutboxMessage) (*queued, error) {
+	var q queued
+	if err := json.Unmarshal([]byte(m.Event), &q); err != nil {
+		return nil, fmt.Errorf("mail: queued message %d unreadable (%v): %w", m.ID, err, ErrNothingToSend)
 	}
+	if q.Session == nil || q.Registration == nil || q.Person == nil {
+		return nil, fmt.Errorf("mail: queued message %d incomplete: %w", m.ID, ErrNothingToSend)
+	}
+	return &q, nil
+}
+
+func (n *Notifier) fill(ctx context.Context, s Orgs, m *store.OutboxMessage) error {
+	q, err := unqueue(m)
+	if err != nil {
+		return err
+	}
+	c, err := n.compose(ctx, s, q)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return fmt.Errorf("mail: message %d: %w", m.ID, ErrNothingToSend)
+	}
+	m.FromEmail, m.FromName, m.Subject = c.FromEmail, c.FromName, c.Subject
+	m.TextBody, m.HTMLBody, m.ICS, m.ICSMethod, m.PageURL = c.TextBody, c.HTMLBody, c.ICS, c.ICSMethod, c.PageURL
+	return nil
 }
 
 // change is one line of "what changed" in a reschedule message.
@@ -412,29 +341,41 @@ func (n *Notifier) body(kind booking.EventKind, before *store.Session, e calenda
 			c.Bring = t("cal.bring", strings.Join(ft.Bring, " ; "))
 		}
 	}
-	var subject string
 	switch kind {
 	case booking.EventBooked:
-		subject, c.Lead = t("mail.booked.subject", s.Title), t("mail.booked.lead", s.Title)
+		c.Lead = t("mail.booked.lead", s.Title)
 	case booking.EventWaitlisted:
 		pos := 0
 		if e.Registration.WaitlistPosition != nil {
 			pos = *e.Registration.WaitlistPosition
 		}
-		subject, c.Lead = t("mail.waitlisted.subject", s.Title), t("mail.waitlisted.lead", s.Title, pos)
+		c.Lead = t("mail.waitlisted.lead", s.Title, pos)
 	case booking.EventPromoted:
-		subject, c.Lead = t("mail.promoted.subject", s.Title), t("mail.promoted.lead", s.Title)
+		c.Lead = t("mail.promoted.lead", s.Title)
 	case booking.EventCancelled:
-		subject, c.Lead = t("mail.cancelled.subject", s.Title), t("mail.cancelled.lead", s.Title)
+		c.Lead = t("mail.cancelled.lead", s.Title)
 		c.Summary, c.Bring = "", ""
 	case booking.EventSessionCancelled:
-		subject, c.Lead = t("mail.session_cancelled.subject", s.Title), t("mail.session_cancelled.lead", s.Title)
+		c.Lead = t("mail.session_cancelled.lead", s.Title)
 		c.Summary, c.Bring = "", ""
 	case booking.EventRescheduled:
-		subject, c.Lead = t("mail.rescheduled.subject", s.Title), t("mail.rescheduled.lead", s.Title)
+		c.Lead = t("mail.rescheduled.lead", s.Title)
 		c.Changes = n.changes(before, s, lang)
 	}
-	return composed{subject: subject, text: renderText(c), html: renderHTML(c)}
+	return composed{subject: n.subject(kind, s, lang), text: renderText(c), html: renderHTML(c)}
+}
+
+// subject is a message's subject line, as written.
+func (n *Notifier) subject(kind booking.EventKind, s *store.Session, lang string) string {
+	key := map[booking.EventKind]string{
+		booking.EventBooked: "mail.booked.subject", booking.EventWaitlisted: "mail.waitlisted.subject",
+		booking.EventPromoted: "mail.promoted.subject", booking.EventCancelled: "mail.cancelled.subject",
+		booking.EventSessionCancelled: "mail.session_cancelled.subject", booking.EventRescheduled: "mail.rescheduled.subject",
+	}[kind]
+	if key == "" {
+		return ""
+	}
+	return clean.Truncate(clean.Line(n.tr.T(lang, key, s.Title)), 250)
 }
 
 // changes says in words what a reschedule changed, since Outlook shows the

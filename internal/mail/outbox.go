@@ -26,8 +26,9 @@ type Outbox struct {
 	db       *store.Store
 }
 
-// ComposingWith makes List compose first what is queued for the commune
-// and not composed yet, so that HR sees every mail whole.
+// ComposingWith makes List compose the messages it lists that were queued
+// by a change (they are composed when read), so that HR sees every mail
+// whole.
 func (o *Outbox) ComposingWith(n *Notifier, db *store.Store) *Outbox {
 	o.notifier, o.db = n, db
 	return o
@@ -56,6 +57,21 @@ var Statuses = []string{store.OutboxPending, store.OutboxSending, store.OutboxSe
 // before paging. Survey mails come without their text: it holds the
 // person's personal link to their answers.
 func (o *Outbox) List(ctx context.Context, caller access.Caller, f store.OutboxFilter) ([]store.OutboxMessage, int64, error) {
+	return o.list(ctx, caller, f, (*Notifier).Fill)
+}
+
+// Subjects is List for a page that shows whom each mail goes to, from
+// whom, its subject and its state: the mails come without their bodies
+// and calendar file.
+func (o *Outbox) Subjects(ctx context.Context, caller access.Caller, f store.OutboxFilter) ([]store.OutboxMessage, int64, error) {
+	msgs, total, err := o.list(ctx, caller, f, (*Notifier).FillSubjects)
+	for i := range msgs {
+		msgs[i].TextBody, msgs[i].HTMLBody, msgs[i].ICS = "", "", ""
+	}
+	return msgs, total, err
+}
+
+func (o *Outbox) list(ctx context.Context, caller access.Caller, f store.OutboxFilter, fill func(*Notifier, context.Context, Orgs, []store.OutboxMessage) map[int64]error) ([]store.OutboxMessage, int64, error) {
 	if err := caller.Commune(access.ReadOutbox, caller.OrgID); err != nil {
 		return nil, 0, err
 	}
@@ -65,12 +81,19 @@ func (o *Outbox) List(ctx context.Context, caller access.Caller, f store.OutboxF
 		return nil, 0, apperr.Invalid("status", "err.outbox_status")
 	}
 	f.OrgID = caller.OrgID
+	msgs, total, err := o.store.Outbox(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
 	if o.notifier != nil {
-		if _, err := o.notifier.ComposeQueued(ctx, o.db, caller.OrgID, time.Time{}); err != nil {
-			return nil, 0, err
+		// One with nothing to send is listed as it is, without content:
+		// the worker marks it failed when it comes to it.
+		for _, err := range fill(o.notifier, ctx, o.db, msgs) {
+			if !errors.Is(err, ErrNothingToSend) {
+				return nil, 0, err
+			}
 		}
 	}
-	msgs, total, err := o.store.Outbox(ctx, f)
 	withoutLinks(msgs)
-	return msgs, total, err
+	return msgs, total, nil
 }

@@ -2,7 +2,9 @@ package mail_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -14,17 +16,30 @@ import (
 	"github.com/atelier-ch/atelier/internal/store/storetest"
 )
 
-// TestQueuedMailSurvivesAStop: a change commits its mails as queued events
-// and composes them right after; if the process stops in between, the
-// events stay queued (never sent half-written), and the sweep — or HR
-// opening the outbox — composes each exactly once, with the content it
-// would have had, even when two instances sweep at the same time.
-func TestQueuedMailSurvivesAStop(t *testing.T) {
+// recordingSender keeps what it is given to send.
+type recordingSender struct {
+	mu   sync.Mutex
+	sent []store.OutboxMessage
+}
+
+func (r *recordingSender) Send(_ context.Context, m *store.OutboxMessage) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, *m)
+	return nil
+}
+
+// TestQueuedMailComposedWhenRead: a change commits its mails as queued
+// events and composes nothing while it holds its locks, nor writes
+// anything back later. HR's outbox shows each whole, as it would have
+// been written at the change; the worker composes each right before it
+// sends it, in the person's language, with its calendar file; two workers
+// send each once.
+func TestQueuedMailComposedWhenRead(t *testing.T) {
 	for _, db := range storetest.Databases(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
 			f := newFixture(t, db)
-			f.notifier.ComposeNever()
 			sess := f.session(t, 1)
 			anne := f.person(t, "Anne Délèze", "anne@ecublens.example", "fr")
 			hans := f.person(t, "Hans Müller", "hans@ecublens.example", "de")
@@ -35,37 +50,14 @@ func TestQueuedMailSurvivesAStop(t *testing.T) {
 			if _, err := f.svc.UpdateSession(ctx, f.hr, sess.ID, booking.SessionInput{StartsAt: &newStart}); err != nil {
 				t.Fatal(err)
 			}
-			queued := f.outbox(t)
+			queued := f.queued(t)
 			if len(queued) != 4 {
 				t.Fatalf("%d messages queued, want 4", len(queued))
 			}
-			ids := map[int64]string{}
 			for _, m := range queued {
-				if m.Event == "" || m.Subject != "" || m.ICS != "" {
-					t.Errorf("message %d composed before its time: subject %q", m.ID, m.Subject)
+				if m.Event == "" || m.Subject != "" || m.ICS != "" || m.TextBody != "" {
+					t.Errorf("message %d stored composed: subject %q", m.ID, m.Subject)
 				}
-				ids[m.ID] = m.MessageID
-			}
-			// Not composed: the worker does not take them.
-			later := f.now.Add(time.Hour)
-			if claimed, err := f.store.ClaimMail(ctx, "w1", 10, later, later.Add(time.Minute)); err != nil || len(claimed) != 0 {
-				t.Fatalf("claimed %d queued messages (%v)", len(claimed), err)
-			}
-			// Two instances sweep at once.
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for i := range errs {
-				wg.Go(func() { _, errs[i] = f.notifier.ComposeQueued(ctx, f.store, 0, time.Time{}) })
-			}
-			wg.Wait()
-			for _, err := range errs {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-			msgs := f.outbox(t)
-			if len(msgs) != 4 {
-				t.Fatalf("%d messages after the sweep, want 4", len(msgs))
 			}
 			want := map[string][]string{
 				"booked/anne@ecublens.example":      {"Vous êtes inscrit·e", "mardi 10 mars 2026, 13 h 30 – 16 h 30"},
@@ -73,74 +65,91 @@ func TestQueuedMailSurvivesAStop(t *testing.T) {
 				"rescheduled/anne@ecublens.example": {"Nouvelle heure : mardi 10 mars 2026, 13 h 30 – 16 h 30 → jeudi 12 mars 2026, 8 h 30 – 11 h 30"},
 				"rescheduled/hans@ecublens.example": {"Neue Zeit: Dienstag, 10. März 2026"},
 			}
-			for _, m := range msgs {
-				key := m.Kind + "/" + m.ToEmail
-				if m.Event != "" || ids[m.ID] != m.MessageID || !strings.Contains(m.ICS, "METHOD:"+m.ICSMethod) || !strings.Contains(m.HTMLBody, "https://atelier.example/r/") {
-					t.Errorf("%s: not composed whole: event %q, method %q", key, m.Event, m.ICSMethod)
+			check := func(how string, msgs []store.OutboxMessage) {
+				t.Helper()
+				if len(msgs) != 4 {
+					t.Fatalf("%s: %d messages, want 4", how, len(msgs))
 				}
-				for _, w := range want[key] {
-					if !strings.Contains(m.TextBody, w) {
-						t.Errorf("%s: text lacks %q:\n%s", key, w, m.TextBody)
+				seen := map[string]bool{}
+				for _, m := range msgs {
+					key := m.Kind + "/" + m.ToEmail
+					seen[key] = true
+					if m.FromEmail != "rh@ecublens.example" || !strings.Contains(m.ICS, "METHOD:"+m.ICSMethod) || !strings.Contains(m.HTMLBody, "https://atelier.example/r/") {
+						t.Errorf("%s, %s: not composed whole: from %q, method %q", how, key, m.FromEmail, m.ICSMethod)
+					}
+					for _, w := range want[key] {
+						if !strings.Contains(m.TextBody, w) {
+							t.Errorf("%s, %s: text lacks %q:\n%s", how, key, w, m.TextBody)
+						}
 					}
 				}
-				delete(want, key)
-			}
-			if len(want) != 0 {
-				t.Errorf("missing messages: %v", want)
-			}
-			if claimed, err := f.store.ClaimMail(ctx, "w1", 10, later, later.Add(time.Minute)); err != nil || len(claimed) != 4 {
-				t.Fatalf("claimed %d composed messages (%v), want 4", len(claimed), err)
-			}
-
-			// HR opening the outbox composes what is still queued.
-			lea := f.person(t, "Léa Rey", "lea@ecublens.example", "fr")
-			if _, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonID: &lea}); err != nil {
-				t.Fatal(err)
+				if len(seen) != len(want) {
+					t.Errorf("%s: messages %v, want %v", how, seen, want)
+				}
 			}
 			list, _, err := mail.NewOutbox(f.store, func() time.Time { return f.now }).ComposingWith(f.notifier, f.store).List(ctx, f.hr, store.OutboxFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(list) != 5 || list[0].ToEmail != "lea@ecublens.example" || !strings.HasPrefix(list[0].Subject, "Liste d’attente") {
-				t.Errorf("outbox as HR sees it: %d messages, newest %q %q", len(list), list[0].ToEmail, list[0].Subject)
+			check("HR's outbox", list)
+			// The session page's list: the same senders and subjects, no
+			// bodies.
+			subjects, _, err := mail.NewOutbox(f.store, func() time.Time { return f.now }).ComposingWith(f.notifier, f.store).Subjects(ctx, f.hr, store.OutboxFilter{SessionID: sess.ID})
+			if err != nil || len(subjects) != len(list) {
+				t.Fatalf("subjects: %d (%v), want %d", len(subjects), err, len(list))
 			}
-		})
-	}
-}
-
-// TestMailComposedAfterTheCommit: in the normal course, the mails of a
-// change are composed by the time the change returns.
-func TestMailComposedAfterTheCommit(t *testing.T) {
-	for _, db := range storetest.Databases(t) {
-		t.Run(db.Name, func(t *testing.T) {
-			f := newFixture(t, db)
-			sess := f.session(t, 3)
-			p := f.person(t, "Léa Rey", "lea@ecublens.example", "fr")
-			if _, err := f.svc.Book(context.Background(), f.hr, sess.ID, booking.BookRequest{PersonID: &p}); err != nil {
-				t.Fatal(err)
+			for i, m := range subjects {
+				if m.ID != list[i].ID || m.Subject == "" || m.Subject != list[i].Subject || m.FromName != list[i].FromName || m.FromEmail != list[i].FromEmail || m.TextBody != "" || m.ICS != "" {
+					t.Errorf("subject %d: %q from %q <%s>, want %q from %q <%s>, no body", m.ID, m.Subject, m.FromName, m.FromEmail, list[i].Subject, list[i].FromName, list[i].FromEmail)
+				}
 			}
-			msgs := f.outbox(t)
-			if len(msgs) != 1 || msgs[0].Event != "" || msgs[0].Subject == "" || msgs[0].ICS == "" {
-				t.Fatalf("messages %+v", msgs)
+			for _, m := range f.queued(t) {
+				if m.Subject != "" || m.Event == "" {
+					t.Errorf("message %d written back by a read", m.ID)
+				}
+			}
+			// Two workers, on two connections, as two instances.
+			sender := &recordingSender{}
+			other := secondStore(t, db)
+			var wg sync.WaitGroup
+			for _, s := range []*store.Store{f.store, other} {
+				w := mail.NewWorker(s, sender, slog.New(slog.DiscardHandler), func() time.Time { return f.now }).ComposingWith(f.notifier)
+				wg.Go(func() {
+					for range 10 {
+						if n, err := w.RunOnce(ctx); err != nil || n == 0 {
+							if err != nil {
+								t.Error(err)
+							}
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			check("sent", sender.sent)
+			for _, m := range f.queued(t) {
+				if m.Status != store.OutboxSent {
+					t.Errorf("message %d: %s", m.ID, m.Status)
+				}
 			}
 		})
 	}
 }
 
 // TestQueuedMailInOrder: a person's mails go out in the order of the
-// changes, even when a later one is composed first; a queued mail that
-// cannot be composed is left for the next sweep without holding up the
-// others, and the sweep ends.
+// changes; a message that cannot be composed for now (its commune cannot
+// be read) waits for its next attempt without holding up the others, and
+// one that has nothing to send is marked failed at once, for HR to see.
 func TestQueuedMailInOrder(t *testing.T) {
 	for _, db := range storetest.Databases(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ctx := context.Background()
 			f := newFixture(t, db)
-			f.notifier.ComposeNever()
-			sess := f.session(t, 2)
+			sess := f.session(t, 3)
 			anne := f.person(t, "Anne Délèze", "anne@ecublens.example", "fr")
 			lea := f.person(t, "Léa Rey", "lea@ecublens.example", "fr")
-			regs, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonIDs: &[]int64{anne, lea}})
+			marc := f.person(t, "Marc Roh", "marc@ecublens.example", "fr")
+			regs, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonIDs: &[]int64{anne, lea, marc}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,109 +157,59 @@ func TestQueuedMailInOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			byKind := map[string]store.OutboxMessage{}
-			for _, m := range f.outbox(t) {
+			for _, m := range f.queued(t) {
 				byKind[m.Kind+"/"+m.ToEmail] = m
 			}
-			booked, cancelled, other := byKind["booked/anne@ecublens.example"], byKind["cancelled/anne@ecublens.example"], byKind["booked/lea@ecublens.example"]
-			if booked.ID == 0 || cancelled.ID == 0 || other.ID == 0 {
+			booked, cancelled, other, none := byKind["booked/anne@ecublens.example"], byKind["cancelled/anne@ecublens.example"], byKind["booked/lea@ecublens.example"], byKind["booked/marc@ecublens.example"]
+			if booked.ID == 0 || cancelled.ID == 0 || other.ID == 0 || none.ID == 0 {
 				t.Fatalf("queued: %v", byKind)
 			}
-			// The cancellation is composed first: it waits for the booking's.
-			if err := f.store.ComposeMail(ctx, map[string]*store.Composed{cancelled.MessageID: {Subject: "annulé", TextBody: "x", HTMLBody: "x", ICS: "x", ICSMethod: "CANCEL"}}); err != nil {
-				t.Fatal(err)
-			}
-			later := f.now.Add(time.Hour)
-			if claimed, err := f.store.ClaimMail(ctx, "w1", 10, later, later.Add(time.Minute)); err != nil || len(claimed) != 0 {
-				t.Fatalf("claimed %d messages while the first of the person's is not composed (%v)", len(claimed), err)
-			}
-			// Léa's mail cannot be composed (its commune is unknown): the
-			// sweep composes Anne's and ends; Léa's stays queued.
-			db, err := f.store.SQL()
+			sqlDB, err := f.store.SQL()
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Léa's names a commune that cannot be read; Marc's says nothing.
 			broken := strings.Replace(other.Event, fmt.Sprintf(`"OrgID":%d`, f.org.ID), `"OrgID":999999`, -1)
 			if broken == other.Event {
 				t.Fatal("the queued event does not name its commune")
 			}
-			if _, err := db.Exec("UPDATE outbox_messages SET event = $1 WHERE id = $2", broken, other.ID); err != nil {
-				t.Fatal(err)
+			for id, event := range map[int64]string{other.ID: broken, none.ID: "{"} {
+				if _, err := sqlDB.Exec("UPDATE outbox_messages SET event = $1 WHERE id = $2", event, id); err != nil {
+					t.Fatal(err)
+				}
 			}
-			n, err := f.notifier.ComposeQueued(ctx, f.store, 0, time.Time{})
-			if err != nil || n != 1 {
-				t.Fatalf("sweep composed %d (%v), want 1", n, err)
+			if failed := f.notifier.Fill(ctx, f.store, f.queued(t)); !errors.Is(failed[none.ID], mail.ErrNothingToSend) || failed[other.ID] == nil || errors.Is(failed[other.ID], mail.ErrNothingToSend) || len(failed) != 2 {
+				t.Fatalf("Fill's errors: %v", failed)
 			}
-			claimed, err := f.store.ClaimMail(ctx, "w1", 10, later, later.Add(time.Minute))
-			if err != nil || len(claimed) != 2 || claimed[0].ID != booked.ID || claimed[1].ID != cancelled.ID {
-				t.Fatalf("claimed %d (%v), want Anne's booking then her cancellation", len(claimed), err)
+			sender := &recordingSender{}
+			w := mail.NewWorker(f.store, sender, slog.New(slog.DiscardHandler), func() time.Time { return f.now }).ComposingWith(f.notifier)
+			handled := 0
+			for range 10 {
+				n, err := w.RunOnce(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n == 0 {
+					break
+				}
+				handled += n
 			}
-			left, err := f.store.UncomposedMail(ctx, 0, time.Time{}, 0, 10)
-			if err != nil || len(left) != 1 || left[0].ID != other.ID {
-				t.Errorf("left queued: %d (%v), want Léa's", len(left), err)
+			if handled != 4 {
+				t.Fatalf("%d messages handled, want 4", handled)
+			}
+			if len(sender.sent) != 2 || sender.sent[0].ID != booked.ID || sender.sent[1].ID != cancelled.ID || sender.sent[1].ICSMethod != "CANCEL" {
+				t.Fatalf("sent %d, want Anne's booking then her cancellation", len(sender.sent))
+			}
+			status := map[int64]store.OutboxMessage{}
+			for _, m := range f.queued(t) {
+				status[m.ID] = m
+			}
+			if m := status[other.ID]; m.Status != store.OutboxPending || !m.NextAttemptAt.After(f.now) || m.LastError == "" {
+				t.Errorf("Léa's: %s, next attempt %v, error %q; want pending, later", m.Status, m.NextAttemptAt, m.LastError)
+			}
+			if m := status[none.ID]; m.Status != store.OutboxFailed || !strings.Contains(m.LastError, "nothing to send") {
+				t.Errorf("Marc's: %s, error %q; want failed, nothing to send", m.Status, m.LastError)
 			}
 		})
-	}
-}
-
-// TestComposerComposesInTheBackground: while RunComposer runs, a commit
-// hands it its messages (or, when it is behind, only wakes it to read them
-// back from the outbox), and it composes them — many changes together —
-// without its period having come (here an hour).
-func TestComposerComposesInTheBackground(t *testing.T) {
-	for _, readBack := range []bool{false, true} {
-		for _, db := range storetest.Databases(t) {
-			t.Run(fmt.Sprintf("%s/read back %v", db.Name, readBack), func(t *testing.T) {
-				ctx, cancel := context.WithCancel(context.Background())
-				f := newFixture(t, db)
-				if readBack {
-					f.notifier.ReadBack()
-				}
-				done := make(chan struct{})
-				go func() {
-					defer close(done)
-					f.notifier.RunComposer(ctx, f.store, time.Hour)
-				}()
-				defer func() { cancel(); <-done }()
-				sess := f.session(t, 1)
-				var ids []int64
-				for i := range 5 {
-					ids = append(ids, f.person(t, fmt.Sprintf("Personne %d", i), fmt.Sprintf("p%d@ecublens.example", i), "fr"))
-				}
-				// RunComposer has started once its first sweep is through; a
-				// commit before that would be composed inline.
-				deadline := time.Now().Add(10 * time.Second)
-				for !f.notifier.Background() {
-					if time.Now().After(deadline) {
-						t.Fatal("the composer did not start")
-					}
-					time.Sleep(time.Millisecond)
-				}
-				var wg sync.WaitGroup
-				for _, id := range ids {
-					wg.Go(func() {
-						if _, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonID: &id}); err != nil {
-							t.Error(err)
-						}
-					})
-				}
-				wg.Wait()
-				for {
-					msgs := f.outbox(t)
-					composed := 0
-					for _, m := range msgs {
-						if m.Event == "" && m.Subject != "" && strings.Contains(m.ICS, "METHOD:REQUEST") {
-							composed++
-						}
-					}
-					if len(msgs) == 5 && composed == 5 {
-						break
-					}
-					if time.Now().After(deadline) {
-						t.Fatalf("%d of %d messages composed", composed, len(msgs))
-					}
-					time.Sleep(5 * time.Millisecond)
-				}
-			})
-		}
 	}
 }

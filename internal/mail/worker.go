@@ -53,6 +53,31 @@ type Worker struct {
 	// perMessage is how long a delivery takes (a moving average that
 	// follows a slowdown at once); zero until the first one.
 	perMessage time.Duration
+	// notifier composes the messages queued by a change, right before
+	// they are sent.
+	notifier *Notifier
+}
+
+// ComposingWith makes the worker compose the messages queued by a change
+// (booking.Notifier's), right before sending each.
+func (w *Worker) ComposingWith(n *Notifier) *Worker {
+	w.notifier = n
+	return w
+}
+
+// errNoComposer is a queued message's error when the worker has no
+// notifier to compose it with.
+var errNoComposer = errors.New("outbox: queued message, and no notifier to compose it")
+
+// compose fills a queued message in, right before it is sent.
+func (w *Worker) compose(ctx context.Context, m *store.OutboxMessage) error {
+	if m.Event == "" {
+		return nil // composed when queued
+	}
+	if w.notifier == nil {
+		return errNoComposer
+	}
+	return w.notifier.fill(ctx, w.store, m)
 }
 
 // NewWorker returns a worker with sensible defaults.
@@ -130,9 +155,11 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 			continue
 		}
 		start := time.Now()
-		sendCtx, cancel := context.WithTimeout(round, w.SendTimeout)
-		err = w.sender.Send(sendCtx, m)
-		cancel()
+		if err = w.compose(round, m); err == nil {
+			sendCtx, cancel := context.WithTimeout(round, w.SendTimeout)
+			err = w.sender.Send(sendCtx, m)
+			cancel()
+		}
 		w.observe(time.Since(start))
 		// Record the outcome even if ctx is ending: a sent message must
 		// not be sent again after a restart.
@@ -144,7 +171,9 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 			w.log.InfoContext(ctx, "mail sent", "id", m.ID, "kind", m.Kind)
 			continue
 		}
-		giveUp := m.Attempts >= w.MaxAttempts
+		// Nothing to send (e.g. the commune's sender address is not
+		// valid) is not tried again until HR retries it.
+		giveUp := m.Attempts >= w.MaxAttempts || errors.Is(err, ErrNothingToSend)
 		next := w.now().Add(w.Backoff(m.Attempts))
 		w.log.WarnContext(ctx, "mail not sent", "id", m.ID, "attempt", m.Attempts, "retry_at", next, "give_up", giveUp, "err", err)
 		if err := w.store.MarkMailFailed(recordCtx, m.ID, w.id, err.Error(), next, giveUp); err != nil {

@@ -50,8 +50,8 @@ func secondStore(t *testing.T, db storetest.DB) *store.Store {
 }
 
 // slowWorker is a worker on s with the tests' short lease and the real clock.
-func slowWorker(s *store.Store, sender mail.Sender) *mail.Worker {
-	w := mail.NewWorker(s, sender, slog.New(slog.DiscardHandler), time.Now)
+func slowWorker(f *fixture, s *store.Store, sender mail.Sender) *mail.Worker {
+	w := mail.NewWorker(s, sender, slog.New(slog.DiscardHandler), time.Now).ComposingWith(f.notifier)
 	w.Lease = testLease
 	return w
 }
@@ -108,7 +108,7 @@ func TestSlowServerTwoWorkers(t *testing.T) {
 			deadline := time.Now().Add(20 * time.Second)
 			var wg sync.WaitGroup
 			for _, s := range []*store.Store{f.store, other} {
-				wg.Go(func() { deliverAll(t, f, slowWorker(s, sender), deadline) })
+				wg.Go(func() { deliverAll(t, f, slowWorker(f, s, sender), deadline) })
 			}
 			wg.Wait()
 			got := server.deliveries()
@@ -160,7 +160,7 @@ func TestCrashMidSend(t *testing.T) {
 			dead := make(chan struct{})
 			go func() {
 				defer close(dead)
-				w := slowWorker(doomed, sender)
+				w := slowWorker(f, doomed, sender)
 				for ctx.Err() == nil {
 					if _, err := w.RunOnce(ctx); err != nil {
 						return
@@ -174,7 +174,7 @@ func TestCrashMidSend(t *testing.T) {
 				t.Fatal("the first worker never sent a second message")
 			}
 			<-dead
-			if !deliverAll(t, f, slowWorker(f.store, sender), time.Now().Add(20*time.Second)) {
+			if !deliverAll(t, f, slowWorker(f, f.store, sender), time.Now().Add(20*time.Second)) {
 				t.Error("the outbox was not emptied after the crash")
 			}
 			got := server.deliveries()

@@ -6,6 +6,7 @@ package privacy
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/atelier-ch/atelier/internal/access"
 	"github.com/atelier-ch/atelier/internal/audit"
 	"github.com/atelier-ch/atelier/internal/booking"
+	"github.com/atelier-ch/atelier/internal/mail"
 	"github.com/atelier-ch/atelier/internal/schedule"
 	"github.com/atelier-ch/atelier/internal/store"
 )
@@ -24,6 +26,7 @@ type Store interface {
 	InsertStaffAction(ctx context.Context, a *store.StaffAction) error
 	PeopleLeftBefore(ctx context.Context, cutoff time.Time, limit int) ([]store.Person, error)
 	RetentionDue(ctx context.Context, cutoff, now time.Time) (store.RetentionDue, error)
+	mail.Orgs
 }
 
 // Service exports and erases people, records who left, and purges what
@@ -33,6 +36,16 @@ type Service struct {
 	notifier booking.Notifier
 	now      func() time.Time
 	months   int
+	// mail composes the subjects of the mails queued by a change, which
+	// the export lists.
+	mail *mail.Notifier
+}
+
+// ComposingWith makes the export give the subject of the mails queued by
+// a change (composed when read).
+func (p *Service) ComposingWith(n *mail.Notifier) *Service {
+	p.mail = n
+	return p
 }
 
 // DefaultRetentionMonths is how long the personal data of someone who left
@@ -60,6 +73,14 @@ func (p *Service) Export(ctx context.Context, caller access.Caller, personID int
 	d, err := p.data(ctx, caller, personID)
 	if err != nil {
 		return nil, err
+	}
+	if p.mail != nil {
+		// A mail with nothing to send is listed without a subject.
+		for _, err := range p.mail.FillSubjects(ctx, p.store, d.Mail) {
+			if !errors.Is(err, mail.ErrNothingToSend) {
+				return nil, err
+			}
+		}
 	}
 	if err := audit.Staff(ctx, p.store, caller, caller.OrgID, "person_exported", fmt.Sprintf("person:%d", personID), nil, p.now()); err != nil {
 		return nil, err

@@ -46,6 +46,7 @@ type env struct {
 	store   *store.Store
 	booking *booking.Service
 	svc     *rsvp.Service
+	mail    *mail.Notifier
 	cat     *catalog.Catalog
 	org     *store.Org
 	hr      access.Caller
@@ -92,6 +93,7 @@ func newEnv(t testing.TB, db storetest.DB) *env {
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	comp := calendar.NewComposer(tr, "https://atelier.example", calendar.Party{Email: "noreply@atelier.example"}, calendar.ReplyTo(replyAddress))
 	notifier := mail.NewNotifier(formats.NewResolver(cat, s), comp, tr, "atelier.example", e.clock)
+	e.mail = notifier
 	e.booking = booking.New(s, formats.NewResolver(cat, s), e.clock, "atelier.example", notifier)
 	e.svc = rsvp.New(s, e.booking, notifier, e.clock, log)
 	e.org = &store.Org{Slug: "ecublens", Name: "Commune d’Ecublens", HRSenderName: "Service RH, Ecublens", HRSenderEmail: "rh@ecublens.example"}
@@ -209,12 +211,16 @@ func (e *env) history(sessionID int64) []string {
 	return out
 }
 
-// outbox lists the mails of a session, newest first.
+// outbox lists the mails of a session, newest first, composed as they
+// are sent.
 func (e *env) outbox(sessionID int64) []store.OutboxMessage {
 	e.t.Helper()
 	msgs, _, err := e.store.Outbox(context.Background(), store.OutboxFilter{OrgID: e.org.ID, SessionID: sessionID})
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	for id, err := range e.mail.Fill(context.Background(), e.store, msgs) {
+		e.t.Fatalf("mail %d: %v", id, err)
 	}
 	return msgs
 }

@@ -281,10 +281,11 @@ type OutboxMessage struct {
 	LastError          string
 	SentAt             *time.Time
 	CreatedAt          time.Time
-	// Event, while not empty, is the change the message is about (JSON),
-	// queued in the change's transaction and composed after it commits:
-	// the subject, bodies and calendar file are written then, and only a
-	// composed message is sent or shown.
+	// Event, when not empty, is the change the message is about (JSON),
+	// queued in the change's transaction: the subject, bodies and calendar
+	// file are composed from it when the message is read (sent, or shown),
+	// and never written. Empty for a message composed when queued (a
+	// survey's, or one queued before migration 0017 and composed then).
 	Event string `json:"-"`
 }
 

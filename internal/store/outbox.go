@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -26,10 +24,7 @@ func (s *Store) ClaimMail(ctx context.Context, worker string, n int, now, leaseE
 	var out []OutboxMessage
 	err := s.Tx(ctx, func(tx *Store) error {
 		q := tx.with(ctx).Model(&OutboxMessage{}).
-			Where("((status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until < ?)) AND event = ''", OutboxPending, now, OutboxSending, now).
-			// A person's mails go in the order of the changes: none while an
-			// earlier one about the same registration is still being composed.
-			Where("NOT EXISTS (SELECT 1 FROM outbox_messages o2 WHERE o2.registration_id = outbox_messages.registration_id AND o2.id < outbox_messages.id AND o2.event <> '')").
+			Where("((status = ? AND next_attempt_at <= ?) OR (status = ? AND claimed_until < ?))", OutboxPending, now, OutboxSending, now).
 			Order("id").Limit(n)
 		if s.dialect == Postgres {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
@@ -140,83 +135,9 @@ func (s *Store) RetryMail(ctx context.Context, orgID, id int64, now time.Time) (
 	return &m, nil
 }
 
-// Composed is what composing a queued message writes.
+// Composed is the content of a message queued by a change, composed when
+// it is read (internal/mail).
 type Composed struct {
 	FromEmail, FromName                                  string
 	Subject, TextBody, HTMLBody, ICS, ICSMethod, PageURL string
 }
-
-// UncomposedMail lists up to n messages still waiting to be composed, of
-// one commune (orgID ≠ 0) or all, queued before the given time (zero: any
-// time), with an id above afterID, oldest first.
-func (s *Store) UncomposedMail(ctx context.Context, orgID int64, before time.Time, afterID int64, n int) ([]OutboxMessage, error) {
-	q := s.with(ctx).Where("event <> '' AND id > ?", afterID)
-	if !before.IsZero() {
-		q = q.Where("created_at < ?", before.UTC())
-	}
-	if orgID != 0 {
-		q = q.Where("org_id = ?", orgID)
-	}
-	var out []OutboxMessage
-	return out, translate(q.Order("id").Limit(n).Find(&out).Error)
-}
-
-// ComposeMail writes the composed content of queued messages (by
-// Message-ID, known before the row is written), each unless
-// it was composed meanwhile (by another instance, or this one's sweep):
-// composing twice writes once. A nil entry drops its message: there is
-// nothing to send (e.g. a commune sender address that is not valid).
-func (s *Store) ComposeMail(ctx context.Context, done map[string]*Composed) error {
-	var drop, ids []string
-	for id, c := range done {
-		if c == nil {
-			drop = append(drop, id)
-		} else {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids) // the same rows in the same order, whoever writes them
-	slices.Sort(drop)
-	chunks := slices.Collect(slices.Chunk(ids, composeChunk))
-	write := func(tx *Store) error {
-		if len(drop) > 0 {
-			if err := tx.with(ctx).Where("message_id IN ? AND event <> ''", drop).Delete(&OutboxMessage{}).Error; err != nil {
-				return translate(err)
-			}
-		}
-		for _, chunk := range chunks {
-			// One statement for many messages: their contents as a table
-			// of values, written where the message is still queued.
-			var q strings.Builder
-			q.WriteString("WITH v(message_id, from_email, from_name, subject, text_body, html_body, ics, ics_method, page_url) AS (VALUES ")
-			vars := make([]any, 0, 9*len(chunk))
-			for i, id := range chunk {
-				if i > 0 {
-					q.WriteString(", ")
-				}
-				q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-				c := done[id]
-				vars = append(vars, id, c.FromEmail, c.FromName, c.Subject, c.TextBody, c.HTMLBody, c.ICS, c.ICSMethod, c.PageURL)
-			}
-			q.WriteString(`) UPDATE outbox_messages SET from_email = v.from_email, from_name = v.from_name, subject = v.subject,
-  text_body = v.text_body, html_body = v.html_body, ics = v.ics, ics_method = v.ics_method, page_url = v.page_url, event = ''
-FROM v WHERE outbox_messages.message_id = v.message_id AND outbox_messages.event <> ''`)
-			if err := tx.with(ctx).Exec(q.String(), vars...).Error; err != nil {
-				return translate(err)
-			}
-		}
-		return nil
-	}
-	switch statements := len(chunks) + min(1, len(drop)); statements {
-	case 0:
-		return nil
-	case 1:
-		// One statement: no transaction around it (gorm would open one).
-		return write(&Store{db: s.db.Session(&gorm.Session{SkipDefaultTransaction: true}), dialect: s.dialect})
-	}
-	return s.Tx(ctx, write)
-}
-
-// composeChunk is how many composed messages one statement writes (nine
-// values each).
-const composeChunk = 200

@@ -269,6 +269,10 @@ func TestExportAndErase(t *testing.T) {
 			len(exp.Feedback) != 1 || len(exp.Mail) != 1 || len(exp.History) < 2 {
 			t.Fatalf("export: %d %s", res.Code, res.Body)
 		}
+		// The mail, queued by the booking, is listed with its subject.
+		if !strings.Contains(exp.Mail[0].Subject, s.Title) || exp.Mail[0].To != "p1@commune-a.example" {
+			t.Errorf("exported mail: %+v", exp.Mail[0])
+		}
 		expectError(t, a.as(hrBEmail, "GET", fmt.Sprintf("/api/v1/people/%d/export", ids[0]), nil), 404, "not_found")
 		expectError(t, a.as(hrBEmail, "DELETE", fmt.Sprintf("/api/v1/people/%d", ids[0]), nil), 404, "not_found")
 		expectError(t, a.as(trainerAEmail, "DELETE", fmt.Sprintf("/api/v1/people/%d", ids[0]), nil), 403, "forbidden")

@@ -169,8 +169,11 @@ func (n *Notifier) resolve(ctx context.Context, tx *store.Store, ev booking.Even
 		}
 	}
 	// Copies: the caller may change its rows after the commit. The
-	// commune (the sender) is read when composing, outside the lock.
+	// commune (the sender) is read when composing, outside the lock. The
+	// person's search and sort keys say nothing the mail needs: a third of
+	// what every booking would write for its mail.
 	rc, pc, sc := *r, *p, *sess
+	pc.SearchKey, pc.SortKey = "", ""
 	return &queued{Kind: ev.Kind, Registration: &rc, Person: &pc, Session: &sc, Before: ev.Before}, nil
 }
 

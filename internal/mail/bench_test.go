@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/atelier-ch/atelier/internal/booking"
+	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/store/storetest"
 )
 
@@ -33,6 +34,39 @@ func BenchmarkBookWithMail(b *testing.B) {
 				}
 			})
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
+		})
+	}
+}
+
+// BenchmarkFill composes queued messages as the worker does right before
+// sending them (and HR's outbox when it lists them): the cost a booking's
+// mail has moved to, per message.
+func BenchmarkFill(b *testing.B) {
+	for _, kind := range storetest.Kinds() {
+		b.Run(kind, func(b *testing.B) {
+			f := newFixtureTB(b, storetest.Fresh(b, kind))
+			sess := f.sessionTB(b, 12)
+			ids := make([]int64, 100)
+			for i := range ids {
+				ids[i] = f.personTB(b, fmt.Sprintf("P %d", i), fmt.Sprintf("p%d@ecublens.example", i), "fr")
+			}
+			if _, err := f.svc.Book(context.Background(), f.hr, sess.ID, booking.BookRequest{PersonIDs: &ids}); err != nil {
+				b.Fatal(err)
+			}
+			queued, _, err := f.store.Outbox(context.Background(), store.OutboxFilter{OrgID: f.org.ID, Limit: 100})
+			if err != nil || len(queued) != len(ids) {
+				b.Fatalf("%d queued (%v)", len(queued), err)
+			}
+			msgs := make([]store.OutboxMessage, len(queued))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				copy(msgs, queued)
+				if failed := f.notifier.Fill(context.Background(), f.store, msgs); failed != nil {
+					b.Fatal(failed)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(msgs)), "µs/message")
 		})
 	}
 }

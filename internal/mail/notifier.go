@@ -169,18 +169,15 @@ func (n *Notifier) resolve(ctx context.Context, tx *store.Store, ev booking.Even
 		}
 	}
 	// Copies: the caller may change its rows after the commit. The
-	// commune (the sender) is read when composing, outside the lock. The
-	// person's search and sort keys say nothing the mail needs: a third of
-	// what every booking would write for its mail.
+	// commune (the sender) is read when composing.
 	rc, pc, sc := *r, *p, *sess
-	pc.SearchKey, pc.SortKey = "", ""
 	return &queued{Kind: ev.Kind, Registration: &rc, Person: &pc, Session: &sc, Before: ev.Before}, nil
 }
 
 // queue is the outbox row of a message to compose: who it goes to, from
 // whom, and the change as JSON.
 func (n *Notifier) queue(q *queued) (*store.OutboxMessage, error) {
-	event, err := json.Marshal(q)
+	event, err := q.marshal()
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,11 @@ package mail_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -209,6 +211,54 @@ func TestQueuedMailInOrder(t *testing.T) {
 			}
 			if m := status[none.ID]; m.Status != store.OutboxFailed || !strings.Contains(m.LastError, "nothing to send") {
 				t.Errorf("Marc's: %s, error %q; want failed, nothing to send", m.Status, m.LastError)
+			}
+		})
+	}
+}
+
+// TestQueuedEventBothForms: a queued message's event holds only what
+// composing reads; one written with the whole rows, as before, is composed
+// the same.
+func TestQueuedEventBothForms(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, db)
+			sess := f.session(t, 1)
+			anne := f.person(t, "Anne Délèze", "anne@ecublens.example", "fr")
+			regs, err := f.svc.Book(ctx, f.hr, sess.ID, booking.BookRequest{PersonID: &anne})
+			if err != nil {
+				t.Fatal(err)
+			}
+			queued := f.queued(t)
+			if len(queued) != 1 || strings.Contains(queued[0].Event, "SortKey") || strings.Contains(queued[0].Event, "Capacity") {
+				t.Fatalf("event: %s", queued[0].Event)
+			}
+			reg, err := f.store.Registration(ctx, regs[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := f.store.Person(ctx, f.org.ID, anne)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := f.store.Session(ctx, sess.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole, err := json.Marshal(map[string]any{"Kind": "booked", "Registration": reg, "Person": p, "Session": s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := slices.Clone(queued)
+			before[0].Event = string(whole)
+			both := append(queued, before...)
+			if failed := f.notifier.Fill(ctx, f.store, both); failed != nil {
+				t.Fatal(failed)
+			}
+			a, b := both[0], both[1]
+			if a.Subject == "" || a.Subject != b.Subject || a.TextBody != b.TextBody || a.HTMLBody != b.HTMLBody || a.ICS != b.ICS || a.PageURL != b.PageURL {
+				t.Errorf("composed differently:\n%s\n%s\n---\n%s\n%s", a.Subject, a.ICS, b.Subject, b.ICS)
 			}
 		})
 	}

@@ -38,16 +38,16 @@ type eventPerson struct {
 }
 
 type eventSession struct {
-	ID                                           int64
-	UID                                          string
-	OrgID                                        int64
-	FormatSlug                                   string
-	FormatVersionID                              *int64
-	Title                                        string
-	StartsAt, EndsAt                             time.Time
+	ID                                          int64
+	UID                                         string
+	OrgID                                       int64
+	FormatSlug                                  string
+	FormatVersionID                             *int64
+	Title                                       string
+	StartsAt, EndsAt                            time.Time
 	LocationName, LocationAddress, LocationRoom string
-	Language, Status                             string
-	Sequence                                     int
+	Language, Status                            string
+	Sequence                                    int
 }
 
 func sessionEvent(s *store.Session) eventSession {

@@ -250,6 +250,18 @@ func (n *Notifier) FillSubjects(ctx context.Context, s Orgs, msgs []store.Outbox
 	})
 }
 
+// Listable is what a list makes of Fill's errors: a message with nothing
+// to send is listed as it is, without content (the worker marks it failed
+// when it comes to it); any other error is the list's.
+func Listable(failed map[int64]error) error {
+	for _, err := range failed {
+		if !errors.Is(err, ErrNothingToSend) {
+			return err
+		}
+	}
+	return nil
+}
+
 // eachQueued runs fill on the queued messages among msgs, and returns
 // their errors by id.
 func eachQueued(msgs []store.OutboxMessage, fill func(*store.OutboxMessage) error) map[int64]error {

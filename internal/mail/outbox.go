@@ -86,12 +86,8 @@ func (o *Outbox) list(ctx context.Context, caller access.Caller, f store.OutboxF
 		return nil, 0, err
 	}
 	if o.notifier != nil {
-		// One with nothing to send is listed as it is, without content:
-		// the worker marks it failed when it comes to it.
-		for _, err := range fill(o.notifier, ctx, o.db, msgs) {
-			if !errors.Is(err, ErrNothingToSend) {
-				return nil, 0, err
-			}
+		if err := Listable(fill(o.notifier, ctx, o.db, msgs)); err != nil {
+			return nil, 0, err
 		}
 	}
 	withoutLinks(msgs)

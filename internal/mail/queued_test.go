@@ -175,11 +175,24 @@ func TestQueuedMailInOrder(t *testing.T) {
 			if broken == other.Event {
 				t.Fatal("the queued event does not name its commune")
 			}
-			for id, event := range map[int64]string{other.ID: broken, none.ID: "{"} {
+			setEvent := func(id int64, event string) {
+				t.Helper()
 				if _, err := sqlDB.Exec("UPDATE outbox_messages SET event = $1 WHERE id = $2", event, id); err != nil {
 					t.Fatal(err)
 				}
 			}
+			// HR's outbox lists the one with nothing to send as it is.
+			setEvent(none.ID, "{")
+			list, _, err := mail.NewOutbox(f.store, func() time.Time { return f.now }).ComposingWith(f.notifier, f.store).List(ctx, f.hr, store.OutboxFilter{})
+			if err != nil || len(list) != 4 {
+				t.Fatalf("outbox: %d (%v), want 4", len(list), err)
+			}
+			for _, m := range list {
+				if (m.ID == none.ID) != (m.Subject == "") {
+					t.Errorf("message %d listed with subject %q", m.ID, m.Subject)
+				}
+			}
+			setEvent(other.ID, broken)
 			if failed := f.notifier.Fill(ctx, f.store, f.queued(t)); !errors.Is(failed[none.ID], mail.ErrNothingToSend) || failed[other.ID] == nil || errors.Is(failed[other.ID], mail.ErrNothingToSend) || len(failed) != 2 {
 				t.Fatalf("Fill's errors: %v", failed)
 			}

@@ -6,7 +6,6 @@ package privacy
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -75,11 +74,8 @@ func (p *Service) Export(ctx context.Context, caller access.Caller, personID int
 		return nil, err
 	}
 	if p.mail != nil {
-		// A mail with nothing to send is listed without a subject.
-		for _, err := range p.mail.FillSubjects(ctx, p.store, d.Mail) {
-			if !errors.Is(err, mail.ErrNothingToSend) {
-				return nil, err
-			}
+		if err := mail.Listable(p.mail.FillSubjects(ctx, p.store, d.Mail)); err != nil {
+			return nil, err
 		}
 	}
 	if err := audit.Staff(ctx, p.store, caller, caller.OrgID, "person_exported", fmt.Sprintf("person:%d", personID), nil, p.now()); err != nil {

@@ -94,7 +94,7 @@ func (s *Store) PeopleByID(ctx context.Context, orgID int64, ids []int64) (map[i
 	out := make(map[int64]*Person, len(ids))
 	for chunk := range slices.Chunk(ids, 500) {
 		var ps []Person
-		if err := s.with(ctx).Where(byIDsOf, orgID, chunk).Find(&ps).Error; err != nil {
+		if err := s.with(ctx).Where(s.byIDsOf(orgID, chunk)).Find(&ps).Error; err != nil {
 			return nil, translate(err)
 		}
 		for i := range ps {
@@ -349,7 +349,10 @@ func (s *Store) LockPerson(ctx context.Context, orgID, id int64) (*Person, error
 // statistics, would otherwise walk the commune's index (all its people)
 // rather than look up a few ids by primary key. (PostgreSQL plans it the
 // same way, by primary key.)
-const byIDsOf = "+org_id = ? AND id IN ?"
+func (s *Store) byIDsOf(orgID int64, ids []int64) clause.Expr {
+	in := s.idsIn("id", ids)
+	return clause.Expr{SQL: "+org_id = ? AND " + in.SQL, Vars: append([]any{orgID}, in.Vars...)}
+}
 
 // SharePeople reads the people of a commune among ids and holds their rows
 // shared until the transaction ends, so that none is erased meanwhile.
@@ -361,7 +364,7 @@ func (s *Store) SharePeople(ctx context.Context, orgID int64, ids []int64) (map[
 			q = q.Clauses(clause.Locking{Strength: "SHARE"})
 		}
 		var ps []Person
-		if err := q.Where(byIDsOf, orgID, chunk).Find(&ps).Error; err != nil {
+		if err := q.Where(s.byIDsOf(orgID, chunk)).Find(&ps).Error; err != nil {
 			return nil, translate(err)
 		}
 		for i := range ps {

@@ -83,7 +83,7 @@ func (s *Store) LockSessions(ctx context.Context, ids []int64) (map[int64]*Sessi
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q := s.with(ctx).Where("id IN ?", ids).Order("id")
+	q := s.with(ctx).Where(s.idsIn("id", ids)).Order("id")
 	if s.dialect == Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
@@ -427,8 +427,8 @@ func (s *Store) BookingState(ctx context.Context, asked map[int64][]int64) (map[
   (SELECT max(waitlist_position) FROM registrations WHERE session_id = s.id AND waitlist_scope = 0) AS c_max_pos,
   (SELECT count(*) FROM session_quotas WHERE session_id = s.id) AS c_quotas
 FROM sessions s
-LEFT JOIN registrations r ON r.session_id = s.id AND r.person_id IN ?
-WHERE s.id IN ?`, chunk, sessionIDs).Scan(&rows).Error
+LEFT JOIN registrations r ON r.session_id = s.id AND ?
+WHERE ?`, s.idsIn("r.person_id", chunk), s.idsIn("s.id", sessionIDs)).Scan(&rows).Error
 		if err != nil {
 			return nil, nil, translate(err)
 		}

@@ -81,4 +81,3 @@ func TestBookingStatementsWhateverTheCount(t *testing.T) {
 		}
 	})
 }
-

@@ -213,39 +213,24 @@ func (s *Store) CreateAuthToken(ctx context.Context, t *AuthToken) error {
 	return translate(s.with(ctx).Create(t).Error)
 }
 
-// UserByTokenHash finds the account owning an unexpired token of that kind,
-// in one query. Every request runs it: it goes straight to the driver, a
-// statement prepared once, without gorm's building and reflection, which
-// cost more than the query itself. (PostgreSQL keeps the plan; SQLite's
-// driver parses the text again at every execution, prepared or not —
-// measured with pprof — so there only gorm's share is saved.)
+// UserByTokenHash finds the enabled account owning an unexpired token of
+// that kind. Every request runs it: the checks that arrive together are
+// answered by one query (tokencheck.go), straight to the driver, without
+// gorm's building and reflection, which cost more than the query itself.
 func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time.Time) (*User, *AuthToken, error) {
+	if s.tokens != nil {
+		c := &tokenCheck{ctx: ctx, hash: hash, kind: kind, now: now}
+		s.checkToken(c)
+		return c.user, c.token, c.err
+	}
+	// In a transaction: through it.
 	q := userByTokenSQL
 	if s.dialect == Postgres {
 		q = userByTokenPG
 	}
 	var u User
 	t := AuthToken{Hash: hash, Kind: kind}
-	var row *sql.Row
-	if s.tokenStmt != nil {
-		// Prepared once, on SQLite's readers, which do not wait for its
-		// writer.
-		db := s.readers
-		if db == nil {
-			var err error
-			if db, err = s.db.DB(); err != nil {
-				return nil, nil, err
-			}
-		}
-		stmt, err := s.tokenStmt.get(ctx, db, q)
-		if err != nil {
-			return nil, nil, translate(err)
-		}
-		row = stmt.QueryRowContext(ctx, hash, kind, now.UTC())
-	} else {
-		row = s.db.Statement.ConnPool.QueryRowContext(ctx, q, hash, kind, now.UTC())
-	}
-	err := row.Scan(
+	err := s.db.Statement.ConnPool.QueryRowContext(ctx, q, hash, kind, now.UTC()).Scan(
 		&u.ID, &u.OrgID, &u.RegionID, &u.Email, &u.Name, &u.PasswordHash, &u.Role, &u.Language,
 		&u.FeedTokenHash, &u.FeedTokenAt, &u.DisabledAt, &u.CreatedAt, &u.UpdatedAt, &t.ID, &t.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {

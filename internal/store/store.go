@@ -70,6 +70,9 @@ type Store struct {
 	// tokenStmt is the token check, prepared once (the Store Open
 	// returned; nil in a transaction).
 	tokenStmt *prepared
+	// tokens combines the token checks that arrive together (nil in a
+	// transaction).
+	tokens *tokenQueue
 	// readers, on SQLite, are connections that only read, beside the one
 	// that writes: in WAL mode they read what is committed while a write
 	// goes on. The token check every request makes goes through them.
@@ -206,7 +209,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(n)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: gdb, dialect: dialect, tokenStmt: &prepared{}, log: opts.Logger}
+	s := &Store{db: gdb, dialect: dialect, tokenStmt: &prepared{}, tokens: newTokenQueue(), log: opts.Logger}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -236,6 +239,9 @@ func (s *Store) Close() error {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
+	}
+	if s.tokens != nil {
+		s.tokens.stop()
 	}
 	if s.readers != nil {
 		_ = s.readers.Close()

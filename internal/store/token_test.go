@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,6 +82,104 @@ func TestTokenCheckBesideWriter(t *testing.T) {
 			}
 			if _, _, err := s.UserByTokenHash(ctx, "h1", "api", now); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("a disabled account's token: %v", err)
+			}
+		})
+	}
+}
+
+// TestTokenChecksTogether: checks asked at once, answered together by a
+// few queries, each get their own answer — by their own kind and time, a
+// disabled account refused, a check whose caller has gone answered so
+// without holding up the others — and a closed store answers at once.
+func TestTokenChecksTogether(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, db)
+			org := &store.Org{Slug: "ecublens", Name: "Ecublens"}
+			if err := s.CreateOrg(ctx, org); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+			users := map[string]*store.User{}
+			for _, name := range []string{"rh", "off"} {
+				u := &store.User{OrgID: &org.ID, Email: name + "@ecublens.example", PasswordHash: "x", Role: store.RoleHR, Language: "fr"}
+				if err := s.CreateUser(ctx, u); err != nil {
+					t.Fatal(err)
+				}
+				users[name] = u
+			}
+			for hash, tok := range map[string]struct {
+				user, kind string
+				life       time.Duration
+			}{
+				"h-api": {"rh", "api", time.Hour}, "h-web": {"rh", "web", time.Hour},
+				"h-soon": {"rh", "api", time.Minute}, "h-off": {"off", "api", time.Hour},
+			} {
+				if err := s.CreateAuthToken(ctx, &store.AuthToken{UserID: users[tok.user].ID, Hash: hash, Kind: tok.kind, ExpiresAt: now.Add(tok.life)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.SetUserDisabled(ctx, users["off"].ID, &now); err != nil {
+				t.Fatal(err)
+			}
+			cases := []struct {
+				hash, kind string
+				at         time.Time
+				user       string // "" when refused
+			}{
+				{"h-api", "api", now, "rh"},
+				{"h-web", "web", now, "rh"},
+				{"h-web", "api", now, ""},
+				{"h-soon", "api", now, "rh"},
+				{"h-soon", "api", now.Add(2 * time.Minute), ""},
+				{"h-off", "api", now, ""},
+				{"nope", "api", now, ""},
+			}
+			gone, cancel := context.WithCancel(ctx)
+			cancel()
+			start := make(chan struct{})
+			errs := make(chan error, 400)
+			var wg sync.WaitGroup
+			for i := range 400 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					if i%50 == 49 {
+						if _, _, err := s.UserByTokenHash(gone, "h-api", "api", now); err == nil {
+							errs <- errors.New("a check whose caller has gone was answered")
+						}
+						return
+					}
+					c := cases[i%len(cases)]
+					u, tok, err := s.UserByTokenHash(ctx, c.hash, c.kind, c.at)
+					switch {
+					case c.user == "" && !errors.Is(err, store.ErrNotFound):
+						errs <- fmt.Errorf("%s/%s at %v: %v %v, want not found", c.hash, c.kind, c.at, u, err)
+					case c.user != "" && (err != nil || u.ID != users[c.user].ID || tok.Hash != c.hash || tok.Kind != c.kind || tok.UserID != u.ID):
+						errs <- fmt.Errorf("%s/%s at %v: %+v %+v %v, want %s", c.hash, c.kind, c.at, u, tok, err, c.user)
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { _, _, err := s.UserByTokenHash(ctx, "h-api", "api", now); done <- err }()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Error("a closed store accepted a token")
+				}
+			case <-time.After(5 * time.Second):
+				t.Error("a check on a closed store never came back")
 			}
 		})
 	}

@@ -219,9 +219,7 @@ func (s *Store) CreateAuthToken(ctx context.Context, t *AuthToken) error {
 // gorm's building and reflection, which cost more than the query itself.
 func (s *Store) UserByTokenHash(ctx context.Context, hash, kind string, now time.Time) (*User, *AuthToken, error) {
 	if s.tokens != nil {
-		c := &tokenCheck{ctx: ctx, hash: hash, kind: kind, now: now}
-		s.checkToken(c)
-		return c.user, c.token, c.err
+		return s.checkToken(ctx, hash, kind, now)
 	}
 	// In a transaction: through it.
 	q := userByTokenSQL

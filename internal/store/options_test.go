@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/atelier-ch/atelier/internal/store"
 	"github.com/atelier-ch/atelier/internal/store/storetest"
 )
 
@@ -36,45 +35,3 @@ func TestSQLiteOptions(t *testing.T) {
 	}
 }
 
-// TestShrinkMemoryKeepsData checks that giving back the memory of the
-// start (the writer's connection closed and opened again on a file) keeps
-// what was written, on a file and in memory, where closing the connection
-// would lose the database.
-func TestShrinkMemoryKeepsData(t *testing.T) {
-	ctx := context.Background()
-	for name, url := range map[string]string{
-		"file":   storetest.Fresh(t, "sqlite").URL,
-		"memory": "sqlite::memory:",
-	} {
-		t.Run(name, func(t *testing.T) {
-			s := storetest.Open(t, storetest.DB{Name: name, URL: url})
-			if err := s.CreateOrg(ctx, &store.Org{Slug: "a", Name: "A"}); err != nil {
-				t.Fatal(err)
-			}
-			s.ShrinkMemory(ctx)
-			if err := s.CreateOrg(ctx, &store.Org{Slug: "b", Name: "B"}); err != nil {
-				t.Fatalf("after shrinking: %v", err)
-			}
-			s.ShrinkMemory(ctx)
-			orgs, err := s.Orgs(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(orgs) != 2 {
-				t.Fatalf("%d communes after shrinking, want 2", len(orgs))
-			}
-			// The connection opened again has Atelier's options.
-			sqlDB, _ := s.SQL()
-			var fk, temp string
-			if err := sqlDB.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
-				t.Fatal(err)
-			}
-			if err := sqlDB.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&temp); err != nil {
-				t.Fatal(err)
-			}
-			if fk != "1" || temp != "2" {
-				t.Errorf("after shrinking: foreign_keys %s, temp_store %s", fk, temp)
-			}
-		})
-	}
-}

@@ -267,19 +267,10 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // ShrinkMemory asks SQLite to give back the pages it cached (the demo's,
-// at start), and on a file closes the writer's connection, opened again at
-// its next use: the allocator under the driver keeps what the start's
-// writes left scattered (about 4 MB after --demo) until the connection
-// goes. PostgreSQL's memory is its own.
+// at start); PostgreSQL's are its own.
 func (s *Store) ShrinkMemory(ctx context.Context) {
 	if s.dialect == SQLite {
 		_ = s.db.WithContext(ctx).Exec("PRAGMA shrink_memory").Error
-		if s.readers != nil { // a file, not :memory: (which closing would lose)
-			if sqlDB, err := s.db.DB(); err == nil {
-				sqlDB.SetMaxIdleConns(0)
-				sqlDB.SetMaxIdleConns(1)
-			}
-		}
 	}
 }
 

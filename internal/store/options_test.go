@@ -34,4 +34,3 @@ func TestSQLiteOptions(t *testing.T) {
 		}
 	}
 }
-

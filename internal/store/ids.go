@@ -1,9 +1,6 @@
 package store
 
 import (
-	"database/sql/driver"
-	"strconv"
-
 	"gorm.io/gorm/clause"
 )
 
@@ -16,23 +13,12 @@ import (
 // SQLite takes the list: its driver parses every statement anyway.
 func (s *Store) idsIn(col string, ids []int64) clause.Expr {
 	if s.dialect == Postgres {
-		return clause.Expr{SQL: col + " = ANY(CAST(? AS bigint[]))", Vars: []any{idArray(ids)}}
+		// pgx encodes the slice itself as a bigint[] (pgArray, as the
+		// batch's columns go); never nil, which would be NULL.
+		if ids == nil {
+			ids = []int64{}
+		}
+		return clause.Expr{SQL: col + " = ANY(CAST(? AS bigint[]))", Vars: []any{pgArray{ids}}}
 	}
 	return clause.Expr{SQL: col + " IN ?", Vars: []any{ids}}
-}
-
-// idArray is ids as a PostgreSQL array literal, {1,2,3}.
-type idArray []int64
-
-// Value implements driver.Valuer.
-func (a idArray) Value() (driver.Value, error) {
-	b := make([]byte, 0, 2+len(a)*8)
-	b = append(b, '{')
-	for i, id := range a {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, '}')), nil
 }

@@ -31,6 +31,7 @@ func sqliteRef(ctx context.Context, path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	store.PinSQLiteAllocator() // as Atelier runs the driver
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err

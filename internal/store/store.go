@@ -185,6 +185,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	case Postgres:
 		gdb, err = gorm.Open(postgres.Open(withTimeouts(dsn)), cfg)
 	case SQLite:
+		PinSQLiteAllocator()
 		// Two processes opening a new file at once can race switching to
 		// WAL: retry a few times before giving up.
 		for attempt := range 5 {
